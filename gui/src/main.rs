@@ -1,0 +1,1 @@
+fn main() { println!("sisandbox-gui: the desktop front end is built in gui/"); }

@@ -1,0 +1,12 @@
+//! sisandbox: an agent-based policy simulation sandbox for the social insurance of Chinese
+//! university staff. See ARCHITECTURE.md for the map of modules and the invariants they keep.
+
+pub mod insurance;
+pub mod money;
+pub mod scenario;
+pub mod time;
+
+/// The crate version written into every manifest.
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
