@@ -1,8 +1,11 @@
 //! sisandbox: an agent-based policy simulation sandbox for the social insurance of Chinese
 //! university staff. See ARCHITECTURE.md for the map of modules and the invariants they keep.
 
+pub mod agent;
 pub mod insurance;
 pub mod money;
+pub mod population;
+pub mod rng;
 pub mod scenario;
 pub mod time;
 

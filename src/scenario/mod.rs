@@ -1,6 +1,119 @@
 //! Scenario files: schema, defaults, dated tables, overlays and validation.
+//!
+//! Two stages, as in ripgrep's configuration: the raw TOML (with its spans, so errors can name
+//! file, line and column) is merged across `extends` overlays and `--set` overrides, then
+//! deserialised into a [`Scenario`] and validated once. Everything downstream takes a validated
+//! `Scenario` and never re-checks input.
 
 pub mod catalog;
+pub mod core;
 pub mod dated;
 
+pub use self::core::{
+    AgeBand, CareerParams, Discipline, Fiscal, Mortality, PopulationParams, RegionParams,
+    RungParams, SimulationParams, TrackRates, TrackShares, UniversityParams, Zone,
+};
+pub use catalog::{Allowed, Certainty, Issue, KeyDoc};
 pub use dated::{Dated, DatedEntry};
+
+use crate::insurance::InsuranceParams;
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario, every parameter resolved to a value (defaults filled in).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The base file this one overlays (already applied once loaded; kept for the manifest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    pub simulation: SimulationParams,
+    pub regions: Vec<RegionParams>,
+    pub universities: Vec<UniversityParams>,
+    pub population: PopulationParams,
+    pub careers: CareerParams,
+    pub insurance: InsuranceParams,
+}
+
+impl Default for Scenario {
+    /// The embedded default scenario: one university of about 3,000 staff in Sichuan, 40 years
+    /// from 2025-01, every rule at its DOMAIN.md default.
+    fn default() -> Self {
+        Scenario {
+            name: "default".into(),
+            description: "One ministry-affiliated university of about 3,000 staff in Sichuan, \
+                          40 years from 2025-01, statutory rules throughout."
+                .into(),
+            extends: None,
+            simulation: SimulationParams::default(),
+            regions: RegionParams::defaults(),
+            universities: UniversityParams::defaults(),
+            population: PopulationParams::default(),
+            careers: CareerParams::default(),
+            insurance: InsuranceParams::default(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Docs of every key, paths from the scenario root.
+    pub fn key_docs() -> Vec<KeyDoc> {
+        let mut v = self::core::key_docs();
+        v.extend(InsuranceParams::key_docs().into_iter().map(|d| d.prefixed("insurance")));
+        v
+    }
+
+    /// Index of a region by name.
+    pub fn region_index(&self, name: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r.name == name)
+    }
+
+    /// Cross-field checks over the whole scenario (ranges of single keys are checked from the
+    /// catalog by the loader).
+    pub fn check(&self) -> Vec<Issue> {
+        let mut out = Vec::new();
+        self::core::check_population(&self.population, &mut out);
+        self::core::check_careers(&self.careers, &mut out);
+        self.check_regions(&mut out);
+        self.insurance.check("insurance", &mut out);
+        out
+    }
+
+    fn check_regions(&self, out: &mut Vec<Issue>) {
+        if self.regions.is_empty() {
+            out.push(Issue::new("regions", "at least one region is needed"));
+        }
+        for (i, r) in self.regions.iter().enumerate() {
+            if self.regions[..i].iter().any(|o| o.name == r.name) {
+                out.push(Issue::new(format!("regions[{i}].name"), format!("region `{}` is defined twice", r.name)));
+            }
+            for (key, series) in [("average_wage", &r.average_wage), ("calc_base", &r.calc_base)] {
+                for p in series.structural_problems() {
+                    out.push(Issue::new(format!("regions[{i}].{key}"), p));
+                }
+                if series.regions().next().is_some() {
+                    out.push(Issue::new(
+                        format!("regions[{i}].{key}"),
+                        "a region's own wage series takes no `region` in its entries",
+                    ));
+                }
+            }
+        }
+        if self.universities.is_empty() {
+            out.push(Issue::new("universities", "at least one university is needed"));
+        }
+        if self.universities.iter().map(|u| u.staff_share).sum::<f64>() <= 0.0 {
+            out.push(Issue::new("universities", "the staff shares add up to 0"));
+        }
+        let names: Vec<&str> = self.regions.iter().map(|r| r.name.as_str()).collect();
+        for (i, u) in self.universities.iter().enumerate() {
+            if self.region_index(&u.region).is_none() {
+                out.push(Issue::new(
+                    format!("universities[{i}].region"),
+                    format!("unknown region `{}`; the regions are {}", u.region, names.join(", ")),
+                ));
+            }
+        }
+    }
+}

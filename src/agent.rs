@@ -1,0 +1,228 @@
+//! The staff agent: its state and the small enums that classify it. Plain data; behaviour lives
+//! in `career`, `insurance`, `perception` and `engine`.
+
+use crate::money::Fen;
+use crate::time::YearMonth;
+use serde::{Deserialize, Serialize};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// Cadre (干部, technical posts) or worker (工人): sets women's statutory retirement age.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Cadre,
+    Worker,
+}
+
+/// Employment track, which decides the pension scheme.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Track {
+    /// 事业编: institution pension and occupational annuity.
+    Establishment,
+    /// 合同制: enterprise pension, enterprise annuity where offered.
+    Contract,
+    /// Temporary staff: enterprise pension where enrolled at all.
+    Temporary,
+}
+
+impl Track {
+    pub const ALL: [Track; 3] = [Track::Establishment, Track::Contract, Track::Temporary];
+    pub fn name(self) -> &'static str {
+        match self {
+            Track::Establishment => "establishment",
+            Track::Contract => "contract",
+            Track::Temporary => "temporary",
+        }
+    }
+    /// Whether the track belongs to the public-institution pension scheme.
+    pub fn is_institution(self) -> bool {
+        self == Track::Establishment
+    }
+}
+
+/// Career ladder: academic titles or administrative grades.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Ladder {
+    Academic,
+    Administrative,
+}
+
+/// Rung names, by ladder, lowest first.
+pub const ACADEMIC_TITLES: [&str; 4] =
+    ["assistant", "lecturer", "associate_professor", "professor"];
+pub const ADMIN_GRADES: [&str; 4] = ["clerk", "section", "division", "bureau"];
+
+/// The title or grade name of a rung on a ladder.
+pub fn title_name(ladder: Ladder, rung: u8) -> &'static str {
+    let names = match ladder {
+        Ladder::Academic => &ACADEMIC_TITLES,
+        Ladder::Administrative => &ADMIN_GRADES,
+    };
+    names[(rung as usize).min(3)]
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Retired,
+    /// Left the modelled universities (out of academia, or elsewhere).
+    Left,
+    Dead,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Retired => "retired",
+            Status::Left => "left",
+            Status::Dead => "dead",
+        }
+    }
+}
+
+/// What an agent wants at the end of its monthly step; the resolution phase acts on it in a
+/// fixed order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Intent {
+    #[default]
+    None,
+    /// Leave the modelled universities.
+    Quit,
+    /// Move to another modelled university; `cross_region` prefers one in another region.
+    Move { cross_region: bool },
+}
+
+/// The social-insurance record an agent carries through its career.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InsuranceRecord {
+    /// Contribution base in force (fen per month).
+    pub base: Fen,
+    /// Months of contributions actually paid (enterprise years before 2014-10 included).
+    pub actual_months: u32,
+    /// Deemed months (视同缴费年限): institution service before 2014-10.
+    pub deemed_months: u32,
+    /// Months before personal accounts existed (for the "average-index" transitional form).
+    pub pre_account_months: u32,
+    /// Σ (monthly base / average wage) over actual months.
+    pub index_sum: f64,
+    /// Deemed index (视同缴费指数) of institution staff.
+    pub deemed_index: f64,
+    /// Basic-pension personal account, and this year's contributions (for interest).
+    pub pension_account: Fen,
+    pub pension_account_year: Fen,
+    /// Annuity (occupational or enterprise): funded part, notional 记账 part, this year's inflow.
+    pub annuity_funded: Fen,
+    pub annuity_notional: Fen,
+    pub annuity_year: Fen,
+    pub housing_fund: Fen,
+    /// Σ monthly bases since the reference date of pooled-fund transfers.
+    pub pooled_base_sum: Fen,
+    /// Medical insurance: cumulative and current continuous months, current gap.
+    pub medical_months: u32,
+    pub medical_continuous: u32,
+    pub medical_gap: u32,
+    /// Months in the current pooling region.
+    pub region_months: u32,
+    /// Whether the region of hukou is the current one.
+    pub hukou_region: u16,
+    /// Lifetime contributions, employer and individual, all insurances (fen).
+    pub paid_employer: Fen,
+    pub paid_individual: Fen,
+    /// Pension contributions only (basic pension + annuity), for money's worth.
+    pub pension_paid: Fen,
+}
+
+/// The award at retirement, by component (fen per month).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pension {
+    pub basic: Fen,
+    pub personal: Fen,
+    pub transitional: Fen,
+    pub annuity: Fen,
+    pub supplement: Fen,
+}
+
+impl Pension {
+    pub fn total(&self) -> Fen {
+        self.basic + self.personal + self.transitional + self.annuity + self.supplement
+    }
+}
+
+/// One staff member.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agent {
+    pub id: u32,
+    pub university: u16,
+    pub region: u16,
+    pub sex: Sex,
+    pub category: Category,
+    pub track: Track,
+    pub ladder: Ladder,
+    pub rung: u8,
+    pub discipline: u8,
+    pub status: Status,
+    pub birth: YearMonth,
+    /// First job anywhere (start of service).
+    pub work_start: YearMonth,
+    /// Joined the current university.
+    pub hired: YearMonth,
+    /// Reached the current rung.
+    pub rung_since: YearMonth,
+    /// Statutory (or chosen) retirement month.
+    pub retire_month: YearMonth,
+    /// Month the status last changed (exit, retirement, death).
+    pub status_since: YearMonth,
+    /// Basic wage (post + scale) and performance pay, fen per month.
+    pub basic_wage: Fen,
+    pub performance_pay: Fen,
+    /// Wages paid this calendar year and last year (for the previous-year average base).
+    pub wage_year_sum: Fen,
+    pub wage_year_months: u32,
+    pub prev_year_avg_wage: Fen,
+    pub insurance: InsuranceRecord,
+    pub pension: Pension,
+    /// Wage in the month before retirement.
+    pub final_wage: Fen,
+    /// Pension paid so far (fen).
+    pub benefits_received: Fen,
+    pub intent: Intent,
+    /// Effort (1 = average) and research output points, fed by perception.
+    pub effort: f32,
+}
+
+impl Agent {
+    pub fn wage(&self) -> Fen {
+        self.basic_wage + self.performance_pay
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Active
+    }
+
+    /// Age in whole months in `month`.
+    pub fn age_months(&self, month: YearMonth) -> i32 {
+        month.months_since(self.birth)
+    }
+
+    pub fn age_years(&self, month: YearMonth) -> f64 {
+        self.age_months(month) as f64 / 12.0
+    }
+
+    pub fn is_female(&self) -> bool {
+        self.sex == Sex::Female
+    }
+
+    pub fn title(&self) -> &'static str {
+        title_name(self.ladder, self.rung)
+    }
+}

@@ -1,0 +1,534 @@
+//! The core sections of a scenario: the run itself, regions, universities, the population and
+//! careers. Insurance, perception and policy sections live with the modules that use them.
+
+use super::catalog::{Allowed, Certainty, Issue, KeyDoc};
+use super::dated::Dated;
+use crate::time::YearMonth;
+use serde::{Deserialize, Serialize};
+
+/// `[simulation]`: what to run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SimulationParams {
+    /// First simulated month.
+    pub start: YearMonth,
+    /// Horizon in years (the run has `years × 12` monthly steps).
+    pub years: u32,
+    /// Master seed; every random stream derives from it, the agent id and the purpose.
+    pub seed: u64,
+    /// Initial staff headcount across all universities (the synthetic population's size).
+    pub agents: u32,
+    /// Optional staff roster CSV (relative to the scenario file) used instead of the
+    /// synthetic population.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roster: Option<String>,
+}
+
+impl Default for SimulationParams {
+    fn default() -> Self {
+        SimulationParams {
+            start: YearMonth::ym(2025, 1),
+            years: 40,
+            seed: 20_251_125,
+            agents: 3_000,
+            roster: None,
+        }
+    }
+}
+
+/// Economic zone, as the source documents contrast them (east against central and west).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Zone {
+    East,
+    Central,
+    West,
+}
+
+impl Zone {
+    pub const NAMES: &'static [&'static str] = &["east", "central", "west"];
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// `[[regions]]`: a province (a pension pooling area) with its wage statistics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionParams {
+    pub name: String,
+    pub zone: Zone,
+    /// 全口径城镇单位就业人员平均工资, yuan per month, by year: the reference for contribution
+    /// limits and the denominator of the contribution index.
+    pub average_wage: Dated<f64>,
+    /// Pension calculation base 计发基数, yuan per month, by year of retirement.
+    pub calc_base: Dated<f64>,
+    /// Yearly growth used to project both series past their last published value.
+    pub wage_growth: f64,
+}
+
+impl RegionParams {
+    /// The series value in `month`: the entry in force, grown by `wage_growth` for each whole
+    /// year since that entry's date (so a table can stop at the last published figure).
+    pub fn projected(&self, series: &Dated<f64>, month: YearMonth) -> f64 {
+        let entry = series
+            .entries()
+            .iter()
+            .filter(|e| e.region.is_none() && e.from.is_none_or(|f| f <= month))
+            .last()
+            .or_else(|| series.entries().first())
+            .expect("validated: non-empty series");
+        let years = entry.from.map(|f| (month.year() - f.year()).max(0)).unwrap_or(0);
+        entry.value * (1.0 + self.wage_growth).powi(years)
+    }
+
+    /// The regional average wage in force in `month`, yuan per month.
+    pub fn average_wage_at(&self, month: YearMonth) -> f64 {
+        self.projected(&self.average_wage, month)
+    }
+
+    /// The calculation base for a retirement in `month`, yuan per month.
+    pub fn calc_base_at(&self, month: YearMonth) -> f64 {
+        self.projected(&self.calc_base, month)
+    }
+
+    fn new(name: &str, zone: Zone, aw: &[(i32, f64)], cb: &[(i32, f64)]) -> Self {
+        let by_year =
+            |s: &[(i32, f64)]| Dated::by_month(s.iter().map(|&(y, v)| (YearMonth::ym(y, 1), v)));
+        RegionParams {
+            name: name.into(),
+            zone,
+            average_wage: by_year(aw),
+            calc_base: by_year(cb),
+            wage_growth: 0.04,
+        }
+    }
+
+    /// DOMAIN.md §6.3 figures. Where a year is missing the series is projected; Shanghai's
+    /// calculation base and the central province are estimates (certainty U).
+    pub fn defaults() -> Vec<RegionParams> {
+        vec![
+            RegionParams::new(
+                "beijing",
+                Zone::East,
+                &[(2023, 11_761.0), (2024, 11_937.0), (2025, 12_116.0)],
+                &[(2024, 11_883.0), (2025, 12_049.0)],
+            ),
+            RegionParams::new(
+                "shanghai",
+                Zone::East,
+                &[(2024, 12_307.0)],
+                &[(2024, 12_307.0)],
+            ),
+            RegionParams::new("guangdong", Zone::East, &[(2023, 9_167.0)], &[(2025, 9_493.0)]),
+            RegionParams::new("hubei", Zone::Central, &[(2024, 7_900.0)], &[(2024, 8_000.0)]),
+            RegionParams::new(
+                "sichuan",
+                Zone::West,
+                &[(2024, 7_646.0)],
+                &[(2024, 8_321.0), (2025, 8_462.0)],
+            ),
+            RegionParams::new(
+                "gansu",
+                Zone::West,
+                &[(2024, 7_630.0)],
+                &[(2024, 7_594.0), (2025, 7_746.0)],
+            ),
+        ]
+    }
+}
+
+/// Who funds a university: ministry-affiliated (部属) or local (地方).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fiscal {
+    Ministry,
+    Local,
+}
+
+/// `[[universities]]`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UniversityParams {
+    pub name: String,
+    /// A `[[regions]]` name.
+    pub region: String,
+    pub fiscal: Fiscal,
+    /// Share of the initial population employed here (shares are normalised).
+    pub staff_share: f64,
+    /// Multiplier on the salary scale (richer universities pay more performance pay).
+    pub wage_level: f64,
+    /// Whether the university runs an enterprise annuity 企业年金 for contract staff.
+    pub enterprise_annuity: bool,
+    /// Yearly growth of the target headcount (0: replace leavers one for one).
+    pub headcount_growth: f64,
+}
+
+impl UniversityParams {
+    pub fn defaults() -> Vec<UniversityParams> {
+        vec![UniversityParams {
+            name: "university-a".into(),
+            region: "sichuan".into(),
+            fiscal: Fiscal::Ministry,
+            staff_share: 1.0,
+            wage_level: 1.0,
+            enterprise_annuity: false,
+            headcount_growth: 0.0,
+        }]
+    }
+}
+
+/// An age band and its share of the initial staff.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBand {
+    pub from_age: u32,
+    /// Exclusive upper bound.
+    pub to_age: u32,
+    pub share: f64,
+}
+
+/// Shares of the three employment tracks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackShares {
+    /// 事业编: public-institution pension and occupational annuity.
+    pub establishment: f64,
+    /// 合同制 / 人事代理: enterprise pension.
+    pub contract: f64,
+    /// Temporary staff: enterprise pension where enrolled at all.
+    pub temporary: f64,
+}
+
+/// A discipline and its share of academic staff.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discipline {
+    pub name: String,
+    pub share: f64,
+    /// Multiplier on research output (feeds effort, promotion and the points bank).
+    pub output_level: f64,
+}
+
+/// `[population]`: the synthetic staff of the first month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PopulationParams {
+    pub female_share: f64,
+    /// Share of women in cadre/technical posts (干部, 技术岗) rather than worker posts; sets
+    /// the women's statutory retirement age.
+    pub female_cadre_share: f64,
+    pub age_bands: Vec<AgeBand>,
+    pub tracks: TrackShares,
+    /// Share of staff on the administrative ladder (the rest are academic).
+    pub administrative_share: f64,
+    pub disciplines: Vec<Discipline>,
+    /// Mean age at which university careers start (after the doctorate).
+    pub career_start_age: f64,
+    /// Share of staff whose first job was elsewhere before joining the university; their
+    /// earlier service still counts (deemed or actual years).
+    pub prior_service_share: f64,
+}
+
+impl Default for PopulationParams {
+    fn default() -> Self {
+        let band = |a, b, s| AgeBand { from_age: a, to_age: b, share: s };
+        let disc = |n: &str, s, o| Discipline { name: n.into(), share: s, output_level: o };
+        PopulationParams {
+            female_share: 0.48,
+            female_cadre_share: 0.85,
+            age_bands: vec![
+                band(24, 30, 0.10),
+                band(30, 40, 0.32),
+                band(40, 50, 0.30),
+                band(50, 56, 0.18),
+                band(56, 63, 0.10),
+            ],
+            tracks: TrackShares { establishment: 0.62, contract: 0.30, temporary: 0.08 },
+            administrative_share: 0.28,
+            disciplines: vec![
+                disc("humanities", 0.18, 0.8),
+                disc("social_sciences", 0.22, 0.9),
+                disc("sciences", 0.22, 1.1),
+                disc("engineering", 0.28, 1.15),
+                disc("medicine", 0.10, 1.0),
+            ],
+            career_start_age: 27.0,
+            prior_service_share: 0.2,
+        }
+    }
+}
+
+/// One rung of a career ladder.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RungParams {
+    /// Post wage plus salary-scale wage at entry to the rung, yuan per month (2025 money).
+    pub base_wage: f64,
+    /// Minimum years in this rung before promotion to the next.
+    pub min_years: f64,
+    /// Yearly chance of promotion for an eligible person of average effort.
+    pub promotion_rate: f64,
+    /// Maximum share of the ladder's staff at this rung or above (post structure quota).
+    pub quota: f64,
+    /// Initial share of the ladder's staff at this rung.
+    pub initial_share: f64,
+}
+
+/// `[careers]`: promotion, pay, mobility and mortality.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CareerParams {
+    /// 助教, 讲师, 副教授, 教授.
+    pub academic: Vec<RungParams>,
+    /// 科员, 科级, 处级, 厅局级.
+    pub administrative: Vec<RungParams>,
+    /// Month (1–12) when promotions take effect.
+    pub promotion_month: u32,
+    /// Yearly salary-scale step, as a share of the base wage, per year of service.
+    pub scale_step: f64,
+    /// Performance pay (绩效工资) as a multiple of the base wage.
+    pub performance_ratio: f64,
+    /// Nominal yearly growth of pay scales, by year.
+    pub wage_growth: Dated<f64>,
+    /// Yearly chance of leaving the university, by track (before perception shifts it).
+    pub quit_rate: TrackRates,
+    /// Share of leavers who move to another university in the simulation (the rest leave
+    /// academia or the modelled universities).
+    pub move_share: f64,
+    /// Share of moves that cross regions.
+    pub cross_region_share: f64,
+    /// Yearly share of contract staff converted to establishment posts (编制).
+    pub conversion_rate: f64,
+    /// Month (1–12) when conversions and quota resolution take place.
+    pub conversion_month: u32,
+    /// Mean age of new hires.
+    pub hire_age: f64,
+    /// Track shares of new hires.
+    pub hire_tracks: TrackShares,
+    /// Gompertz mortality: yearly death probability `a × exp(b × age)`, by sex.
+    pub mortality: Mortality,
+}
+
+/// A yearly rate for each track.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackRates {
+    pub establishment: f64,
+    pub contract: f64,
+    pub temporary: f64,
+}
+
+/// Gompertz law of mortality, yearly probability `min(1, a·e^(b·age))`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mortality {
+    pub male_a: f64,
+    pub male_b: f64,
+    pub female_a: f64,
+    pub female_b: f64,
+}
+
+impl Mortality {
+    /// Yearly death probability at `age` (years, fractional).
+    pub fn yearly(&self, female: bool, age: f64) -> f64 {
+        let (a, b) = if female { (self.female_a, self.female_b) } else { (self.male_a, self.male_b) };
+        (a * (b * age).exp()).min(1.0)
+    }
+
+    /// Monthly probability equivalent to the yearly one.
+    pub fn monthly(&self, female: bool, age: f64) -> f64 {
+        1.0 - (1.0 - self.yearly(female, age)).powf(1.0 / 12.0)
+    }
+
+    /// Probability of being alive `months` after `age`, from the monthly hazards.
+    pub fn survival(&self, female: bool, age: f64, months: u32) -> f64 {
+        (0..months).fold(1.0, |s, m| s * (1.0 - self.monthly(female, age + m as f64 / 12.0)))
+    }
+}
+
+impl Default for CareerParams {
+    fn default() -> Self {
+        let rung = |w, y, p, q, s| RungParams {
+            base_wage: w,
+            min_years: y,
+            promotion_rate: p,
+            quota: q,
+            initial_share: s,
+        };
+        CareerParams {
+            academic: vec![
+                rung(4_200.0, 2.0, 0.45, 1.0, 0.10),
+                rung(5_200.0, 5.0, 0.22, 0.90, 0.38),
+                rung(6_800.0, 5.0, 0.15, 0.55, 0.33),
+                rung(9_000.0, 0.0, 0.0, 0.22, 0.19),
+            ],
+            administrative: vec![
+                rung(3_800.0, 3.0, 0.25, 1.0, 0.40),
+                rung(4_800.0, 5.0, 0.15, 0.60, 0.35),
+                rung(6_300.0, 6.0, 0.08, 0.25, 0.20),
+                rung(8_200.0, 0.0, 0.0, 0.05, 0.05),
+            ],
+            promotion_month: 9,
+            scale_step: 0.012,
+            performance_ratio: 0.9,
+            wage_growth: Dated::constant(0.04),
+            quit_rate: TrackRates { establishment: 0.012, contract: 0.06, temporary: 0.15 },
+            move_share: 0.35,
+            cross_region_share: 0.5,
+            conversion_rate: 0.02,
+            conversion_month: 9,
+            hire_age: 29.0,
+            hire_tracks: TrackShares { establishment: 0.45, contract: 0.42, temporary: 0.13 },
+            mortality: Mortality {
+                male_a: 0.000_045,
+                male_b: 0.092,
+                female_a: 0.000_020,
+                female_b: 0.095,
+            },
+        }
+    }
+}
+
+/// Key docs of the core sections (paths from the scenario root).
+pub fn key_docs() -> Vec<KeyDoc> {
+    use Allowed as A;
+    let share = A::unit_interval;
+    let k = KeyDoc::new;
+    let mut v = vec![
+        k("name", "", A::Text, "Scenario name, used in result folder names and figure legends."),
+        k("description", "", A::Text, "What the scenario models, one paragraph."),
+        k("extends", "", A::Text, "Path of a base scenario (relative to this file) whose keys this file overrides."),
+        k("simulation.start", "month", A::Month, "First simulated month."),
+        k("simulation.years", "years", A::integer(1, 100), "Horizon; the run has years × 12 monthly steps."),
+        k("simulation.seed", "", A::Integer { min: Some(0), max: None }, "Master seed: every random stream derives from (seed, agent id, purpose)."),
+        k("simulation.agents", "staff", A::integer(1, 50_000_000), "Initial headcount of the synthetic population across all universities."),
+        k("simulation.roster", "path", A::Text, "Staff roster CSV (see docs/ROSTER.md) used instead of the synthetic population."),
+        k("regions[].name", "", A::Text, "Province name, referred to by universities and regional parameter entries."),
+        k("regions[].zone", "", A::OneOf(Zone::NAMES), "Economic zone."),
+        k("regions[].average_wage", "yuan/month", A::at_least(1.0), "全口径 average wage by year: the reference of contribution limits and the index denominator.").dated().source("DOMAIN.md §6.3 (provincial statistics bureaus)", Certainty::C),
+        k("regions[].calc_base", "yuan/month", A::at_least(1.0), "Pension calculation base 计发基数 by year of retirement.").dated().source("DOMAIN.md §6.3 (京人社发〔2024〕16号, 〔2025〕13号; Sichuan notices)", Certainty::C),
+        k("regions[].wage_growth", "per year", A::number(-0.2, 0.5), "Growth projecting both wage series past their last published value.").source("model assumption", Certainty::U),
+        k("universities[].name", "", A::Text, "University name."),
+        k("universities[].region", "", A::Text, "The region (a regions[].name) the university pays contributions in."),
+        k("universities[].fiscal", "", A::OneOf(&["ministry", "local"]), "Ministry-affiliated (部属) or local (地方) university."),
+        k("universities[].staff_share", "share", A::at_least(0.0), "Share of the initial population employed here (normalised over universities)."),
+        k("universities[].wage_level", "×", A::number(0.1, 10.0), "Multiplier on the salary scale."),
+        k("universities[].enterprise_annuity", "", A::Bool, "Whether contract staff can join an enterprise annuity 企业年金 here."),
+        k("universities[].headcount_growth", "per year", A::number(-0.5, 0.5), "Yearly growth of the target headcount."),
+        k("population.female_share", "share", share(), "Share of women among the initial staff."),
+        k("population.female_cadre_share", "share", share(), "Share of women in cadre/technical posts (statutory age 55→58 rather than 50→55)."),
+        k("population.age_bands[].from_age", "years", A::integer(16, 75), "Lower bound of the age band."),
+        k("population.age_bands[].to_age", "years", A::integer(17, 76), "Upper bound (exclusive)."),
+        k("population.age_bands[].share", "share", A::at_least(0.0), "Share of staff in the band (normalised)."),
+        k("population.tracks.establishment", "share", share(), "Share on established posts 事业编 (institution pension + occupational annuity)."),
+        k("population.tracks.contract", "share", share(), "Share of contract staff 合同制 (enterprise pension)."),
+        k("population.tracks.temporary", "share", share(), "Share of temporary staff."),
+        k("population.administrative_share", "share", share(), "Share of staff on the administrative ladder."),
+        k("population.disciplines[].name", "", A::Text, "Discipline name."),
+        k("population.disciplines[].share", "share", A::at_least(0.0), "Share of academic staff (normalised)."),
+        k("population.disciplines[].output_level", "×", A::number(0.0, 10.0), "Multiplier on research output."),
+        k("population.career_start_age", "years", A::number(18.0, 45.0), "Mean age at the first job."),
+        k("population.prior_service_share", "share", share(), "Share of staff with service before joining their university."),
+    ];
+    for ladder in ["academic", "administrative"] {
+        v.extend([
+            k(&format!("careers.{ladder}[].base_wage"), "yuan/month", A::at_least(0.0), "Post plus salary-scale wage at entry to the rung (2025 money).").source("model calibration to 2025 university pay scales", Certainty::U),
+            k(&format!("careers.{ladder}[].min_years"), "years", A::number(0.0, 40.0), "Minimum years in the rung before promotion."),
+            k(&format!("careers.{ladder}[].promotion_rate"), "per year", share(), "Yearly promotion chance of an eligible person of average effort."),
+            k(&format!("careers.{ladder}[].quota"), "share", share(), "Maximum share of the ladder at this rung or above."),
+            k(&format!("careers.{ladder}[].initial_share"), "share", A::at_least(0.0), "Initial share of the ladder at this rung (normalised)."),
+        ]);
+    }
+    v.extend([
+        k("careers.promotion_month", "month", A::integer(1, 12), "Calendar month promotions take effect."),
+        k("careers.scale_step", "per year", A::number(0.0, 0.2), "Salary-scale step per year of service, share of the base wage."),
+        k("careers.performance_ratio", "×", A::number(0.0, 10.0), "Performance pay as a multiple of the base wage."),
+        k("careers.wage_growth", "per year", A::number(-0.2, 0.5), "Nominal growth of pay scales, applied each January.").dated(),
+        k("careers.quit_rate.establishment", "per year", share(), "Yearly chance an established-post employee leaves."),
+        k("careers.quit_rate.contract", "per year", share(), "Yearly chance a contract employee leaves."),
+        k("careers.quit_rate.temporary", "per year", share(), "Yearly chance a temporary employee leaves."),
+        k("careers.move_share", "share", share(), "Share of leavers who move to another modelled university."),
+        k("careers.cross_region_share", "share", share(), "Share of moves that cross regions."),
+        k("careers.conversion_rate", "per year", share(), "Yearly share of contract staff converted to establishment posts."),
+        k("careers.conversion_month", "month", A::integer(1, 12), "Calendar month of conversions."),
+        k("careers.hire_age", "years", A::number(18.0, 60.0), "Mean age of new hires."),
+        k("careers.hire_tracks.establishment", "share", share(), "Share of new hires on established posts."),
+        k("careers.hire_tracks.contract", "share", share(), "Share of new hires on contracts."),
+        k("careers.hire_tracks.temporary", "share", share(), "Share of new hires on temporary terms."),
+        k("careers.mortality.male_a", "per year", A::number(0.0, 0.1), "Gompertz level for men: q(age) = a·exp(b·age).").source("fit to China life tables 2020 (life expectancy ≈ 76 men, 81 women)", Certainty::U),
+        k("careers.mortality.male_b", "per year of age", A::number(0.0, 0.3), "Gompertz slope for men.").source("fit to China life tables 2020", Certainty::U),
+        k("careers.mortality.female_a", "per year", A::number(0.0, 0.1), "Gompertz level for women.").source("fit to China life tables 2020", Certainty::U),
+        k("careers.mortality.female_b", "per year of age", A::number(0.0, 0.3), "Gompertz slope for women.").source("fit to China life tables 2020", Certainty::U),
+    ]);
+    v
+}
+
+/// Checks that need more than one key. Regions and universities are cross-checked by the
+/// scenario as a whole.
+pub fn check_population(p: &PopulationParams, out: &mut Vec<Issue>) {
+    let t = &p.tracks;
+    if (t.establishment + t.contract + t.temporary - 1.0).abs() > 1e-6 {
+        out.push(Issue::new(
+            "population.tracks",
+            format!(
+                "track shares must add up to 1, they add up to {}",
+                t.establishment + t.contract + t.temporary
+            ),
+        ));
+    }
+    if p.age_bands.is_empty() {
+        out.push(Issue::new("population.age_bands", "at least one age band is needed"));
+    }
+    for (i, b) in p.age_bands.iter().enumerate() {
+        if b.from_age >= b.to_age {
+            out.push(Issue::new(
+                format!("population.age_bands[{i}].to_age"),
+                format!("to_age {} must be above from_age {}", b.to_age, b.from_age),
+            ));
+        }
+    }
+    if p.age_bands.iter().map(|b| b.share).sum::<f64>() <= 0.0 {
+        out.push(Issue::new("population.age_bands", "the age-band shares add up to 0"));
+    }
+    if p.disciplines.is_empty() || p.disciplines.iter().map(|d| d.share).sum::<f64>() <= 0.0 {
+        out.push(Issue::new("population.disciplines", "at least one discipline with a positive share is needed"));
+    }
+}
+
+pub fn check_careers(c: &CareerParams, out: &mut Vec<Issue>) {
+    let t = &c.hire_tracks;
+    if (t.establishment + t.contract + t.temporary - 1.0).abs() > 1e-6 {
+        out.push(Issue::new(
+            "careers.hire_tracks",
+            format!(
+                "track shares must add up to 1, they add up to {}",
+                t.establishment + t.contract + t.temporary
+            ),
+        ));
+    }
+    for (name, ladder) in [("academic", &c.academic), ("administrative", &c.administrative)] {
+        if ladder.len() != 4 {
+            out.push(Issue::new(
+                format!("careers.{name}"),
+                format!("the {name} ladder has exactly 4 rungs, {} given", ladder.len()),
+            ));
+            continue;
+        }
+        for i in 1..ladder.len() {
+            if ladder[i].quota > ladder[i - 1].quota {
+                out.push(Issue::new(
+                    format!("careers.{name}[{i}].quota"),
+                    format!(
+                        "the quota of a higher rung ({}) cannot exceed the one below ({})",
+                        ladder[i].quota,
+                        ladder[i - 1].quota
+                    ),
+                ));
+            }
+        }
+        if ladder.iter().map(|r| r.initial_share).sum::<f64>() <= 0.0 {
+            out.push(Issue::new(format!("careers.{name}"), "the initial shares add up to 0"));
+        }
+    }
+}
