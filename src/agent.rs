@@ -5,20 +5,8 @@ use crate::money::Fen;
 use crate::time::YearMonth;
 use serde::{Deserialize, Serialize};
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Male,
-    Female,
-}
-
-/// Cadre (干部, technical posts) or worker (工人): sets women's statutory retirement age.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Cadre,
-    Worker,
-}
+pub use crate::insurance::{Category, Sex};
+use crate::insurance::accounts::{AnnuityAccount, HousingFundAccount, PersonalAccount};
 
 /// Employment track, which decides the pension scheme.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -117,14 +105,11 @@ pub struct InsuranceRecord {
     pub index_sum: f64,
     /// Deemed index (视同缴费指数) of institution staff.
     pub deemed_index: f64,
-    /// Basic-pension personal account, and this year's contributions (for interest).
-    pub pension_account: Fen,
-    pub pension_account_year: Fen,
-    /// Annuity (occupational or enterprise): funded part, notional 记账 part, this year's inflow.
-    pub annuity_funded: Fen,
-    pub annuity_notional: Fen,
-    pub annuity_year: Fen,
-    pub housing_fund: Fen,
+    /// Basic-pension personal account.
+    pub pension_account: PersonalAccount,
+    /// Annuity (occupational, or enterprise where offered): funded and notional 记账 parts.
+    pub annuity: AnnuityAccount,
+    pub housing_fund: HousingFundAccount,
     /// Σ monthly bases since the reference date of pooled-fund transfers.
     pub pooled_base_sum: Fen,
     /// Medical insurance: cumulative and current continuous months, current gap.
@@ -133,13 +118,19 @@ pub struct InsuranceRecord {
     pub medical_gap: u32,
     /// Months in the current pooling region.
     pub region_months: u32,
-    /// Whether the region of hukou is the current one.
+    /// Region of hukou (户籍), which decides where the pension is paid when no place has ten
+    /// years.
     pub hukou_region: u16,
+    /// Longest-serving earlier region with at least ten years, if any (paying-place rule).
+    pub ten_year_region: Option<u16>,
     /// Lifetime contributions, employer and individual, all insurances (fen).
     pub paid_employer: Fen,
     pub paid_individual: Fen,
     /// Pension contributions only (basic pension + annuity), for money's worth.
     pub pension_paid: Fen,
+    /// The same contributions accumulated at the outcome discount rate (value at the current
+    /// month), the denominator of money's worth.
+    pub pension_paid_value: f64,
 }
 
 /// The award at retirement, by component (fen per month).

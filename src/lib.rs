@@ -2,8 +2,13 @@
 //! university staff. See ARCHITECTURE.md for the map of modules and the invariants they keep.
 
 pub mod agent;
+pub mod career;
+pub mod engine;
 pub mod insurance;
+pub mod metrics;
 pub mod money;
+pub mod output;
+pub mod plot;
 pub mod population;
 pub mod rng;
 pub mod scenario;

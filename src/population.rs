@@ -3,6 +3,7 @@
 //! engine derives each agent's insurance record from them when the run starts.
 
 use crate::agent::{Agent, Category, Intent, InsuranceRecord, Ladder, Pension, Sex, Status, Track};
+use crate::insurance::retirement;
 use crate::money::{yuan_to_fen, Fen};
 use crate::rng::{chacha, pick_weighted, Purpose};
 use crate::scenario::{RungParams, Scenario, TrackShares};
@@ -16,19 +17,17 @@ pub fn synthetic(s: &Scenario) -> Vec<Agent> {
     (0..s.simulation.agents)
         .map(|id| {
             let mut rng = chacha(s.simulation.seed, Purpose::Population, id as u64);
-            draw_agent(s, id, start, &mut rng)
+            synthetic_one(s, id, start, &mut rng)
         })
         .collect()
 }
 
-fn draw_agent(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8Rng) -> Agent {
+/// One agent drawn from the scenario's distributions as of `start`.
+pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8Rng) -> Agent {
     let p = &s.population;
     let u: usize = pick_weighted(&s.universities.iter().map(|u| u.staff_share).collect::<Vec<_>>(), rng.random());
     let region = s.region_index(&s.universities[u].region).unwrap_or(0);
     let sex = if rng.random::<f64>() < p.female_share { Sex::Female } else { Sex::Male };
-    let band = &p.age_bands[pick_weighted(&p.age_bands.iter().map(|b| b.share).collect::<Vec<_>>(), rng.random())];
-    let age_months = rng.random_range(band.from_age as i32 * 12..band.to_age as i32 * 12);
-    let birth = start.plus_months(-age_months);
     let track = draw_track(&p.tracks, rng.random());
     let ladder = if track == Track::Temporary || rng.random::<f64>() < p.administrative_share {
         Ladder::Administrative
@@ -36,6 +35,7 @@ fn draw_agent(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8Rng) -> 
         Ladder::Academic
     };
     let category = draw_category(sex, ladder, p.female_cadre_share, rng.random());
+    let (age_months, birth) = draw_age(s, sex, category, start, rng);
     let start_age = (p.career_start_age * 12.0 + normal(rng) * 24.0).round() as i32;
     let work_start = birth.plus_months(start_age.clamp(18 * 12, age_months.max(18 * 12)));
     let work_start = if work_start > start { start } else { work_start };
@@ -84,6 +84,27 @@ fn draw_agent(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8Rng) -> 
         intent: Intent::None,
         effort,
     }
+}
+
+/// An age from the scenario's bands, redrawn while it is at or past the statutory retirement
+/// age (staff above it would all retire in the first month); after 64 tries, the last month
+/// before retirement.
+fn draw_age(s: &Scenario, sex: Sex, category: Category, start: YearMonth, rng: &mut ChaCha8Rng) -> (i32, YearMonth) {
+    let p = &s.population;
+    let shares: Vec<f64> = p.age_bands.iter().map(|b| b.share).collect();
+    let rules = &s.insurance.retirement;
+    let mut last = (0, start);
+    for _ in 0..64 {
+        let band = &p.age_bands[pick_weighted(&shares, rng.random())];
+        let age_months = rng.random_range(band.from_age as i32 * 12..(band.to_age as i32 * 12).max(band.from_age as i32 * 12 + 1));
+        let birth = start.plus_months(-age_months);
+        if retirement::statutory_month(birth, sex, category, rules) > start {
+            return (age_months, birth);
+        }
+        last = (age_months, birth);
+    }
+    let age = retirement::statutory_age(last.1, sex, category, rules).0 - 1;
+    (age, start.plus_months(-age))
 }
 
 /// Standard normal from a ChaCha stream (Box–Muller).
@@ -180,6 +201,8 @@ mod tests {
         for a in &pop {
             let age = a.age_years(s.simulation.start);
             assert!((24.0..63.0).contains(&age), "age {age}");
+            let statutory = retirement::statutory_month(a.birth, a.sex, a.category, &s.insurance.retirement);
+            assert!(statutory > s.simulation.start, "nobody starts past the statutory age");
             assert!(a.work_start <= s.simulation.start && a.work_start >= a.birth.plus_months(18 * 12));
             assert!(a.hired >= a.work_start && a.hired <= s.simulation.start);
             assert!(a.basic_wage > 0 && a.performance_pay > 0);

@@ -69,7 +69,8 @@ pub struct RegionParams {
 
 impl RegionParams {
     /// The series value in `month`: the entry in force, grown by `wage_growth` for each whole
-    /// year since that entry's date (so a table can stop at the last published figure).
+    /// year since that entry's date (so a table can stop at the last published figure), and
+    /// deflated at the same rate before the first entry (to reconstruct past careers).
     pub fn projected(&self, series: &Dated<f64>, month: YearMonth) -> f64 {
         let entry = series
             .entries()
@@ -78,7 +79,7 @@ impl RegionParams {
             .last()
             .or_else(|| series.entries().first())
             .expect("validated: non-empty series");
-        let years = entry.from.map(|f| (month.year() - f.year()).max(0)).unwrap_or(0);
+        let years = entry.from.map(|f| month.year() - f.year()).unwrap_or(0);
         entry.value * (1.0 + self.wage_growth).powi(years)
     }
 
@@ -390,6 +391,22 @@ impl Default for CareerParams {
     }
 }
 
+/// `[outcomes]`: how per-agent outcomes are valued.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutcomeParams {
+    /// Yearly nominal discount rate for money's worth (present values at retirement).
+    pub discount_rate: f64,
+    /// Yearly growth assumed for pensions in payment when valuing them at retirement.
+    pub pension_growth: f64,
+}
+
+impl Default for OutcomeParams {
+    fn default() -> Self {
+        OutcomeParams { discount_rate: 0.03, pension_growth: 0.02 }
+    }
+}
+
 /// Key docs of the core sections (paths from the scenario root).
 pub fn key_docs() -> Vec<KeyDoc> {
     use Allowed as A;
@@ -430,6 +447,8 @@ pub fn key_docs() -> Vec<KeyDoc> {
         k("population.disciplines[].output_level", "×", A::number(0.0, 10.0), "Multiplier on research output."),
         k("population.career_start_age", "years", A::number(18.0, 45.0), "Mean age at the first job."),
         k("population.prior_service_share", "share", share(), "Share of staff with service before joining their university."),
+        k("outcomes.discount_rate", "per year", A::number(-0.05, 0.3), "Nominal discount rate of money's worth: contributions are accumulated and benefits discounted at it to the retirement date."),
+        k("outcomes.pension_growth", "per year", A::number(-0.1, 0.3), "Growth of pensions in payment assumed when valuing them at retirement."),
     ];
     for ladder in ["academic", "administrative"] {
         v.extend([

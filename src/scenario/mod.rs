@@ -8,13 +8,24 @@
 pub mod catalog;
 pub mod core;
 pub mod dated;
+pub mod docs;
+pub mod error;
+pub mod load;
+pub mod merge;
+pub mod overrides;
+pub mod schema;
+pub mod source;
+pub mod validate;
 
 pub use self::core::{
-    AgeBand, CareerParams, Discipline, Fiscal, Mortality, PopulationParams, RegionParams,
+    AgeBand, CareerParams, Discipline, Fiscal, Mortality, OutcomeParams, PopulationParams, RegionParams,
     RungParams, SimulationParams, TrackRates, TrackShares, UniversityParams, Zone,
 };
 pub use catalog::{Allowed, Certainty, Issue, KeyDoc};
 pub use dated::{Dated, DatedEntry};
+pub use docs::scenarios_markdown;
+pub use error::{Diagnostic, ScenarioError};
+pub use load::{from_str, load, Loaded};
 
 use crate::insurance::InsuranceParams;
 use serde::{Deserialize, Serialize};
@@ -34,6 +45,7 @@ pub struct Scenario {
     pub population: PopulationParams,
     pub careers: CareerParams,
     pub insurance: InsuranceParams,
+    pub outcomes: OutcomeParams,
 }
 
 impl Default for Scenario {
@@ -52,6 +64,7 @@ impl Default for Scenario {
             population: PopulationParams::default(),
             careers: CareerParams::default(),
             insurance: InsuranceParams::default(),
+            outcomes: OutcomeParams::default(),
         }
     }
 }

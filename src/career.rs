@@ -1,0 +1,235 @@
+//! Careers: pay, the monthly leaving hazard, and the yearly resolution steps that need the whole
+//! staff at once (promotion under post quotas, contract-to-establishment conversion, moves
+//! between universities and replacement hiring). Resolution runs sequentially in a fixed order
+//! over agents sorted by id, and each agent's draws come from its own (seed, id, purpose, month)
+//! stream, so the outcome is independent of thread count.
+
+use crate::agent::{Agent, Intent, Ladder, Status, Track};
+use crate::money::Fen;
+use crate::population;
+use crate::rng::{chacha, Draws, Purpose};
+use crate::scenario::{RungParams, Scenario};
+use crate::time::YearMonth;
+use rand::Rng;
+
+/// The rungs of an agent's ladder.
+pub fn ladder<'a>(s: &'a Scenario, l: Ladder) -> &'a [RungParams] {
+    match l {
+        Ladder::Academic => &s.careers.academic,
+        Ladder::Administrative => &s.careers.administrative,
+    }
+}
+
+/// Monthly probability equivalent to a yearly one.
+pub fn monthly_from_yearly(p: f64) -> f64 {
+    1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(1.0 / 12.0)
+}
+
+/// Yearly leaving rate of a track before behavioural shifts.
+pub fn base_quit_rate(s: &Scenario, track: Track) -> f64 {
+    let q = &s.careers.quit_rate;
+    match track {
+        Track::Establishment => q.establishment,
+        Track::Contract => q.contract,
+        Track::Temporary => q.temporary,
+    }
+}
+
+/// January pay update: scale growth plus one salary-scale step, in fen.
+pub fn annual_raise(s: &Scenario, a: &mut Agent, month: YearMonth, growth: f64) {
+    let rung = &ladder(s, a.ladder)[a.rung as usize];
+    let scale = s.universities[a.university as usize].wage_level;
+    let step = crate::money::yuan_to_fen(rung.base_wage * scale * s.careers.scale_step);
+    let grown = (a.basic_wage as f64 * (1.0 + growth)).round() as Fen;
+    a.basic_wage = grown + (step as f64 * wage_index(s, month)).round() as Fen;
+    a.performance_pay = population::performance_pay(s, a.basic_wage);
+}
+
+/// Cumulative growth of pay scales from the start of the run to `month` (1 at the start).
+pub fn wage_index(s: &Scenario, month: YearMonth) -> f64 {
+    let start = s.simulation.start;
+    (start.year() + 1..=month.year())
+        .map(|y| 1.0 + *s.careers.wage_growth.at_general(YearMonth::ym(y, 1)))
+        .product()
+}
+
+/// Counts of what the resolution phase did this month, by track (index = `Track as usize`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resolution {
+    pub promotions: [u64; 3],
+    pub conversions: u64,
+    pub moves: [u64; 3],
+    pub cross_region_moves: u64,
+    pub quits: [u64; 3],
+    pub hires: [u64; 3],
+}
+
+/// The state resolution needs beyond the agents: targets and the next free id.
+#[derive(Clone, Debug)]
+pub struct Workforce {
+    /// Target headcount per university at the start of the run.
+    pub initial: Vec<u64>,
+    pub next_id: u32,
+}
+
+impl Workforce {
+    pub fn new(s: &Scenario, agents: &[Agent]) -> Self {
+        let mut initial = vec![0u64; s.universities.len()];
+        for a in agents.iter().filter(|a| a.is_active()) {
+            initial[a.university as usize] += 1;
+        }
+        Workforce { initial, next_id: agents.len() as u32 }
+    }
+
+    /// Target headcount of university `u` in `month`.
+    pub fn target(&self, s: &Scenario, u: usize, month: YearMonth) -> u64 {
+        let years = month.months_since(s.simulation.start) / 12;
+        let g = s.universities[u].headcount_growth;
+        (self.initial[u] as f64 * (1.0 + g).powi(years)).round() as u64
+    }
+}
+
+/// Promotions of the year, university by university, ladder by ladder, top rung first, within
+/// quotas. Eligible agents qualify with their rung's rate scaled by effort; qualifiers are ranked
+/// by their draw (then id) and promoted while the quota has room. One pass groups the staff, so
+/// the cost is linear in the population whatever the number of universities.
+pub fn promote(s: &Scenario, agents: &mut [Agent], month: YearMonth, res: &mut Resolution) {
+    let n_u = s.universities.len();
+    let slot = |u: usize, l: Ladder, r: usize| (u * 2 + l as usize) * 4 + r;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_u * 8];
+    for (i, a) in agents.iter().enumerate().filter(|(_, a)| a.is_active()) {
+        members[slot(a.university as usize, a.ladder, a.rung as usize)].push(i);
+    }
+    for u in 0..n_u {
+        for l in [Ladder::Academic, Ladder::Administrative] {
+            let mut counts: Vec<usize> = (0..4).map(|r| members[slot(u, l, r)].len()).collect();
+            let total: usize = counts.iter().sum();
+            for r in (0..3).rev() {
+                let promoted = promote_rung(s, agents, &members[slot(u, l, r)], month, l, r as u8, total, &counts, res);
+                counts[r] -= promoted;
+                counts[r + 1] += promoted;
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn promote_rung(
+    s: &Scenario,
+    agents: &mut [Agent],
+    candidates: &[usize],
+    month: YearMonth,
+    l: Ladder,
+    r: u8,
+    total: usize,
+    counts: &[usize],
+    res: &mut Resolution,
+) -> usize {
+    let rungs = ladder(s, l);
+    let above: usize = counts[r as usize + 1..].iter().sum();
+    let room = ((rungs[r as usize + 1].quota * total as f64).floor() as usize).saturating_sub(above);
+    if room == 0 {
+        return 0;
+    }
+    let params = &rungs[r as usize];
+    let mut ranked: Vec<(f64, u32, usize)> = candidates
+        .iter()
+        .map(|&i| (i, &agents[i]))
+        .filter(|(_, a)| a.track != Track::Temporary || r == 0)
+        .filter(|(_, a)| month.months_since(a.rung_since) as f64 >= params.min_years * 12.0)
+        .filter_map(|(i, a)| {
+            let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Promotion, month.index());
+            let p = (params.promotion_rate * a.effort as f64).min(1.0);
+            let u = d.uniform();
+            (u < p).then_some((u / p.max(1e-12), a.id, i))
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let raise = rungs[r as usize + 1].base_wage / rungs[r as usize].base_wage.max(1.0);
+    for &(_, _, i) in ranked.iter().take(room) {
+        let a = &mut agents[i];
+        a.rung = r + 1;
+        a.rung_since = month;
+        a.basic_wage = (a.basic_wage as f64 * raise).round() as Fen;
+        a.performance_pay = population::performance_pay(s, a.basic_wage);
+        res.promotions[a.track as usize] += 1;
+    }
+    ranked.len().min(room)
+}
+
+/// Indices of contract staff chosen for conversion to establishment posts this year: the
+/// conversion rate times the contract headcount of each university, longest-serving first among
+/// those whose draw admits them.
+pub fn conversion_candidates(s: &Scenario, agents: &[Agent], month: YearMonth, quota_rate: f64) -> Vec<usize> {
+    let mut pools: Vec<Vec<(f64, usize)>> = vec![Vec::new(); s.universities.len()];
+    for (i, a) in agents.iter().enumerate() {
+        if a.is_active() && a.track == Track::Contract {
+            let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Conversion, month.index());
+            let tenure = month.months_since(a.hired) as f64 / 12.0;
+            let key = d.uniform() / (1.0 + tenure / 5.0) / a.effort.max(0.1) as f64;
+            pools[a.university as usize].push((key, i));
+        }
+    }
+    let mut chosen = Vec::new();
+    for mut pool in pools {
+        let n = (quota_rate.max(0.0) * pool.len() as f64).round() as usize;
+        pool.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        chosen.extend(pool.into_iter().take(n).map(|(_, i)| i));
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+/// Where a mover goes: another university, in another region when `cross_region` and one
+/// exists. `None` when there is nowhere to go (then the move is a quit).
+pub fn destination(s: &Scenario, a: &Agent, cross_region: bool, month: YearMonth) -> Option<u16> {
+    let others: Vec<usize> = (0..s.universities.len()).filter(|&u| u != a.university as usize).collect();
+    if others.is_empty() {
+        return None;
+    }
+    let region_of = |u: usize| s.region_index(&s.universities[u].region).unwrap_or(0) as u16;
+    let preferred: Vec<usize> = others
+        .iter()
+        .copied()
+        .filter(|&u| (region_of(u) != a.region) == cross_region)
+        .collect();
+    let pool = if preferred.is_empty() { &others } else { &preferred };
+    let weights: Vec<f64> = pool.iter().map(|&u| s.universities[u].staff_share.max(1e-9)).collect();
+    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Move, month.index() ^ 0x5a5a);
+    Some(pool[d.weighted(&weights)] as u16)
+}
+
+/// A new hire with id `id` at university `u` in `month`.
+pub fn hire(s: &Scenario, id: u32, u: u16, month: YearMonth) -> Agent {
+    let mut rng = chacha(s.simulation.seed, Purpose::Hire, id as u64);
+    let mut a = population::synthetic_one(s, id, month, &mut rng);
+    let age_months = ((s.careers.hire_age + 3.0 * normal(&mut rng)) * 12.0).round() as i32;
+    a.birth = month.plus_months(-age_months.clamp(20 * 12, 55 * 12));
+    a.university = u;
+    a.region = s.region_index(&s.universities[u as usize].region).unwrap_or(0) as u16;
+    a.insurance.hukou_region = a.region;
+    a.track = population::draw_track(&s.careers.hire_tracks, rng.random());
+    if a.track == Track::Temporary {
+        a.ladder = Ladder::Administrative;
+    }
+    let first_job = rng.random::<f64>() >= s.population.prior_service_share;
+    let prior = if first_job { 0 } else { rng.random_range(12..=(a.age_months(month) - 22 * 12).max(13)) };
+    a.work_start = month.plus_months(-prior);
+    a.hired = month;
+    a.rung = if a.ladder == Ladder::Academic && rng.random::<f64>() < 0.7 { 1 } else { 0 };
+    a.rung_since = month;
+    let rungs = ladder(s, a.ladder);
+    let fresh = population::rung_wage(s, u as usize, rungs, a.rung, prior);
+    a.basic_wage = (fresh as f64 * wage_index(s, month)).round() as Fen;
+    a.performance_pay = population::performance_pay(s, a.basic_wage);
+    a.status = Status::Active;
+    a.status_since = month;
+    a.intent = Intent::None;
+    a
+}
+
+fn normal(rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
+    let u1: f64 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}

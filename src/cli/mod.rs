@@ -1,0 +1,55 @@
+//! Command-line interface: parse, call the library, print. No model logic lives here.
+
+mod pension;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Agent-based policy simulation sandbox for the social insurance of Chinese university staff.
+///
+/// With no subcommand, runs the embedded default scenario (one university of about 3,000 staff,
+/// 40 years, monthly) and writes its results under results/.
+#[derive(Parser, Debug)]
+#[command(name = "sisandbox", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario and write its time series, per-agent records and manifest.
+    Run(run::RunArgs),
+    /// One-person pension calculator: statutory age, divisor, eligibility and every component.
+    Pension(pension::PensionArgs),
+    /// Print generated documentation (the scenario key reference) to standard output.
+    Docs(DocsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DocsArgs {
+    /// Which document: `scenarios` (docs/SCENARIOS.md).
+    #[arg(value_parser = ["scenarios"], default_value = "scenarios")]
+    which: String,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => run::run(&run::RunArgs::default()),
+        Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Pension(args)) => pension::run(&args),
+        Some(Command::Docs(_)) => {
+            print!("{}", sisandbox::scenario::scenarios_markdown());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! `sisandbox run`.
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use sisandbox::engine::{self, RunOptions};
+use sisandbox::output::{self, RunMeta};
+use sisandbox::{population, scenario};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args, Debug, Default)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it, the embedded default scenario runs.
+    pub scenario: Option<PathBuf>,
+    /// Master seed (overrides simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder under which the run's own folder is created.
+    #[arg(long, default_value = "results")]
+    pub out: PathBuf,
+    /// Worker threads (0: all cores). Results are identical for any value.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Initial headcount (overrides simulation.agents).
+    #[arg(long)]
+    pub agents: Option<u32>,
+    /// Horizon in years (overrides simulation.years).
+    #[arg(long)]
+    pub years: Option<u32>,
+    /// Set any scenario key by its path, validated like the file: --set careers.conversion_rate=0.05
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// `--seed`, `--agents` and `--years` are shorthands for `--set`, validated the same way.
+    fn overrides(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(s) = self.seed {
+            v.push(format!("simulation.seed={s}"));
+        }
+        if let Some(a) = self.agents {
+            v.push(format!("simulation.agents={a}"));
+        }
+        if let Some(y) = self.years {
+            v.push(format!("simulation.years={y}"));
+        }
+        v.extend(self.set.iter().cloned());
+        v
+    }
+}
+
+pub fn run(args: &RunArgs) -> Result<()> {
+    let overrides = args.overrides();
+    let loaded = match &args.scenario {
+        Some(path) => scenario::load(path, &overrides)?,
+        None => scenario::from_str("", "<embedded default>", &overrides)?,
+    };
+    let s = &loaded.scenario;
+    let agents = population::synthetic(s);
+    let months = s.simulation.years * 12;
+    let bar = progress_bar(args.quiet, months as u64);
+    let tick = |done: u32, _total: u32| bar.set_position(done as u64);
+    let t0 = Instant::now();
+    let outcome = engine::run(s, agents, &RunOptions { threads: args.threads, progress: Some(&tick), cancel: None })?;
+    let wall = t0.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let threads = if args.threads == 0 { rayon::current_num_threads() } else { args.threads };
+    let meta = RunMeta {
+        seed: s.simulation.seed,
+        threads,
+        wall_seconds: wall,
+        scenario_files: loaded.files.clone(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let dir = output::fresh_dir(&args.out, &format!("{}-seed{}", s.name, s.simulation.seed));
+    output::write_run(&dir, s, &outcome, &meta).with_context(|| format!("writing results to {}", dir.display()))?;
+    if !args.quiet {
+        let agent_months = outcome.info.agents_final as f64 * months as f64;
+        eprintln!(
+            "{}: {} staff, {} months in {:.2} s ({:.1} M agent-months/s) -> {}",
+            s.name,
+            outcome.info.agents_initial,
+            months,
+            wall,
+            agent_months / wall.max(1e-9) / 1e6,
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn progress_bar(quiet: bool, months: u64) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(months);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} months {elapsed_precise} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}

@@ -1,0 +1,84 @@
+//! What is in force in one month, resolved once per region before the agent phase so that the
+//! loop over agents does no table lookups.
+
+use crate::insurance::base::{self, BaseLimits};
+use crate::insurance::RatesAt;
+use crate::money::{yuan_to_fen, Fen};
+use crate::scenario::Scenario;
+use crate::time::YearMonth;
+
+/// One region in one month.
+#[derive(Clone, Debug)]
+pub struct RegionEnv {
+    pub rates: RatesAt,
+    /// Average wage behind this base year's limits (the previous year's 全口径 average), fen.
+    pub limits_wage: Fen,
+    /// Limits applied this month: the new year's once published, the old ones until then.
+    pub limits: BaseLimits,
+    /// The new year's limits (equal to `limits` once published).
+    pub new_limits: BaseLimits,
+    /// This month starts a base year: every base is set again.
+    pub base_year_starts: bool,
+    /// This month the new limits are published after a lag: bases are recomputed and the
+    /// arrears for the elapsed months paid.
+    pub publication: Option<u32>,
+    /// Pension calculation base for retirements this month, fen.
+    pub calc_base: Fen,
+    /// The regional average wage of this year, fen (for replacement rates).
+    pub average_wage: Fen,
+}
+
+/// The month's environment.
+#[derive(Clone, Debug)]
+pub struct MonthEnv {
+    pub month: YearMonth,
+    pub regions: Vec<RegionEnv>,
+    /// Pay-scale growth applied this January (0 in other months).
+    pub wage_growth: f64,
+    pub promotion_month: bool,
+    pub conversion_month: bool,
+    pub year_end: bool,
+    /// Monthly equivalent of the outcome discount rate.
+    pub discount_monthly: f64,
+}
+
+impl MonthEnv {
+    pub fn new(s: &Scenario, month: YearMonth) -> Self {
+        let regions = s.regions.iter().map(|r| region_env(s, &r.name, month)).collect();
+        MonthEnv {
+            month,
+            regions,
+            wage_growth: if month.month() == 1 && month > s.simulation.start {
+                *s.careers.wage_growth.at_general(month)
+            } else {
+                0.0
+            },
+            promotion_month: month.month() == s.careers.promotion_month,
+            conversion_month: month.month() == s.careers.conversion_month,
+            year_end: month.month() == 12,
+            discount_monthly: (1.0 + s.outcomes.discount_rate).powf(1.0 / 12.0) - 1.0,
+        }
+    }
+}
+
+fn region_env(s: &Scenario, name: &str, month: YearMonth) -> RegionEnv {
+    let r = s.regions.iter().find(|r| r.name == name).expect("regions come from the scenario");
+    let rates = s.insurance.resolve(month, name);
+    let year_start = base::base_year_start(month, rates.adjustment_month);
+    let aw_for = |start: YearMonth| yuan_to_fen(r.average_wage_at(YearMonth::ym(start.year() - 1, 1)));
+    let new_wage = aw_for(year_start);
+    let old_wage = aw_for(year_start.plus_months(-12));
+    let new_limits = base::limits(new_wage, &rates);
+    let published = base::new_limits_published(month, &rates);
+    let elapsed = month.months_since(year_start) as u32;
+    RegionEnv {
+        limits_wage: if published { new_wage } else { old_wage },
+        limits: if published { new_limits } else { base::limits(old_wage, &rates) },
+        new_limits,
+        base_year_starts: month == year_start,
+        publication: (published && elapsed > 0 && elapsed == rates.publication_lag_months).then_some(elapsed),
+        calc_base: yuan_to_fen(r.calc_base_at(month)),
+        average_wage: yuan_to_fen(r.average_wage_at(month)),
+        rates,
+    }
+}

@@ -1,0 +1,327 @@
+//! The engine's side of the insurance rules: it applies the pure functions of `insurance` to an
+//! agent's record each month and books every fen into an account, a pooled fund, a transfer or
+//! a paid benefit, so that money is conserved exactly (see `record::Ledger::conservation`).
+
+use super::env::{MonthEnv, RegionEnv};
+use crate::agent::{Agent, Status, Track};
+use crate::insurance::accounts::{AnnuityAccount, PersonalAccount, MICRO_PER_FEN};
+use crate::insurance::base::{contribution_base, new_hire_base};
+use crate::insurance::contributions::{self, Contributions, Membership};
+use crate::insurance::{retirement, Scheme};
+use crate::metrics::{item, MonthAgg, Paid};
+use crate::money::{apply_ppm, Fen};
+use crate::scenario::Scenario;
+use crate::time::YearMonth;
+
+/// The pension scheme of a track (DOMAIN.md §0).
+pub fn scheme(track: Track) -> Scheme {
+    if track.is_institution() {
+        Scheme::Institution
+    } else {
+        Scheme::Enterprise
+    }
+}
+
+/// Index of a scheme in the fund arrays of `MonthAgg`.
+pub fn scheme_index(s: Scheme) -> usize {
+    match s {
+        Scheme::Enterprise => 0,
+        Scheme::Institution => 1,
+    }
+}
+
+fn membership(s: &Scenario, a: &Agent) -> Membership {
+    Membership {
+        scheme: scheme(a.track),
+        enterprise_annuity: a.track == Track::Contract
+            && s.universities[a.university as usize].enterprise_annuity,
+    }
+}
+
+/// The statutory retirement month of an agent.
+pub fn statutory_month(s: &Scenario, a: &Agent) -> YearMonth {
+    retirement::statutory_month(a.birth, a.sex, a.category, &s.insurance.retirement)
+}
+
+/// The wage the base is computed from: the previous calendar year's average monthly wage, or
+/// the current wage when there is no full previous year (a new hire's first-year base).
+fn base_wage(a: &Agent) -> Fen {
+    if a.prev_year_avg_wage > 0 {
+        a.prev_year_avg_wage
+    } else {
+        a.wage()
+    }
+}
+
+/// One month of contributions; returns the individual's total (deducted from pay).
+pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> Fen {
+    let r = &env.regions[a.region as usize];
+    let who = membership(s, a);
+    if r.base_year_starts || a.insurance.base == 0 {
+        a.insurance.base = contribution_base(base_wage(a), r.limits);
+    } else if let Some(elapsed) = r.publication {
+        make_up(s, r, a, who, elapsed, agg);
+    }
+    let c = contributions::monthly(a.insurance.base, housing_base(a, r), who, &r.rates);
+    a.insurance.pension_paid_value *= 1.0 + env.discount_monthly;
+    book(s, a, r, who, &c, agg);
+    a.insurance.actual_months += 1;
+    a.insurance.index_sum += a.insurance.base as f64 / r.limits_wage.max(1) as f64;
+    a.insurance.pooled_base_sum += a.insurance.base;
+    a.insurance.medical_months += 1;
+    a.insurance.medical_continuous += 1;
+    a.insurance.region_months += 1;
+    agg.contributors[a.region as usize][scheme_index(who.scheme)] += 1;
+    agg.active_by_university[a.university as usize] += 1;
+    c.individual_total()
+}
+
+fn housing_base(a: &Agent, r: &RegionEnv) -> Fen {
+    contributions::housing_fund_base(base_wage(a), r.average_wage, &r.rates)
+}
+
+/// The new limits were published late: recompute the base and pay the arrears (补差) for the
+/// months already paid on the old limits.
+fn make_up(s: &Scenario, r: &RegionEnv, a: &mut Agent, who: Membership, elapsed: u32, agg: &mut MonthAgg) {
+    let new_base = contribution_base(base_wage(a), r.new_limits);
+    if new_base == a.insurance.base {
+        return;
+    }
+    let hb = housing_base(a, r);
+    let old = contributions::monthly(a.insurance.base, hb, who, &r.rates);
+    let new = contributions::monthly(new_base, hb, who, &r.rates);
+    let arrears = new.minus(&old).times(elapsed as i64);
+    if r.rates.make_up {
+        book(s, a, r, who, &arrears, agg);
+    }
+    a.insurance.base = new_base;
+}
+
+/// Books contributions into the agent's accounts, the pooled fund and the month's aggregates.
+fn book(s: &Scenario, a: &mut Agent, r: &RegionEnv, who: Membership, c: &Contributions, agg: &mut MonthAgg) {
+    let _ = s;
+    let ins = &mut a.insurance;
+    let k = scheme_index(who.scheme);
+    agg.fund_in[a.region as usize][k] += c.pension_employer;
+    ins.pension_account.contribute(c.pension_individual);
+    agg.account_in += c.pension_individual;
+    let notional = who.scheme == Scheme::Institution && r.rates.oa_notional_employer;
+    let (ae, ai) = (c.oa_employer + c.ea_employer, c.oa_individual + c.ea_individual);
+    ins.annuity.contribute(ae, ai, notional);
+    agg.annuity_in += ae + ai;
+    ins.housing_fund.contribute(c.housing_employer, c.housing_individual);
+    let paid = to_paid(c);
+    ins.paid_employer += paid.employer_total();
+    ins.paid_individual += paid.individual_total();
+    let pension = c.pension_employer + c.pension_individual + ae + ai;
+    ins.pension_paid += pension;
+    ins.pension_paid_value += pension as f64;
+    agg.add_paid(a.track, a.university as usize, &paid);
+}
+
+/// Contributions by output item.
+pub fn to_paid(c: &Contributions) -> Paid {
+    let mut p = Paid::default();
+    p.employer[item::PENSION] = c.pension_employer;
+    p.individual[item::PENSION] = c.pension_individual;
+    p.employer[item::OCCUPATIONAL_ANNUITY] = c.oa_employer;
+    p.individual[item::OCCUPATIONAL_ANNUITY] = c.oa_individual;
+    p.employer[item::ENTERPRISE_ANNUITY] = c.ea_employer;
+    p.individual[item::ENTERPRISE_ANNUITY] = c.ea_individual;
+    p.employer[item::MEDICAL] = c.medical_employer;
+    p.individual[item::MEDICAL] = c.medical_individual + c.major_illness;
+    p.employer[item::UNEMPLOYMENT] = c.unemployment_employer;
+    p.individual[item::UNEMPLOYMENT] = c.unemployment_individual;
+    p.employer[item::WORK_INJURY] = c.work_injury;
+    p.employer[item::HOUSING_FUND] = c.housing_employer;
+    p.individual[item::HOUSING_FUND] = c.housing_individual;
+    p
+}
+
+/// December: interest on the personal account, the annuity and the housing fund.
+pub fn year_end(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    let r = &env.regions[a.region as usize].rates;
+    let ins = &mut a.insurance;
+    let before = ins.pension_account.total() + ins.annuity.total();
+    ins.pension_account.close_year(r);
+    let (ret, notional) = if a.track.is_institution() {
+        (r.oa_funded_return_ppm, r.oa_notional_rate_ppm)
+    } else {
+        (r.ea_return_ppm, r.ea_return_ppm)
+    };
+    ins.annuity.close_year(ret, notional);
+    agg.interest += ins.pension_account.total() + ins.annuity.total() - before;
+    ins.housing_fund.close_year(r);
+}
+
+/// Monthly pension payment: the personal-account part from the account while it lasts (then
+/// from the pool, as the law guarantees), the annuity until its account is exhausted, the rest
+/// from the pooled fund of the paying region. January raises pensions in payment.
+pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    let r = &env.regions[a.region as usize].rates;
+    let k = scheme_index(scheme(a.track));
+    if env.month.month() == 1 && a.status_since < env.month {
+        let p = &a.pension;
+        a.pension.basic += apply_ppm(p.basic + p.personal + p.transitional, r.indexation_ppm);
+    }
+    let ins = &mut a.insurance;
+    let from_account = a.pension.personal.min(ins.pension_account.total()).max(0);
+    take_personal(&mut ins.pension_account, from_account);
+    let annuity = a.pension.annuity.min(ins.annuity.total()).max(0);
+    take_annuity(&mut ins.annuity, annuity);
+    let pooled = a.pension.basic + a.pension.transitional + a.pension.supplement + a.pension.personal - from_account;
+    agg.account_out += from_account;
+    agg.annuity_out += annuity;
+    agg.fund_out[a.region as usize][k] += pooled;
+    agg.benefits[a.track as usize] += pooled + from_account + annuity;
+    agg.pensioners[a.region as usize][k] += 1;
+    a.benefits_received += pooled + from_account + annuity;
+}
+
+/// Takes `amount` (at most the total) out of a personal account, this year's contributions
+/// first; the total falls by exactly `amount`.
+fn take_personal(acc: &mut PersonalAccount, amount: Fen) {
+    let from_year = amount.min(acc.year_contributions);
+    acc.year_contributions -= from_year;
+    acc.balance_micro -= (amount - from_year) * MICRO_PER_FEN;
+}
+
+/// Takes `amount` (at most the total) out of an annuity account, funding any notional part
+/// first.
+fn take_annuity(acc: &mut AnnuityAccount, amount: Fen) {
+    acc.fund_notional();
+    let from_year = amount.min(acc.year_funded);
+    acc.year_funded -= from_year;
+    acc.funded_micro -= (amount - from_year) * MICRO_PER_FEN;
+}
+
+/// At death what is left in the personal account and the annuity goes to the heirs
+/// (国办发〔2015〕18号 §9; the account balance is inheritable).
+pub fn on_death(a: &mut Agent, agg: &mut MonthAgg) {
+    let ins = &mut a.insurance;
+    let acc = ins.pension_account.total();
+    ins.pension_account = Default::default();
+    ins.annuity.fund_notional();
+    let ann = ins.annuity.total();
+    ins.annuity = Default::default();
+    agg.inherited += acc + ann;
+}
+
+/// Leaving the modelled universities: the record stays with the person (accounts are kept by
+/// the agency); medical continuity is broken from the next month.
+pub fn on_leave(a: &mut Agent) {
+    a.insurance.medical_continuous = 0;
+}
+
+/// A move to another university. Across regions the pooled fund moves at the transfer rate on
+/// the bases paid in the old region (国办发〔2009〕66号; 国发〔2015〕2号), the personal account
+/// moves in full (it stays with the agent), and a region with ten years becomes a candidate
+/// paying place.
+pub fn on_move(s: &Scenario, env: &MonthEnv, a: &mut Agent, to_region: u16, agg: &mut MonthAgg) {
+    if to_region == a.region {
+        return;
+    }
+    let r = &env.regions[a.region as usize].rates;
+    let k = scheme_index(scheme(a.track));
+    let transfer = apply_ppm(a.insurance.pooled_base_sum, r.pooled_transfer_ppm);
+    agg.fund_transfer_out[a.region as usize][k] += transfer;
+    agg.fund_transfer_in[to_region as usize][k] += transfer;
+    let min_months = (s.insurance.transfer.paying_place_min_years * 12.0).round() as u32;
+    if a.insurance.region_months >= min_months {
+        a.insurance.ten_year_region = Some(a.region);
+    }
+    a.insurance.pooled_base_sum = 0;
+    a.insurance.region_months = 0;
+}
+
+/// Conversion of a contract post to an established one: the enterprise record moves into the
+/// institution scheme (personal account in full, pooled fund at the transfer rate; 人社部规
+/// 〔2017〕1号), and enterprise years stay actual years.
+pub fn on_conversion(_s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    let r = &env.regions[a.region as usize].rates;
+    let transfer = apply_ppm(a.insurance.pooled_base_sum, r.pooled_transfer_ppm);
+    let region = a.region as usize;
+    agg.fund_transfer_out[region][scheme_index(Scheme::Enterprise)] += transfer;
+    agg.fund_transfer_in[region][scheme_index(Scheme::Institution)] += transfer;
+    a.insurance.pooled_base_sum = 0;
+}
+
+/// A new hire: first-year base from the first month's wage, statutory retirement month, and
+/// the record of any earlier service.
+pub fn on_hire(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
+    let r = &env.regions[a.region as usize];
+    a.insurance.base = new_hire_base(a.wage(), r.limits);
+    a.retire_month = statutory_month(s, a);
+    a.status = Status::Active;
+}
+
+/// The region that pays the pension (国办发〔2009〕66号): the current region when it is the hukou
+/// place or has ten years; else the last earlier region with ten years; else the hukou place.
+pub fn paying_region(s: &Scenario, a: &Agent) -> u16 {
+    let min_months = (s.insurance.transfer.paying_place_min_years * 12.0).round() as u32;
+    if a.region == a.insurance.hukou_region || a.insurance.region_months >= min_months {
+        a.region
+    } else {
+        a.insurance.ten_year_region.unwrap_or(a.insurance.hukou_region)
+    }
+}
+
+/// Retirement: the award by component. Short of the minimum years, the missing months are
+/// bought with a one-off payment at the current base and the full pension rate (the 2024
+/// decision), booked like contributions, and the award is computed with them.
+pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    use crate::insurance::benefit::{award, combined_index, AwardInput, AwardRules};
+    let month = env.month;
+    let paying = paying_region(s, a);
+    let r = &env.regions[paying as usize];
+    let own = &env.regions[a.region as usize];
+    let months = (a.insurance.actual_months + a.insurance.deemed_months) as i32;
+    let elig = retirement::eligibility(a.birth, a.sex, a.category, month, months, &s.insurance.retirement);
+    let short = (elig.required_months - months).max(0);
+    if short > 0 {
+        buy_missing_months(s, own, a, short, agg);
+    }
+    let ins = &mut a.insurance;
+    ins.annuity.fund_notional();
+    let actual_index = ins.index_sum / ins.actual_months.max(1) as f64;
+    let input = AwardInput {
+        scheme: scheme(a.track),
+        retire: month,
+        age: crate::time::Months(month.months_since(a.birth)),
+        calc_base: r.calc_base,
+        contribution_months: (ins.actual_months + ins.deemed_months) as i32,
+        deemed_months: ins.deemed_months as i32,
+        pre_account_months: ins.pre_account_months as i32,
+        average_index: combined_index(ins.deemed_index, ins.deemed_months as i32, actual_index, ins.actual_months as i32),
+        deemed_index: ins.deemed_index,
+        account_balance: ins.pension_account.total(),
+        annuity_balance: ins.annuity.total(),
+        required_months: elig.required_months,
+    };
+    let w = award(&input, &AwardRules::from_rates(&r.rates, &s.insurance.benefit), &s.insurance.benefit);
+    a.pension = crate::agent::Pension {
+        basic: w.basic,
+        personal: w.personal,
+        transitional: w.transitional,
+        annuity: w.annuity,
+        supplement: w.supplement,
+    };
+    a.final_wage = a.wage();
+    a.region = paying;
+    a.status = Status::Retired;
+    a.status_since = month;
+}
+
+fn buy_missing_months(s: &Scenario, r: &RegionEnv, a: &mut Agent, short: i32, agg: &mut MonthAgg) {
+    let who = membership(s, a);
+    let c = contributions::monthly(a.insurance.base, 0, who, &r.rates);
+    let months = short as Fen;
+    let pension_only = Contributions {
+        pension_employer: c.pension_employer * months,
+        pension_individual: c.pension_individual * months,
+        ..Default::default()
+    };
+    book(s, a, r, who, &pension_only, agg);
+    a.insurance.actual_months += short as u32;
+    a.insurance.index_sum += short as f64 * a.insurance.base as f64 / r.limits_wage.max(1) as f64;
+}

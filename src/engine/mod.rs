@@ -1,0 +1,126 @@
+//! The monthly step loop. Each month has three phases:
+//! 1. agent phase, in parallel over fixed-size chunks of agents: each agent, with its own random
+//!    streams, ages, dies, retires, earns, contributes, draws its pension and states an intent;
+//!    each chunk returns its aggregates and the indices of agents with an intent;
+//! 2. resolution phase, sequential in a fixed order: quits and moves, then (in their months)
+//!    promotions and conversions, then replacement hiring;
+//! 3. metrics: the chunk aggregates merged in chunk order, written as the month's rows.
+//!
+//! Determinism: chunk boundaries do not depend on the thread count, every draw is keyed by
+//! (seed, agent id, purpose, month), and the resolution phase is sequential, so a run is
+//! byte-identical on 1 or N threads.
+
+mod env;
+mod init;
+pub mod insure;
+mod record;
+mod resolve;
+mod step;
+
+pub use env::MonthEnv;
+pub use record::{AgentRecord, Outcome, RunInfo};
+
+use crate::agent::Agent;
+use crate::metrics::{MonthAgg, Series};
+use crate::scenario::Scenario;
+use crate::time::YearMonth;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Agents per chunk of the agent phase. Fixed, so that float sums merge identically whatever
+/// the number of threads.
+pub const CHUNK: usize = 4096;
+
+/// How to run.
+pub struct RunOptions<'a> {
+    /// Worker threads; 0 uses every core.
+    pub threads: usize,
+    /// Called after each month with (months done, months in all).
+    pub progress: Option<&'a (dyn Fn(u32, u32) + Sync)>,
+    /// Set to stop the run after the current month.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions { threads: 0, progress: None, cancel: None }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error("the run was cancelled after {months_done} of {months} months")]
+    Cancelled { months_done: u32, months: u32 },
+    #[error("the population is empty: nothing to simulate")]
+    EmptyPopulation,
+}
+
+/// Runs a scenario on an initial population (synthetic or imported) to the end of its horizon.
+pub fn run(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcome, RunError> {
+    if agents.is_empty() {
+        return Err(RunError::EmptyPopulation);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| RunError::Threads { threads: opts.threads, message: e.to_string() })?;
+    pool.install(|| run_in_pool(s, agents, opts))
+}
+
+fn run_in_pool(s: &Scenario, mut agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcome, RunError> {
+    let start = s.simulation.start;
+    let months = s.simulation.years * 12;
+    let history = init::History::new(s, init::first_year(&agents, start) - 1, end_month(s).year());
+    let opening = init::prepare(s, &mut agents, &history);
+    let initial = agents.len();
+    let mut state = resolve::State::new(s, &agents, history);
+    let mut series = Series::default();
+    let mut ledger = record::Ledger::new(s, opening, initial as u64);
+    for t in 0..months {
+        let month = start.plus_months(t as i32);
+        let env = MonthEnv::new(s, month);
+        let (mut agg, intents) = agent_phase(s, &env, &mut agents);
+        let res = resolve::resolve(s, &env, &mut agents, &intents, &mut state, &mut agg);
+        ledger.opening_accounts += std::mem::take(&mut state.brought_in);
+        ledger.record_month(s, &env, &agents, &agg, &res, &mut series);
+        if let Some(p) = opts.progress {
+            p(t + 1, months);
+        }
+        if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) && t + 1 < months {
+            return Err(RunError::Cancelled { months_done: t + 1, months });
+        }
+    }
+    Ok(record::finish(s, agents, series, ledger, initial))
+}
+
+/// Phase 1: every agent steps; chunks merge in order.
+fn agent_phase(s: &Scenario, env: &MonthEnv, agents: &mut [Agent]) -> (MonthAgg, Vec<usize>) {
+    let parts: Vec<(MonthAgg, Vec<usize>)> = agents
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut agg = MonthAgg::new(s.universities.len(), s.regions.len());
+            let mut intents = Vec::new();
+            for (i, a) in chunk.iter_mut().enumerate() {
+                if step::step(s, env, a, &mut agg) {
+                    intents.push(c * CHUNK + i);
+                }
+            }
+            (agg, intents)
+        })
+        .collect();
+    let mut total = MonthAgg::new(s.universities.len(), s.regions.len());
+    let mut intents = Vec::new();
+    for (agg, ix) in &parts {
+        total.merge(agg);
+        intents.extend_from_slice(ix);
+    }
+    (total, intents)
+}
+
+/// The month a run ends (exclusive).
+pub fn end_month(s: &Scenario) -> YearMonth {
+    s.simulation.start.plus_months(s.simulation.years as i32 * 12)
+}

@@ -1,0 +1,322 @@
+//! What a run keeps: the monthly rows, the pooled-fund ledger, and the per-agent records at the
+//! end. Nothing here holds per-agent history: rows are aggregates, records are end states.
+
+use super::env::MonthEnv;
+use crate::agent::{Agent, Status, Track};
+use crate::career::Resolution;
+use crate::metrics::{MonthAgg, Series, ITEMS, N_ITEMS};
+use crate::money::{fen_to_yuan, Fen};
+use crate::scenario::Scenario;
+use crate::time::YearMonth;
+
+const SCHEMES: [&str; 2] = ["enterprise", "institution"];
+
+/// Running totals across the run: pooled funds, account flows, yearly employer costs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ledger {
+    pub fund_balance: Vec<[Fen; 2]>,
+    pub year_cost: Vec<[Fen; N_ITEMS]>,
+    /// Personal-account and annuity balances of the initial population and of hires with
+    /// earlier service, when they entered.
+    pub opening_accounts: Fen,
+    pub account_in: Fen,
+    pub annuity_in: Fen,
+    pub interest: Fen,
+    pub account_out: Fen,
+    pub annuity_out: Fen,
+    pub inherited: Fen,
+    pub transfers_out: Fen,
+    pub transfers_in: Fen,
+    /// Staff at the end of the previous month.
+    pub staff: u64,
+    /// Annuity factors by sex and age in months at retirement (see [`annuity_factor`]).
+    annuity: Vec<[f64; 2]>,
+}
+
+/// Youngest age (months) with a tabulated annuity factor; younger ages use this one.
+const ANNUITY_FROM: i32 = 40 * 12;
+const ANNUITY_TO: i32 = 80 * 12;
+
+impl Ledger {
+    pub fn new(s: &Scenario, opening_accounts: Fen, staff: u64) -> Self {
+        Ledger {
+            fund_balance: vec![[0; 2]; s.regions.len()],
+            year_cost: vec![[0; N_ITEMS]; s.universities.len()],
+            opening_accounts,
+            staff,
+            annuity: annuity_table(s),
+            ..Default::default()
+        }
+    }
+
+    /// Expected present value at retirement of one yuan a month for life, growing with
+    /// pensions in payment, discounted at the outcome rate, by survival.
+    pub fn annuity_factor(&self, female: bool, age_months: i32) -> f64 {
+        let i = (age_months.clamp(ANNUITY_FROM, ANNUITY_TO) - ANNUITY_FROM) as usize;
+        self.annuity[i][female as usize]
+    }
+
+    /// Books the month and writes its rows.
+    pub fn record_month(
+        &mut self,
+        s: &Scenario,
+        env: &MonthEnv,
+        agents: &[Agent],
+        agg: &MonthAgg,
+        res: &Resolution,
+        series: &mut Series,
+    ) {
+        let m = env.month;
+        self.book_flows(agg);
+        let hires: u64 = res.hires.iter().sum();
+        let quits: u64 = res.quits.iter().sum();
+        let staff = agg.active_by_university.iter().sum::<u64>() - quits + hires;
+        let exits = quits + agg.retirements.iter().sum::<u64>() + agg.deaths_active.iter().sum::<u64>();
+        series.push(m, "all", "all", "staff", staff as f64);
+        series.push(m, "all", "all", "entries", hires as f64);
+        series.push(m, "all", "all", "exits", exits as f64);
+        self.staff = staff;
+        track_rows(m, agg, res, series);
+        insurance_rows(m, agg, series);
+        self.fund_rows(s, m, agg, series);
+        for (u, cost) in agg.university_employer.iter().enumerate() {
+            for i in 0..N_ITEMS {
+                self.year_cost[u][i] += cost[i];
+            }
+        }
+        if env.year_end {
+            self.year_rows(s, m, agents, series);
+        }
+    }
+
+    fn book_flows(&mut self, agg: &MonthAgg) {
+        self.account_in += agg.account_in;
+        self.annuity_in += agg.annuity_in;
+        self.interest += agg.interest;
+        self.account_out += agg.account_out;
+        self.annuity_out += agg.annuity_out;
+        self.inherited += agg.inherited;
+        for (r, bal) in self.fund_balance.iter_mut().enumerate() {
+            for k in 0..2 {
+                bal[k] += agg.fund_in[r][k] + agg.fund_transfer_in[r][k]
+                    - agg.fund_transfer_out[r][k]
+                    - agg.fund_out[r][k];
+                self.transfers_in += agg.fund_transfer_in[r][k];
+                self.transfers_out += agg.fund_transfer_out[r][k];
+            }
+        }
+    }
+
+    fn fund_rows(&self, s: &Scenario, m: YearMonth, agg: &MonthAgg, series: &mut Series) {
+        for (r, region) in s.regions.iter().enumerate() {
+            for (k, scheme) in SCHEMES.iter().enumerate() {
+                let (c, p) = (agg.contributors[r][k], agg.pensioners[r][k]);
+                if c == 0 && p == 0 && self.fund_balance[r][k] == 0 {
+                    continue;
+                }
+                let key = format!("{}/{}", region.name, scheme);
+                series.push_money(m, "fund", key.clone(), "contributions_in", agg.fund_in[r][k]);
+                series.push_money(m, "fund", key.clone(), "benefits_out", agg.fund_out[r][k]);
+                series.push_money(m, "fund", key.clone(), "transfers_in", agg.fund_transfer_in[r][k]);
+                series.push_money(m, "fund", key.clone(), "transfers_out", agg.fund_transfer_out[r][k]);
+                series.push_money(m, "fund", key.clone(), "balance", self.fund_balance[r][k]);
+                series.push(m, "fund", key.clone(), "contributors", c as f64);
+                series.push(m, "fund", key.clone(), "pensioners", p as f64);
+                let ratio = if c > 0 { p as f64 / c as f64 } else { 0.0 };
+                series.push(m, "fund", key, "dependency_ratio", ratio);
+            }
+        }
+    }
+
+    /// December rows: each university's employer cost by insurance for the year, and the
+    /// liabilities of annuities and transitional pensions.
+    fn year_rows(&mut self, s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Series) {
+        for (u, uni) in s.universities.iter().enumerate() {
+            for (i, name) in ITEMS.iter().enumerate() {
+                let key = format!("{}/{}", uni.name, name);
+                series.push_money(m, "university", key, "employer_cost", self.year_cost[u][i]);
+            }
+            series.push_money(m, "university", format!("{}/total", uni.name), "employer_cost", self.year_cost[u].iter().sum());
+        }
+        self.year_cost.iter_mut().for_each(|c| *c = [0; N_ITEMS]);
+        let (annuities, transitional) = liabilities(self, agents, m);
+        series.push_money(m, "all", "all", "annuity_liability", annuities);
+        series.push(m, "all", "all", "transitional_liability", transitional);
+    }
+
+    /// Exactness check of the account side: what entered accounts (opening balances,
+    /// contributions, interest) equals what is in them plus what left them (pensions paid from
+    /// accounts, balances inherited). Returns (in, held + out).
+    pub fn conservation(&self, agents: &[Agent]) -> (Fen, Fen) {
+        let held: Fen = agents.iter().map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total()).sum();
+        let inflow = self.opening_accounts + self.account_in + self.annuity_in + self.interest;
+        (inflow, held + self.account_out + self.annuity_out + self.inherited)
+    }
+}
+
+fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, series: &mut Series) {
+    for t in Track::ALL {
+        let i = t as usize;
+        let key = t.name();
+        let n = agg.active[i];
+        series.push(m, "track", key, "staff_paid", n as f64);
+        series.push(m, "track", key, "retirees", agg.retired[i] as f64);
+        series.push(m, "track", key, "hires", res.hires[i] as f64);
+        series.push(m, "track", key, "quits", res.quits[i] as f64);
+        series.push(m, "track", key, "moves", res.moves[i] as f64);
+        series.push(m, "track", key, "retirements", agg.retirements[i] as f64);
+        series.push(m, "track", key, "deaths_active", agg.deaths_active[i] as f64);
+        series.push(m, "track", key, "deaths_retired", agg.deaths_retired[i] as f64);
+        series.push(m, "track", key, "promotions", res.promotions[i] as f64);
+        if n > 0 {
+            series.push(m, "track", key, "mean_wage", fen_to_yuan(agg.wage[i]) / n as f64);
+            series.push(m, "track", key, "mean_take_home", fen_to_yuan(agg.take_home[i]) / n as f64);
+        }
+        series.push_money(m, "track", key, "benefits_paid", agg.benefits[i]);
+        series.push_money(m, "track", key, "employer_contributions", agg.employer[i].iter().sum());
+        series.push_money(m, "track", key, "individual_contributions", agg.individual[i].iter().sum());
+    }
+    series.push(m, "all", "all", "conversions", res.conversions as f64);
+    series.push(m, "all", "all", "cross_region_moves", res.cross_region_moves as f64);
+}
+
+fn insurance_rows(m: YearMonth, agg: &MonthAgg, series: &mut Series) {
+    for (i, name) in ITEMS.iter().enumerate() {
+        let er: Fen = (0..3).map(|t| agg.employer[t][i]).sum();
+        let ee: Fen = (0..3).map(|t| agg.individual[t][i]).sum();
+        series.push_money(m, "insurance", *name, "employer_contributions", er);
+        series.push_money(m, "insurance", *name, "individual_contributions", ee);
+    }
+}
+
+/// Annuity balances held (fen) and the present value of transitional pensions in payment
+/// (yuan), at the outcome discount rate.
+fn liabilities(l: &Ledger, agents: &[Agent], m: YearMonth) -> (Fen, f64) {
+    let mut annuities: Fen = 0;
+    let mut transitional = 0.0;
+    for a in agents {
+        match a.status {
+            Status::Active | Status::Retired => annuities += a.insurance.annuity.total(),
+            _ => continue,
+        }
+        if a.status == Status::Retired && a.pension.transitional > 0 {
+            transitional += fen_to_yuan(a.pension.transitional) * l.annuity_factor(a.is_female(), a.age_months(m));
+        }
+    }
+    (annuities, transitional)
+}
+
+fn annuity_table(s: &Scenario) -> Vec<[f64; 2]> {
+    let d = (1.0 + s.outcomes.discount_rate).powf(1.0 / 12.0);
+    let g = (1.0 + s.outcomes.pension_growth).powf(1.0 / 12.0);
+    let mort = &s.careers.mortality;
+    (ANNUITY_FROM..=ANNUITY_TO)
+        .map(|age| {
+            let f = |female: bool| {
+                let (mut alive, mut pv, mut k) = (1.0, 0.0, 1.0);
+                for m in 0..(110 * 12 - age) {
+                    pv += alive * k;
+                    alive *= 1.0 - mort.monthly(female, (age + m) as f64 / 12.0);
+                    k *= g / d;
+                }
+                pv
+            };
+            [f(false), f(true)]
+        })
+        .collect()
+}
+
+/// The end state of one agent, as written to agents.csv. No names or identifiers from any
+/// input: the id is the simulation's own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentRecord {
+    pub id: u32,
+    pub university: u16,
+    pub region: u16,
+    pub track: Track,
+    pub female: bool,
+    pub cadre: bool,
+    pub title: &'static str,
+    pub birth: YearMonth,
+    pub hired: YearMonth,
+    pub status: Status,
+    pub status_since: YearMonth,
+    pub retire_month: YearMonth,
+    /// Wage now, or the final wage for retirees.
+    pub wage: Fen,
+    pub contribution_months: u32,
+    pub pension: crate::agent::Pension,
+    pub replacement_final: Option<f64>,
+    pub replacement_average: Option<f64>,
+    pub money_worth: Option<f64>,
+    pub pension_paid: Fen,
+    pub benefits_received: Fen,
+    pub medical_months: u32,
+}
+
+/// Facts about the run, for the manifest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunInfo {
+    pub months: u32,
+    pub agents_initial: usize,
+    pub agents_final: usize,
+    /// (inflow, held + outflow) of the account-conservation identity; equal in a correct run.
+    pub conservation: (Fen, Fen),
+}
+
+/// A finished run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub series: Series,
+    pub records: Vec<AgentRecord>,
+    pub info: RunInfo,
+}
+
+/// Builds the outcome from the final state.
+pub fn finish(s: &Scenario, agents: Vec<Agent>, series: Series, ledger: Ledger, initial: usize) -> Outcome {
+    let conservation = ledger.conservation(&agents);
+    let records = agents.iter().map(|a| record(s, &ledger, a)).collect();
+    Outcome {
+        series,
+        records,
+        info: RunInfo {
+            months: s.simulation.years * 12,
+            agents_initial: initial,
+            agents_final: agents.len(),
+            conservation,
+        },
+    }
+}
+
+fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
+    use crate::insurance::outcomes::{replacement_vs_average_wage, replacement_vs_final_wage};
+    let retired = a.pension.total() > 0;
+    let first = a.pension.total();
+    let aw = crate::money::yuan_to_fen(s.regions[a.region as usize].average_wage_at(a.retire_month));
+    let age = a.age_months(a.retire_month);
+    let worth = (retired && a.insurance.pension_paid_value > 0.0)
+        .then(|| fen_to_yuan(first) * l.annuity_factor(a.is_female(), age) / fen_to_yuan(a.insurance.pension_paid_value.round() as Fen));
+    AgentRecord {
+        id: a.id,
+        university: a.university,
+        region: a.region,
+        track: a.track,
+        female: a.is_female(),
+        cadre: a.category == crate::agent::Category::Cadre,
+        title: a.title(),
+        birth: a.birth,
+        hired: a.hired,
+        status: a.status,
+        status_since: a.status_since,
+        retire_month: a.retire_month,
+        wage: if retired { a.final_wage } else { a.wage() },
+        contribution_months: a.insurance.actual_months + a.insurance.deemed_months,
+        pension: a.pension,
+        replacement_final: if retired { replacement_vs_final_wage(first, a.final_wage) } else { None },
+        replacement_average: if retired { replacement_vs_average_wage(first, aw) } else { None },
+        money_worth: worth,
+        pension_paid: a.insurance.pension_paid,
+        benefits_received: a.benefits_received,
+        medical_months: a.insurance.medical_months,
+    }
+}

@@ -1,0 +1,115 @@
+//! The resolution phase: what needs the whole staff, in a fixed order: leavers and movers (in
+//! id order), promotions and conversions in their months, then replacement hiring university by
+//! university.
+
+use super::env::MonthEnv;
+use super::init::{self, History};
+use super::insure;
+use crate::agent::{Agent, Intent, Status, Track};
+use crate::career::{self, Resolution, Workforce};
+use crate::metrics::MonthAgg;
+use crate::money::Fen;
+use crate::scenario::Scenario;
+
+/// Resolution state carried across months.
+pub struct State {
+    pub workforce: Workforce,
+    /// Past rates, to reconstruct the record of hires with earlier service.
+    pub history: History,
+    /// Account balances hires brought with them this month (for the conservation identity).
+    pub brought_in: Fen,
+}
+
+impl State {
+    pub fn new(s: &Scenario, agents: &[Agent], history: History) -> Self {
+        State { workforce: Workforce::new(s, agents), history, brought_in: 0 }
+    }
+}
+
+pub fn resolve(
+    s: &Scenario,
+    env: &MonthEnv,
+    agents: &mut Vec<Agent>,
+    intents: &[usize],
+    state: &mut State,
+    agg: &mut MonthAgg,
+) -> Resolution {
+    let mut res = Resolution::default();
+    let mut active = agg.active_by_university.clone();
+    for &i in intents {
+        leave_or_move(s, env, &mut agents[i], &mut active, &mut res, agg);
+    }
+    if env.promotion_month {
+        career::promote(s, agents, env.month, &mut res);
+    }
+    if env.conversion_month {
+        for i in career::conversion_candidates(s, agents, env.month, s.careers.conversion_rate) {
+            insure::on_conversion(s, env, &mut agents[i], agg);
+            agents[i].track = Track::Establishment;
+            res.conversions += 1;
+        }
+    }
+    hire(s, env, agents, &active, state, &mut res);
+    res
+}
+
+fn leave_or_move(
+    s: &Scenario,
+    env: &MonthEnv,
+    a: &mut Agent,
+    active: &mut [u64],
+    res: &mut Resolution,
+    agg: &mut MonthAgg,
+) {
+    let t = a.track as usize;
+    let intent = std::mem::take(&mut a.intent);
+    let dest = match intent {
+        Intent::Move { cross_region } => career::destination(s, a, cross_region, env.month),
+        _ => None,
+    };
+    active[a.university as usize] -= 1;
+    match dest {
+        Some(u) => {
+            let to_region = s.region_index(&s.universities[u as usize].region).unwrap_or(0) as u16;
+            if to_region != a.region {
+                res.cross_region_moves += 1;
+            }
+            insure::on_move(s, env, a, to_region, agg);
+            a.university = u;
+            a.region = to_region;
+            a.hired = env.month;
+            active[u as usize] += 1;
+            res.moves[t] += 1;
+        }
+        None => {
+            a.status = Status::Left;
+            a.status_since = env.month;
+            insure::on_leave(a);
+            res.quits[t] += 1;
+        }
+    }
+}
+
+fn hire(
+    s: &Scenario,
+    env: &MonthEnv,
+    agents: &mut Vec<Agent>,
+    active: &[u64],
+    state: &mut State,
+    res: &mut Resolution,
+) {
+    for (u, &now) in active.iter().enumerate() {
+        let target = state.workforce.target(s, u, env.month);
+        for _ in now..target {
+            let id = state.workforce.next_id;
+            state.workforce.next_id += 1;
+            let mut a = career::hire(s, id, u as u16, env.month.plus_months(1));
+            insure::on_hire(s, env, &mut a);
+            let hired = a.hired;
+            init::reconstruct(s, &mut a, hired, &state.history);
+            state.brought_in += a.insurance.pension_account.total() + a.insurance.annuity.total();
+            res.hires[a.track as usize] += 1;
+            agents.push(a);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The agent phase: one agent, one month. Runs in parallel; touches only the agent and the
+//! chunk's aggregates, and draws only from the agent's own streams.
+
+use super::env::MonthEnv;
+use super::insure;
+use crate::agent::{Agent, Intent, Status};
+use crate::career;
+use crate::metrics::MonthAgg;
+use crate::rng::{Draws, Purpose};
+use crate::scenario::Scenario;
+
+/// Steps one agent; returns whether it states an intent for the resolution phase.
+pub fn step(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
+    match a.status {
+        Status::Active => step_active(s, env, a, agg),
+        Status::Retired => {
+            step_retired(s, env, a, agg);
+            false
+        }
+        Status::Left | Status::Dead => false,
+    }
+}
+
+fn dies(s: &Scenario, env: &MonthEnv, a: &Agent) -> bool {
+    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Mortality, env.month.index());
+    d.chance(s.careers.mortality.monthly(a.is_female(), a.age_years(env.month)))
+}
+
+fn step_active(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
+    let t = a.track as usize;
+    if dies(s, env, a) {
+        a.status = Status::Dead;
+        a.status_since = env.month;
+        agg.deaths_active[t] += 1;
+        insure::on_death(a, agg);
+        return false;
+    }
+    if env.month >= a.retire_month {
+        insure::retire(s, env, a, agg);
+        agg.retirements[t] += 1;
+        step_retired(s, env, a, agg);
+        return false;
+    }
+    earn(s, env, a);
+    let individual = insure::contribute(s, env, a, agg);
+    agg.active[t] += 1;
+    agg.wage[t] += a.wage();
+    agg.take_home[t] += a.wage() - individual;
+    if env.year_end {
+        insure::year_end(env, a, agg);
+    }
+    a.intent = leaving_intent(s, env, a);
+    a.intent != Intent::None
+}
+
+/// Pay for the month: January raises, and the calendar-year wage record behind next year's
+/// contribution base.
+fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
+    if env.month.month() == 1 {
+        if env.wage_growth != 0.0 {
+            career::annual_raise(s, a, env.month, env.wage_growth);
+        }
+        if a.wage_year_months > 0 {
+            a.prev_year_avg_wage = a.wage_year_sum / a.wage_year_months as i64;
+        }
+        a.wage_year_sum = 0;
+        a.wage_year_months = 0;
+    }
+    a.wage_year_sum += a.wage();
+    a.wage_year_months += 1;
+}
+
+/// Whether the agent leaves this month, and how.
+fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
+    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Quit, env.month.index());
+    let p = career::monthly_from_yearly(career::base_quit_rate(s, a.track));
+    if !d.chance(p) {
+        return Intent::None;
+    }
+    if d.chance(s.careers.move_share) {
+        Intent::Move { cross_region: d.chance(s.careers.cross_region_share) }
+    } else {
+        Intent::Quit
+    }
+}
+
+fn step_retired(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    let t = a.track as usize;
+    if a.status_since != env.month && dies(s, env, a) {
+        a.status = Status::Dead;
+        a.status_since = env.month;
+        agg.deaths_retired[t] += 1;
+        insure::on_death(a, agg);
+        return;
+    }
+    insure::pay_pension(env, a, agg);
+    agg.retired[t] += 1;
+}

@@ -1,0 +1,260 @@
+//! What a run measures. The agent phase fills one [`MonthAgg`] per fixed-size chunk of agents;
+//! chunks are merged in index order, so every figure, floats included, is the same on any
+//! thread count. Money stays in fen until it is written.
+
+use crate::agent::Track;
+use crate::money::Fen;
+use crate::time::YearMonth;
+
+/// The insurances and funds contributions go to, in output order.
+pub const ITEMS: [&str; 7] = [
+    "pension",
+    "occupational_annuity",
+    "enterprise_annuity",
+    "medical",
+    "unemployment",
+    "work_injury",
+    "housing_fund",
+];
+pub const N_ITEMS: usize = ITEMS.len();
+
+/// Index of each item in [`ITEMS`].
+pub mod item {
+    pub const PENSION: usize = 0;
+    pub const OCCUPATIONAL_ANNUITY: usize = 1;
+    pub const ENTERPRISE_ANNUITY: usize = 2;
+    pub const MEDICAL: usize = 3;
+    pub const UNEMPLOYMENT: usize = 4;
+    pub const WORK_INJURY: usize = 5;
+    pub const HOUSING_FUND: usize = 6;
+}
+
+/// Contributions of one person in one month, by item.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Paid {
+    pub employer: [Fen; N_ITEMS],
+    pub individual: [Fen; N_ITEMS],
+}
+
+impl Paid {
+    pub fn employer_total(&self) -> Fen {
+        self.employer.iter().sum()
+    }
+    pub fn individual_total(&self) -> Fen {
+        self.individual.iter().sum()
+    }
+}
+
+/// Aggregates of one month's agent phase. Arrays by track use `Track as usize`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonthAgg {
+    pub active: [u64; 3],
+    pub retired: [u64; 3],
+    pub wage: [Fen; 3],
+    pub take_home: [Fen; 3],
+    pub employer: [[Fen; N_ITEMS]; 3],
+    pub individual: [[Fen; N_ITEMS]; 3],
+    /// Pension paid to retirees, by track at retirement.
+    pub benefits: [Fen; 3],
+    pub retirements: [u64; 3],
+    pub deaths_active: [u64; 3],
+    pub deaths_retired: [u64; 3],
+    /// Interest credited to personal pension accounts and annuities this month.
+    pub interest: Fen,
+    /// Employer cost by university and item.
+    pub university_employer: Vec<[Fen; N_ITEMS]>,
+    /// Staff still active after the agent phase, by university.
+    pub active_by_university: Vec<u64>,
+    /// Pooled pension funds by region and scheme (0 enterprise, 1 institution): employer
+    /// contributions in, transfers in and out, benefits paid out of the pool.
+    pub fund_in: Vec<[Fen; 2]>,
+    pub fund_transfer_in: Vec<[Fen; 2]>,
+    pub fund_transfer_out: Vec<[Fen; 2]>,
+    pub fund_out: Vec<[Fen; 2]>,
+    /// Contributors and pensioners by region and scheme (dependency ratio).
+    pub contributors: Vec<[u64; 2]>,
+    pub pensioners: Vec<[u64; 2]>,
+    /// Paid out of personal accounts and annuities as pensions, and to heirs at death.
+    pub account_out: Fen,
+    pub annuity_out: Fen,
+    pub inherited: Fen,
+    /// Individual pension and annuity contributions into accounts, and notional annuity credits
+    /// funded in cash (for the money-conservation identity).
+    pub account_in: Fen,
+    pub annuity_in: Fen,
+    /// Sum of welfare perception of active staff, by track.
+    pub perception: [f64; 3],
+}
+
+impl MonthAgg {
+    pub fn new(universities: usize, regions: usize) -> Self {
+        MonthAgg {
+            university_employer: vec![[0; N_ITEMS]; universities],
+            active_by_university: vec![0; universities],
+            fund_in: vec![[0; 2]; regions],
+            fund_transfer_in: vec![[0; 2]; regions],
+            fund_transfer_out: vec![[0; 2]; regions],
+            fund_out: vec![[0; 2]; regions],
+            contributors: vec![[0; 2]; regions],
+            pensioners: vec![[0; 2]; regions],
+            ..Default::default()
+        }
+    }
+
+    /// Adds one person's contributions.
+    pub fn add_paid(&mut self, track: Track, university: usize, paid: &Paid) {
+        let t = track as usize;
+        for i in 0..N_ITEMS {
+            self.employer[t][i] += paid.employer[i];
+            self.individual[t][i] += paid.individual[i];
+            self.university_employer[university][i] += paid.employer[i];
+        }
+    }
+
+    /// Merges `other` into `self`; callers merge chunks in index order.
+    pub fn merge(&mut self, o: &MonthAgg) {
+        for t in 0..3 {
+            self.active[t] += o.active[t];
+            self.retired[t] += o.retired[t];
+            self.wage[t] += o.wage[t];
+            self.take_home[t] += o.take_home[t];
+            self.benefits[t] += o.benefits[t];
+            self.retirements[t] += o.retirements[t];
+            self.deaths_active[t] += o.deaths_active[t];
+            self.deaths_retired[t] += o.deaths_retired[t];
+            self.perception[t] += o.perception[t];
+            for i in 0..N_ITEMS {
+                self.employer[t][i] += o.employer[t][i];
+                self.individual[t][i] += o.individual[t][i];
+            }
+        }
+        self.interest += o.interest;
+        self.account_out += o.account_out;
+        self.annuity_out += o.annuity_out;
+        self.inherited += o.inherited;
+        self.account_in += o.account_in;
+        self.annuity_in += o.annuity_in;
+        for (a, b) in self.university_employer.iter_mut().zip(&o.university_employer) {
+            for i in 0..N_ITEMS {
+                a[i] += b[i];
+            }
+        }
+        for (a, b) in self.active_by_university.iter_mut().zip(&o.active_by_university) {
+            *a += b;
+        }
+        add_pairs(&mut self.fund_in, &o.fund_in);
+        add_pairs(&mut self.fund_transfer_in, &o.fund_transfer_in);
+        add_pairs(&mut self.fund_transfer_out, &o.fund_transfer_out);
+        add_pairs(&mut self.fund_out, &o.fund_out);
+        add_pairs(&mut self.contributors, &o.contributors);
+        add_pairs(&mut self.pensioners, &o.pensioners);
+    }
+}
+
+fn add_pairs<T: Copy + std::ops::AddAssign>(a: &mut [[T; 2]], b: &[[T; 2]]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        x[0] += y[0];
+        x[1] += y[1];
+    }
+}
+
+/// One row of the tidy time series: month, grouping, group value, metric, value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub month: YearMonth,
+    pub group: &'static str,
+    pub key: String,
+    pub metric: &'static str,
+    pub value: f64,
+}
+
+/// The run's time series, appended month by month (never per agent).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Series {
+    pub rows: Vec<Row>,
+}
+
+impl Series {
+    pub fn push(&mut self, month: YearMonth, group: &'static str, key: impl Into<String>, metric: &'static str, value: f64) {
+        self.rows.push(Row { month, group, key: key.into(), metric, value });
+    }
+
+    /// A value in yuan from fen.
+    pub fn push_money(&mut self, month: YearMonth, group: &'static str, key: impl Into<String>, metric: &'static str, fen: Fen) {
+        self.push(month, group, key, metric, crate::money::fen_to_yuan(fen));
+    }
+
+    /// Rows of one metric for the `all` group, in month order.
+    pub fn total(&self, metric: &str) -> Vec<(YearMonth, f64)> {
+        self.rows
+            .iter()
+            .filter(|r| r.metric == metric && r.group == "all")
+            .map(|r| (r.month, r.value))
+            .collect()
+    }
+}
+
+/// Mean, and the Gini coefficient of non-negative values (0 for fewer than two values or a zero
+/// total). Sorted in place: callers pass a scratch copy.
+pub fn gini(values: &mut [f64]) -> f64 {
+    let n = values.len();
+    if n < 2 {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    let total: f64 = values.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let weighted: f64 = values.iter().enumerate().map(|(i, v)| (2.0 * (i as f64 + 1.0) - n as f64 - 1.0) * v).sum();
+    weighted / (n as f64 * total)
+}
+
+/// Quantile with linear interpolation between order statistics (type 7), of sorted values.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_hand_cases() {
+        assert_eq!(gini(&mut [1.0, 1.0, 1.0]), 0.0);
+        // (2·1−4)·0 + (2·2−4)·0 + (2·3−4)·3 = 6; 6 / (3·3) = 2/3
+        assert!((gini(&mut [0.0, 0.0, 3.0]) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(gini(&mut [5.0]), 0.0);
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&v, 0.5), 2.5);
+        assert_eq!(quantile_sorted(&v, 0.0), 1.0);
+        assert_eq!(quantile_sorted(&v, 1.0), 4.0);
+        assert!((quantile_sorted(&v, 0.25) - 1.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn merge_adds_every_field() {
+        let mut a = MonthAgg::new(2, 1);
+        let mut p = Paid::default();
+        p.employer[item::PENSION] = 100;
+        p.individual[item::MEDICAL] = 7;
+        a.add_paid(Track::Contract, 1, &p);
+        let mut b = a.clone();
+        b.active[0] = 3;
+        b.merge(&a);
+        assert_eq!(b.employer[1][0], 200);
+        assert_eq!(b.individual[1][3], 14);
+        assert_eq!(b.university_employer[1][0], 200);
+        assert_eq!(b.active[0], 3);
+    }
+}

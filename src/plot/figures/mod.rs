@@ -1,0 +1,8 @@
+//! One module per figure kind; each turns plain data into a [`crate::plot::output::Figure`].
+
+pub mod bands;
+pub mod boxplot;
+pub mod ecdf;
+mod group_axis;
+pub mod histogram;
+pub mod morris;
