@@ -5,8 +5,8 @@ use crate::money::Fen;
 use crate::time::YearMonth;
 use serde::{Deserialize, Serialize};
 
-pub use crate::insurance::{Category, Sex};
 use crate::insurance::accounts::{AnnuityAccount, HousingFundAccount, PersonalAccount};
+pub use crate::insurance::{Category, Sex};
 
 /// Employment track, which decides the pension scheme.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]

@@ -13,7 +13,7 @@ use crate::time::YearMonth;
 use rand::Rng;
 
 /// The rungs of an agent's ladder.
-pub fn ladder<'a>(s: &'a Scenario, l: Ladder) -> &'a [RungParams] {
+pub fn ladder(s: &Scenario, l: Ladder) -> &[RungParams] {
     match l {
         Ladder::Academic => &s.careers.academic,
         Ladder::Administrative => &s.careers.administrative,
@@ -78,7 +78,10 @@ impl Workforce {
         for a in agents.iter().filter(|a| a.is_active()) {
             initial[a.university as usize] += 1;
         }
-        Workforce { initial, next_id: agents.len() as u32 }
+        Workforce {
+            initial,
+            next_id: agents.len() as u32,
+        }
     }
 
     /// Target headcount of university `u` in `month`.
@@ -105,7 +108,17 @@ pub fn promote(s: &Scenario, agents: &mut [Agent], month: YearMonth, res: &mut R
             let mut counts: Vec<usize> = (0..4).map(|r| members[slot(u, l, r)].len()).collect();
             let total: usize = counts.iter().sum();
             for r in (0..3).rev() {
-                let promoted = promote_rung(s, agents, &members[slot(u, l, r)], month, l, r as u8, total, &counts, res);
+                let promoted = promote_rung(
+                    s,
+                    agents,
+                    &members[slot(u, l, r)],
+                    month,
+                    l,
+                    r as u8,
+                    total,
+                    &counts,
+                    res,
+                );
                 counts[r] -= promoted;
                 counts[r + 1] += promoted;
             }
@@ -127,7 +140,8 @@ fn promote_rung(
 ) -> usize {
     let rungs = ladder(s, l);
     let above: usize = counts[r as usize + 1..].iter().sum();
-    let room = ((rungs[r as usize + 1].quota * total as f64).floor() as usize).saturating_sub(above);
+    let room =
+        ((rungs[r as usize + 1].quota * total as f64).floor() as usize).saturating_sub(above);
     if room == 0 {
         return 0;
     }
@@ -138,7 +152,12 @@ fn promote_rung(
         .filter(|(_, a)| a.track != Track::Temporary || r == 0)
         .filter(|(_, a)| month.months_since(a.rung_since) as f64 >= params.min_years * 12.0)
         .filter_map(|(i, a)| {
-            let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Promotion, month.index());
+            let mut d = Draws::new(
+                s.simulation.seed,
+                a.id as u64,
+                Purpose::Promotion,
+                month.index(),
+            );
             let p = (params.promotion_rate * a.effort as f64).min(1.0);
             let u = d.uniform();
             (u < p).then_some((u / p.max(1e-12), a.id, i))
@@ -160,11 +179,21 @@ fn promote_rung(
 /// Indices of contract staff chosen for conversion to establishment posts this year: the
 /// conversion rate times the contract headcount of each university, longest-serving first among
 /// those whose draw admits them.
-pub fn conversion_candidates(s: &Scenario, agents: &[Agent], month: YearMonth, quota_rate: f64) -> Vec<usize> {
+pub fn conversion_candidates(
+    s: &Scenario,
+    agents: &[Agent],
+    month: YearMonth,
+    quota_rate: f64,
+) -> Vec<usize> {
     let mut pools: Vec<Vec<(f64, usize)>> = vec![Vec::new(); s.universities.len()];
     for (i, a) in agents.iter().enumerate() {
         if a.is_active() && a.track == Track::Contract {
-            let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Conversion, month.index());
+            let mut d = Draws::new(
+                s.simulation.seed,
+                a.id as u64,
+                Purpose::Conversion,
+                month.index(),
+            );
             let tenure = month.months_since(a.hired) as f64 / 12.0;
             let key = d.uniform() / (1.0 + tenure / 5.0) / a.effort.max(0.1) as f64;
             pools[a.university as usize].push((key, i));
@@ -183,7 +212,9 @@ pub fn conversion_candidates(s: &Scenario, agents: &[Agent], month: YearMonth, q
 /// Where a mover goes: another university, in another region when `cross_region` and one
 /// exists. `None` when there is nowhere to go (then the move is a quit).
 pub fn destination(s: &Scenario, a: &Agent, cross_region: bool, month: YearMonth) -> Option<u16> {
-    let others: Vec<usize> = (0..s.universities.len()).filter(|&u| u != a.university as usize).collect();
+    let others: Vec<usize> = (0..s.universities.len())
+        .filter(|&u| u != a.university as usize)
+        .collect();
     if others.is_empty() {
         return None;
     }
@@ -193,9 +224,21 @@ pub fn destination(s: &Scenario, a: &Agent, cross_region: bool, month: YearMonth
         .copied()
         .filter(|&u| (region_of(u) != a.region) == cross_region)
         .collect();
-    let pool = if preferred.is_empty() { &others } else { &preferred };
-    let weights: Vec<f64> = pool.iter().map(|&u| s.universities[u].staff_share.max(1e-9)).collect();
-    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Move, month.index() ^ 0x5a5a);
+    let pool = if preferred.is_empty() {
+        &others
+    } else {
+        &preferred
+    };
+    let weights: Vec<f64> = pool
+        .iter()
+        .map(|&u| s.universities[u].staff_share.max(1e-9))
+        .collect();
+    let mut d = Draws::new(
+        s.simulation.seed,
+        a.id as u64,
+        Purpose::Move,
+        month.index() ^ 0x5a5a,
+    );
     Some(pool[d.weighted(&weights)] as u16)
 }
 
@@ -206,17 +249,27 @@ pub fn hire(s: &Scenario, id: u32, u: u16, month: YearMonth) -> Agent {
     let age_months = ((s.careers.hire_age + 3.0 * normal(&mut rng)) * 12.0).round() as i32;
     a.birth = month.plus_months(-age_months.clamp(20 * 12, 55 * 12));
     a.university = u;
-    a.region = s.region_index(&s.universities[u as usize].region).unwrap_or(0) as u16;
+    a.region = s
+        .region_index(&s.universities[u as usize].region)
+        .unwrap_or(0) as u16;
     a.insurance.hukou_region = a.region;
     a.track = population::draw_track(&s.careers.hire_tracks, rng.random());
     if a.track == Track::Temporary {
         a.ladder = Ladder::Administrative;
     }
     let first_job = rng.random::<f64>() >= s.population.prior_service_share;
-    let prior = if first_job { 0 } else { rng.random_range(12..=(a.age_months(month) - 22 * 12).max(13)) };
+    let prior = if first_job {
+        0
+    } else {
+        rng.random_range(12..=(a.age_months(month) - 22 * 12).max(13))
+    };
     a.work_start = month.plus_months(-prior);
     a.hired = month;
-    a.rung = if a.ladder == Ladder::Academic && rng.random::<f64>() < 0.7 { 1 } else { 0 };
+    a.rung = if a.ladder == Ladder::Academic && rng.random::<f64>() < 0.7 {
+        1
+    } else {
+        0
+    };
     a.rung_since = month;
     let rungs = ladder(s, a.ladder);
     let fresh = population::rung_wage(s, u as usize, rungs, a.rung, prior);

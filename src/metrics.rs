@@ -134,12 +134,20 @@ impl MonthAgg {
         self.inherited += o.inherited;
         self.account_in += o.account_in;
         self.annuity_in += o.annuity_in;
-        for (a, b) in self.university_employer.iter_mut().zip(&o.university_employer) {
+        for (a, b) in self
+            .university_employer
+            .iter_mut()
+            .zip(&o.university_employer)
+        {
             for i in 0..N_ITEMS {
                 a[i] += b[i];
             }
         }
-        for (a, b) in self.active_by_university.iter_mut().zip(&o.active_by_university) {
+        for (a, b) in self
+            .active_by_university
+            .iter_mut()
+            .zip(&o.active_by_university)
+        {
             *a += b;
         }
         add_pairs(&mut self.fund_in, &o.fund_in);
@@ -175,12 +183,32 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn push(&mut self, month: YearMonth, group: &'static str, key: impl Into<String>, metric: &'static str, value: f64) {
-        self.rows.push(Row { month, group, key: key.into(), metric, value });
+    pub fn push(
+        &mut self,
+        month: YearMonth,
+        group: &'static str,
+        key: impl Into<String>,
+        metric: &'static str,
+        value: f64,
+    ) {
+        self.rows.push(Row {
+            month,
+            group,
+            key: key.into(),
+            metric,
+            value,
+        });
     }
 
     /// A value in yuan from fen.
-    pub fn push_money(&mut self, month: YearMonth, group: &'static str, key: impl Into<String>, metric: &'static str, fen: Fen) {
+    pub fn push_money(
+        &mut self,
+        month: YearMonth,
+        group: &'static str,
+        key: impl Into<String>,
+        metric: &'static str,
+        fen: Fen,
+    ) {
         self.push(month, group, key, metric, crate::money::fen_to_yuan(fen));
     }
 
@@ -206,7 +234,11 @@ pub fn gini(values: &mut [f64]) -> f64 {
     if total <= 0.0 {
         return 0.0;
     }
-    let weighted: f64 = values.iter().enumerate().map(|(i, v)| (2.0 * (i as f64 + 1.0) - n as f64 - 1.0) * v).sum();
+    let weighted: f64 = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (2.0 * (i as f64 + 1.0) - n as f64 - 1.0) * v)
+        .sum();
     weighted / (n as f64 * total)
 }
 

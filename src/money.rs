@@ -37,7 +37,11 @@ pub fn rate_to_ppm(rate: f64) -> i64 {
 pub fn apply_ppm(amount: Fen, ppm: i64) -> Fen {
     let p = amount as i128 * ppm as i128;
     let half = PPM as i128 / 2;
-    let q = if p >= 0 { (p + half) / PPM as i128 } else { (p - half) / PPM as i128 };
+    let q = if p >= 0 {
+        (p + half) / PPM as i128
+    } else {
+        (p - half) / PPM as i128
+    };
     q as Fen
 }
 

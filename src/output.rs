@@ -21,21 +21,32 @@ pub enum OutputError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_path_buf(), source }
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes `path` through a temporary file in the same folder, then renames it into place.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), OutputError> {
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
     let tmp = path.with_extension(format!(
         "{}.tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("")
     ));
     let file = fs::File::create(&tmp).map_err(io_err(&tmp))?;
     let mut w = BufWriter::new(file);
-    let result = fill(&mut w).and_then(|_| w.flush()).and_then(|_| w.get_ref().sync_all());
+    let result = fill(&mut w)
+        .and_then(|_| w.flush())
+        .and_then(|_| w.get_ref().sync_all());
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(OutputError::Io { path: path.to_path_buf(), source: e });
+        return Err(OutputError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        });
     }
     drop(w);
     fs::rename(&tmp, path).map_err(io_err(path))
@@ -46,7 +57,15 @@ pub fn write_series(path: &Path, series: &Series) -> Result<(), OutputError> {
     write_atomic(path, |w| {
         writeln!(w, "month,group,key,metric,value")?;
         for r in &series.rows {
-            writeln!(w, "{},{},{},{},{}", r.month, r.group, csv_field(&r.key), r.metric, r.value)?;
+            writeln!(
+                w,
+                "{},{},{},{},{}",
+                r.month,
+                r.group,
+                csv_field(&r.key),
+                r.metric,
+                r.value
+            )?;
         }
         Ok(())
     })
@@ -62,11 +81,32 @@ fn csv_field(s: &str) -> String {
 
 /// Column names of agents.csv, documented in docs/OUTPUTS.md.
 pub const AGENT_COLUMNS: &[&str] = &[
-    "id", "university", "region", "track", "sex", "category", "title", "birth", "hired", "status",
-    "status_since", "retire_month", "wage", "contribution_months", "pension_basic",
-    "pension_personal", "pension_transitional", "pension_annuity", "pension_supplement",
-    "pension_total", "replacement_final_wage", "replacement_average_wage", "money_worth",
-    "pension_contributions", "benefits_received", "medical_months",
+    "id",
+    "university",
+    "region",
+    "track",
+    "sex",
+    "category",
+    "title",
+    "birth",
+    "hired",
+    "status",
+    "status_since",
+    "retire_month",
+    "wage",
+    "contribution_months",
+    "pension_basic",
+    "pension_personal",
+    "pension_transitional",
+    "pension_annuity",
+    "pension_supplement",
+    "pension_total",
+    "replacement_final_wage",
+    "replacement_average_wage",
+    "money_worth",
+    "pension_contributions",
+    "benefits_received",
+    "medical_months",
 ];
 
 /// Per-agent end records. Simulation ids only: nothing from an imported roster's identifiers.
@@ -147,11 +187,19 @@ pub fn fresh_dir(root: &Path, base: &str) -> PathBuf {
 
 /// Writes a whole run into a new folder `dir` (which must not exist): assembled in a hidden
 /// sibling and renamed into place at the end.
-pub fn write_run(dir: &Path, s: &Scenario, outcome: &Outcome, meta: &RunMeta) -> Result<(), OutputError> {
+pub fn write_run(
+    dir: &Path,
+    s: &Scenario,
+    outcome: &Outcome,
+    meta: &RunMeta,
+) -> Result<(), OutputError> {
     if dir.exists() {
         return Err(OutputError::Io {
             path: dir.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::AlreadyExists, "refusing to overwrite an earlier run's results"),
+            source: io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "refusing to overwrite an earlier run's results",
+            ),
         });
     }
     let parent = dir.parent().unwrap_or(Path::new("."));
@@ -162,38 +210,70 @@ pub fn write_run(dir: &Path, s: &Scenario, outcome: &Outcome, meta: &RunMeta) ->
         fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
     }
     fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    let result = write_files(&tmp, s, outcome, meta).and_then(|_| fs::rename(&tmp, dir).map_err(io_err(dir)));
+    let result = write_files(&tmp, s, outcome, meta)
+        .and_then(|_| fs::rename(&tmp, dir).map_err(io_err(dir)));
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }
     result
 }
 
-fn write_files(dir: &Path, s: &Scenario, outcome: &Outcome, meta: &RunMeta) -> Result<(), OutputError> {
+fn write_files(
+    dir: &Path,
+    s: &Scenario,
+    outcome: &Outcome,
+    meta: &RunMeta,
+) -> Result<(), OutputError> {
     let series = dir.join("series.csv");
     let agents = dir.join("agents.csv");
     write_series(&series, &outcome.series)?;
     write_agents(&agents, s, &outcome.records)?;
-    let hashes = vec![("series.csv".to_string(), sha256_file(&series)?), ("agents.csv".to_string(), sha256_file(&agents)?)];
+    let hashes = vec![
+        ("series.csv".to_string(), sha256_file(&series)?),
+        ("agents.csv".to_string(), sha256_file(&agents)?),
+    ];
     let manifest = manifest_text(s, outcome, meta, &hashes)?;
-    write_atomic(&dir.join("manifest.toml"), |w| w.write_all(manifest.as_bytes()))
+    write_atomic(&dir.join("manifest.toml"), |w| {
+        w.write_all(manifest.as_bytes())
+    })
 }
 
 /// The manifest: provenance of the run. Timing and thread count are the only fields that may
 /// differ between two runs of the same scenario and seed.
-pub fn manifest_text(s: &Scenario, outcome: &Outcome, meta: &RunMeta, hashes: &[(String, String)]) -> Result<String, OutputError> {
+pub fn manifest_text(
+    s: &Scenario,
+    outcome: &Outcome,
+    meta: &RunMeta,
+    hashes: &[(String, String)],
+) -> Result<String, OutputError> {
     use toml::Value;
     let mut root = toml::Table::new();
     let mut run = toml::Table::new();
-    run.insert("sisandbox_version".into(), Value::String(crate::version().into()));
+    run.insert(
+        "sisandbox_version".into(),
+        Value::String(crate::version().into()),
+    );
     run.insert("seed".into(), Value::Integer(meta.seed as i64));
     run.insert("threads".into(), Value::Integer(meta.threads as i64));
-    run.insert("wall_seconds".into(), Value::Float((meta.wall_seconds * 1000.0).round() / 1000.0));
+    run.insert(
+        "wall_seconds".into(),
+        Value::Float((meta.wall_seconds * 1000.0).round() / 1000.0),
+    );
     run.insert("months".into(), Value::Integer(outcome.info.months as i64));
-    run.insert("agents_initial".into(), Value::Integer(outcome.info.agents_initial as i64));
-    run.insert("agents_final".into(), Value::Integer(outcome.info.agents_final as i64));
+    run.insert(
+        "agents_initial".into(),
+        Value::Integer(outcome.info.agents_initial as i64),
+    );
+    run.insert(
+        "agents_final".into(),
+        Value::Integer(outcome.info.agents_final as i64),
+    );
     run.insert("command".into(), Value::String(meta.command.clone()));
-    let files: Vec<Value> = meta.scenario_files.iter().map(|p| Value::String(p.display().to_string())).collect();
+    let files: Vec<Value> = meta
+        .scenario_files
+        .iter()
+        .map(|p| Value::String(p.display().to_string()))
+        .collect();
     run.insert("scenario_files".into(), Value::Array(files));
     root.insert("run".into(), Value::Table(run));
     let mut out = toml::Table::new();
@@ -214,7 +294,10 @@ fn provenance() -> toml::Value {
         if d.source == "model" {
             continue;
         }
-        t.insert(d.path.clone(), toml::Value::String(format!("{} [{}]", d.source, d.certainty.label())));
+        t.insert(
+            d.path.clone(),
+            toml::Value::String(format!("{} [{}]", d.source, d.certainty.label())),
+        );
     }
     toml::Value::Table(t)
 }

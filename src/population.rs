@@ -2,7 +2,7 @@
 //! roster imported from CSV (see `roster`). This module sets demographics, posts and pay; the
 //! engine derives each agent's insurance record from them when the run starts.
 
-use crate::agent::{Agent, Category, Intent, InsuranceRecord, Ladder, Pension, Sex, Status, Track};
+use crate::agent::{Agent, Category, InsuranceRecord, Intent, Ladder, Pension, Sex, Status, Track};
 use crate::insurance::retirement;
 use crate::money::{yuan_to_fen, Fen};
 use crate::rng::{chacha, pick_weighted, Purpose};
@@ -25,9 +25,19 @@ pub fn synthetic(s: &Scenario) -> Vec<Agent> {
 /// One agent drawn from the scenario's distributions as of `start`.
 pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8Rng) -> Agent {
     let p = &s.population;
-    let u: usize = pick_weighted(&s.universities.iter().map(|u| u.staff_share).collect::<Vec<_>>(), rng.random());
+    let u: usize = pick_weighted(
+        &s.universities
+            .iter()
+            .map(|u| u.staff_share)
+            .collect::<Vec<_>>(),
+        rng.random(),
+    );
     let region = s.region_index(&s.universities[u].region).unwrap_or(0);
-    let sex = if rng.random::<f64>() < p.female_share { Sex::Female } else { Sex::Male };
+    let sex = if rng.random::<f64>() < p.female_share {
+        Sex::Female
+    } else {
+        Sex::Male
+    };
     let track = draw_track(&p.tracks, rng.random());
     let ladder = if track == Track::Temporary || rng.random::<f64>() < p.administrative_share {
         Ladder::Administrative
@@ -38,7 +48,11 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
     let (age_months, birth) = draw_age(s, sex, category, start, rng);
     let start_age = (p.career_start_age * 12.0 + normal(rng) * 24.0).round() as i32;
     let work_start = birth.plus_months(start_age.clamp(18 * 12, age_months.max(18 * 12)));
-    let work_start = if work_start > start { start } else { work_start };
+    let work_start = if work_start > start {
+        start
+    } else {
+        work_start
+    };
     let service = start.months_since(work_start).max(0);
     let hired = if rng.random::<f64>() < p.prior_service_share && service > 12 {
         work_start.plus_months(rng.random_range(0..service))
@@ -52,7 +66,10 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
     let max_rung = if track == Track::Temporary { 1 } else { 3 };
     let rung = draw_rung(ladder_params, service, max_rung, rng.random());
     let rung_since = draw_rung_since(ladder_params, rung, work_start, start, rng);
-    let discipline = pick_weighted(&p.disciplines.iter().map(|d| d.share).collect::<Vec<_>>(), rng.random()) as u8;
+    let discipline = pick_weighted(
+        &p.disciplines.iter().map(|d| d.share).collect::<Vec<_>>(),
+        rng.random(),
+    ) as u8;
     let basic_wage = rung_wage(s, u, ladder_params, rung, service);
     let effort = (1.0 + 0.15 * normal(rng)).clamp(0.3, 2.0) as f32;
     Agent {
@@ -77,7 +94,10 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
         wage_year_sum: 0,
         wage_year_months: 0,
         prev_year_avg_wage: 0,
-        insurance: InsuranceRecord { hukou_region: region as u16, ..Default::default() },
+        insurance: InsuranceRecord {
+            hukou_region: region as u16,
+            ..Default::default()
+        },
         pension: Pension::default(),
         final_wage: 0,
         benefits_received: 0,
@@ -89,14 +109,22 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
 /// An age from the scenario's bands, redrawn while it is at or past the statutory retirement
 /// age (staff above it would all retire in the first month); after 64 tries, the last month
 /// before retirement.
-fn draw_age(s: &Scenario, sex: Sex, category: Category, start: YearMonth, rng: &mut ChaCha8Rng) -> (i32, YearMonth) {
+fn draw_age(
+    s: &Scenario,
+    sex: Sex,
+    category: Category,
+    start: YearMonth,
+    rng: &mut ChaCha8Rng,
+) -> (i32, YearMonth) {
     let p = &s.population;
     let shares: Vec<f64> = p.age_bands.iter().map(|b| b.share).collect();
     let rules = &s.insurance.retirement;
     let mut last = (0, start);
     for _ in 0..64 {
         let band = &p.age_bands[pick_weighted(&shares, rng.random())];
-        let age_months = rng.random_range(band.from_age as i32 * 12..(band.to_age as i32 * 12).max(band.from_age as i32 * 12 + 1));
+        let age_months = rng.random_range(
+            band.from_age as i32 * 12..(band.to_age as i32 * 12).max(band.from_age as i32 * 12 + 1),
+        );
         let birth = start.plus_months(-age_months);
         if retirement::statutory_month(birth, sex, category, rules) > start {
             return (age_months, birth);
@@ -115,7 +143,10 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 pub fn draw_track(shares: &TrackShares, u: f64) -> Track {
-    Track::ALL[pick_weighted(&[shares.establishment, shares.contract, shares.temporary], u)]
+    Track::ALL[pick_weighted(
+        &[shares.establishment, shares.contract, shares.temporary],
+        u,
+    )]
 }
 
 /// Women in worker posts retire earlier; academic staff are cadres by definition of their post.
@@ -136,7 +167,10 @@ fn draw_category(sex: Sex, ladder: Ladder, female_cadre_share: f64, u: f64) -> C
 
 /// Months of service needed to reach `rung` at the minimum pace.
 fn months_to_reach(ladder: &[RungParams], rung: usize) -> i32 {
-    ladder[..rung].iter().map(|r| (r.min_years * 12.0) as i32).sum()
+    ladder[..rung]
+        .iter()
+        .map(|r| (r.min_years * 12.0) as i32)
+        .sum()
 }
 
 /// A rung drawn from the initial shares among the rungs reachable with this much service.
@@ -146,7 +180,11 @@ fn draw_rung(ladder: &[RungParams], service: i32, max_rung: u8, u: f64) -> u8 {
         .enumerate()
         .map(|(i, r)| {
             let reachable = i as u8 <= max_rung && months_to_reach(ladder, i) <= service;
-            if reachable { r.initial_share } else { 0.0 }
+            if reachable {
+                r.initial_share
+            } else {
+                0.0
+            }
         })
         .collect();
     if weights.iter().all(|w| *w <= 0.0) {
@@ -172,7 +210,13 @@ fn draw_rung_since(
 
 /// Basic wage (post plus salary scale) of a rung after `service_months`, at the university's
 /// wage level, in the money of the scenario's start year.
-pub fn rung_wage(s: &Scenario, university: usize, ladder: &[RungParams], rung: u8, service_months: i32) -> Fen {
+pub fn rung_wage(
+    s: &Scenario,
+    university: usize,
+    ladder: &[RungParams],
+    rung: u8,
+    service_months: i32,
+) -> Fen {
     let level = s.universities[university].wage_level;
     let years = service_months.max(0) as f64 / 12.0;
     let yuan = ladder[rung as usize].base_wage * level * (1.0 + s.careers.scale_step * years);
@@ -194,16 +238,23 @@ mod tests {
         let pop = synthetic(&s);
         assert_eq!(pop.len(), 4000);
         assert!(pop.iter().enumerate().all(|(i, a)| a.id as usize == i));
-        let share = |f: &dyn Fn(&Agent) -> bool| pop.iter().filter(|a| f(a)).count() as f64 / 4000.0;
+        let share =
+            |f: &dyn Fn(&Agent) -> bool| pop.iter().filter(|a| f(a)).count() as f64 / 4000.0;
         assert!((share(&|a| a.is_female()) - 0.48).abs() < 0.03);
         assert!((share(&|a| a.track == Track::Establishment) - 0.62).abs() < 0.03);
         assert!((share(&|a| a.track == Track::Temporary) - 0.08).abs() < 0.02);
         for a in &pop {
             let age = a.age_years(s.simulation.start);
             assert!((24.0..63.0).contains(&age), "age {age}");
-            let statutory = retirement::statutory_month(a.birth, a.sex, a.category, &s.insurance.retirement);
-            assert!(statutory > s.simulation.start, "nobody starts past the statutory age");
-            assert!(a.work_start <= s.simulation.start && a.work_start >= a.birth.plus_months(18 * 12));
+            let statutory =
+                retirement::statutory_month(a.birth, a.sex, a.category, &s.insurance.retirement);
+            assert!(
+                statutory > s.simulation.start,
+                "nobody starts past the statutory age"
+            );
+            assert!(
+                a.work_start <= s.simulation.start && a.work_start >= a.birth.plus_months(18 * 12)
+            );
             assert!(a.hired >= a.work_start && a.hired <= s.simulation.start);
             assert!(a.basic_wage > 0 && a.performance_pay > 0);
             assert!(a.track != Track::Temporary || a.rung <= 1);
@@ -226,6 +277,9 @@ mod tests {
         let s = Scenario::default();
         let l = &s.careers.academic;
         assert_eq!(draw_rung(l, 0, 3, 0.99), 0);
-        assert_eq!(months_to_reach(l, 3), (2.0 * 12.0 + 5.0 * 12.0 * 2.0) as i32);
+        assert_eq!(
+            months_to_reach(l, 3),
+            (2.0 * 12.0 + 5.0 * 12.0 * 2.0) as i32
+        );
     }
 }

@@ -45,7 +45,9 @@ pub fn mix64(mut z: u64) -> u64 {
 /// Combines key parts into one 64-bit key, order-sensitively.
 #[inline]
 fn key(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x5151_5EED_0000_0001, |acc, &p| mix64(acc ^ mix64(p.wrapping_add(GOLDEN))))
+    parts.iter().fold(0x5151_5EED_0000_0001, |acc, &p| {
+        mix64(acc ^ mix64(p.wrapping_add(GOLDEN)))
+    })
 }
 
 /// A ChaCha8 generator for (seed, purpose, id).
@@ -65,7 +67,10 @@ pub struct Draws {
 impl Draws {
     #[inline]
     pub fn new(seed: u64, agent: u64, purpose: Purpose, month: i32) -> Self {
-        Draws { base: key(&[seed, agent, purpose as u64, month as u32 as u64]), counter: 0 }
+        Draws {
+            base: key(&[seed, agent, purpose as u64, month as u32 as u64]),
+            counter: 0,
+        }
     }
 
     #[inline]
@@ -120,10 +125,12 @@ mod tests {
 
     #[test]
     fn streams_are_pure_functions_of_their_key() {
-        let a: Vec<u64> = (0..4).map({
-            let mut d = Draws::new(7, 42, Purpose::Quit, 300);
-            move |_| d.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut d = Draws::new(7, 42, Purpose::Quit, 300);
+                move |_| d.next_u64()
+            })
+            .collect();
         let mut d = Draws::new(7, 42, Purpose::Quit, 300);
         let b: Vec<u64> = (0..4).map(|_| d.next_u64()).collect();
         assert_eq!(a, b);
@@ -136,7 +143,10 @@ mod tests {
     #[test]
     fn uniform_is_roughly_uniform() {
         let n = 100_000;
-        let mean: f64 = (0..n).map(|i| Draws::new(1, i, Purpose::Effort, 0).uniform()).sum::<f64>() / n as f64;
+        let mean: f64 = (0..n)
+            .map(|i| Draws::new(1, i, Purpose::Effort, 0).uniform())
+            .sum::<f64>()
+            / n as f64;
         assert!((mean - 0.5).abs() < 0.01, "mean {mean}");
         let mut d = Draws::new(1, 2, Purpose::Effort, 0);
         let normals: Vec<f64> = (0..n).map(|_| d.normal()).collect();

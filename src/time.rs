@@ -96,7 +96,9 @@ impl<'de> Deserialize<'de> for YearMonth {
             Raw::Year(y) => i32::try_from(y)
                 .ok()
                 .and_then(|y| YearMonth::new(y, 1))
-                .ok_or_else(|| serde::de::Error::custom(format!("year {y} is outside 1000..=9999"))),
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!("year {y} is outside 1000..=9999"))
+                }),
         }
     }
 }
@@ -133,13 +135,19 @@ mod tests {
         assert_eq!(m.year(), 2024);
         assert_eq!(m.month(), 6);
         assert_eq!(m.plus_months(7).to_string(), "2025-01");
-        assert_eq!(YearMonth::ym(2025, 1).months_since(YearMonth::ym(2014, 10)), 123);
+        assert_eq!(
+            YearMonth::ym(2025, 1).months_since(YearMonth::ym(2014, 10)),
+            123
+        );
         assert_eq!(Months(60 * 12 + 1).to_string(), "60y1m");
     }
 
     #[test]
     fn parse_accepts_month_and_year_and_rejects_garbage() {
-        assert_eq!(YearMonth::parse("2014-10").unwrap(), YearMonth::ym(2014, 10));
+        assert_eq!(
+            YearMonth::parse("2014-10").unwrap(),
+            YearMonth::ym(2014, 10)
+        );
         assert_eq!(YearMonth::parse("2030").unwrap(), YearMonth::ym(2030, 1));
         assert!(YearMonth::parse("2014-13").unwrap_err().contains("01..=12"));
         assert!(YearMonth::parse("oct").is_err());
@@ -155,6 +163,9 @@ mod tests {
         let t: T = toml::from_str("a = \"1990-07\"\nb = 2030\n").unwrap();
         assert_eq!(t.a, YearMonth::ym(1990, 7));
         assert_eq!(t.b, YearMonth::ym(2030, 1));
-        assert_eq!(toml::to_string(&t).unwrap(), "a = \"1990-07\"\nb = \"2030-01\"\n");
+        assert_eq!(
+            toml::to_string(&t).unwrap(),
+            "a = \"1990-07\"\nb = \"2030-01\"\n"
+        );
     }
 }

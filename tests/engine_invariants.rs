@@ -14,7 +14,15 @@ fn small(agents: u32, years: u32) -> Scenario {
 }
 
 fn run(s: &Scenario, threads: usize) -> Outcome {
-    engine::run(s, population::synthetic(s), &RunOptions { threads, ..Default::default() }).expect("run")
+    engine::run(
+        s,
+        population::synthetic(s),
+        &RunOptions {
+            threads,
+            ..Default::default()
+        },
+    )
+    .expect("run")
 }
 
 #[test]
@@ -33,10 +41,19 @@ fn outputs_are_byte_identical_for_1_and_4_threads() {
         let agents = dir.path().join(format!("agents-{threads}.csv"));
         output::write_series(&series, &outcome.series).unwrap();
         output::write_agents(&agents, &s, &outcome.records).unwrap();
-        bytes.push((std::fs::read(series).unwrap(), std::fs::read(agents).unwrap()));
+        bytes.push((
+            std::fs::read(series).unwrap(),
+            std::fs::read(agents).unwrap(),
+        ));
     }
-    assert!(bytes[0].0 == bytes[1].0, "series.csv differs between 1 and 4 threads");
-    assert!(bytes[0].1 == bytes[1].1, "agents.csv differs between 1 and 4 threads");
+    assert!(
+        bytes[0].0 == bytes[1].0,
+        "series.csv differs between 1 and 4 threads"
+    );
+    assert!(
+        bytes[0].1 == bytes[1].1,
+        "agents.csv differs between 1 and 4 threads"
+    );
 }
 
 #[test]
@@ -49,12 +66,27 @@ fn headcount_identity_holds_every_month() {
     assert_eq!(staff.len(), 8 * 12);
     let mut previous = s.simulation.agents as f64;
     for ((m, st), ((_, en), (_, ex))) in staff.iter().zip(entries.iter().zip(&exits)) {
-        assert_eq!(st - previous, en - ex, "{m}: change in staff {} != entries {en} - exits {ex}", st - previous);
+        assert_eq!(
+            st - previous,
+            en - ex,
+            "{m}: change in staff {} != entries {en} - exits {ex}",
+            st - previous
+        );
         previous = *st;
     }
-    let active_at_end = o.records.iter().filter(|r| r.status == sisandbox::agent::Status::Active).count();
-    assert_eq!(previous as usize, active_at_end, "staff series ends at the number of active agents");
-    assert!(exits.iter().map(|(_, x)| x).sum::<f64>() > 0.0, "eight years see some exits");
+    let active_at_end = o
+        .records
+        .iter()
+        .filter(|r| r.status == sisandbox::agent::Status::Active)
+        .count();
+    assert_eq!(
+        previous as usize, active_at_end,
+        "staff series ends at the number of active agents"
+    );
+    assert!(
+        exits.iter().map(|(_, x)| x).sum::<f64>() > 0.0,
+        "eight years see some exits"
+    );
 }
 
 #[test]
@@ -64,7 +96,10 @@ fn money_in_accounts_is_conserved_to_the_fen() {
     let o = run(&s, 2);
     let (inflow, held_and_out) = o.info.conservation;
     assert!(inflow > 0);
-    assert_eq!(inflow, held_and_out, "every fen paid into accounts is held, paid out or inherited");
+    assert_eq!(
+        inflow, held_and_out,
+        "every fen paid into accounts is held, paid out or inherited"
+    );
 }
 
 #[test]
@@ -72,13 +107,29 @@ fn retirees_get_plausible_pensions() {
     let s = small(1_000, 15);
     let o = run(&s, 2);
     let retired: Vec<_> = o.records.iter().filter(|r| r.pension.total() > 0).collect();
-    assert!(retired.len() > 50, "fifteen years retire many staff, got {}", retired.len());
+    assert!(
+        retired.len() > 50,
+        "fifteen years retire many staff, got {}",
+        retired.len()
+    );
     for r in &retired {
-        let rr = r.replacement_final.expect("retirees have a replacement rate");
-        assert!(rr > 0.05 && rr < 3.0, "replacement rate {rr} of agent {}", r.id);
+        let rr = r
+            .replacement_final
+            .expect("retirees have a replacement rate");
+        assert!(
+            rr > 0.05 && rr < 3.0,
+            "replacement rate {rr} of agent {}",
+            r.id
+        );
         assert!(r.pension.basic > 0);
         assert!(r.money_worth.is_some_and(|m| m.is_finite() && m > 0.0));
     }
-    let inst: Vec<_> = retired.iter().filter(|r| r.track.is_institution()).collect();
-    assert!(inst.iter().all(|r| r.pension.annuity > 0), "established staff draw an occupational annuity");
+    let inst: Vec<_> = retired
+        .iter()
+        .filter(|r| r.track.is_institution())
+        .collect();
+    assert!(
+        inst.iter().all(|r| r.pension.annuity > 0),
+        "established staff draw an occupational annuity"
+    );
 }

@@ -111,6 +111,18 @@ fn unknown_key_with_did_you_mean() {
 }
 
 #[test]
+fn unknown_key_in_a_dated_entry() {
+    let text = "[careers]\nwage_growth = [{ form = 2020, value = 0.03 }]\n";
+    let e = scenario::from_str(text, "x.toml", &[])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "x.toml:2:18: careers.wage_growth[0].form: unknown key `form`; did you mean `from`?"
+    );
+}
+
+#[test]
 fn out_of_range_values_including_dated_entries() {
     let e = bad("out_of_range.toml");
     assert_has(&e, "tests/bad_inputs/out_of_range.toml:3:11: careers.quit_rate.contract = 1.5: expected a number 0 to 1");
@@ -341,4 +353,51 @@ fn catalog_documents_exactly_the_keys_of_the_scenario() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// TOML-ish fragments that stress the loader: keys of the catalog, wrong types, odd syntax.
+fn fragment() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces = prop::sample::select(vec![
+        "[simulation]\n",
+        "agents = ",
+        "years = ",
+        "start = ",
+        "[careers]\n",
+        "wage_growth = ",
+        "[{ from = 2030, value = ",
+        "region = \"x\" }]",
+        "[[regions]]\n",
+        "name = ",
+        "extends = ",
+        "\"a\"",
+        "1e309",
+        "-5",
+        "0.5",
+        "99999999999999999999",
+        "true",
+        "[",
+        "]",
+        "{",
+        "}",
+        "=",
+        ".",
+        "\n",
+        "\"",
+        "#",
+        "\u{0}",
+        "计",
+        "[population.tracks]\n",
+        "contract = ",
+    ]);
+    prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    #[test]
+    fn loading_never_panics(text in fragment(), set in fragment()) {
+        let _ = scenario::from_str(&text, "fuzz.toml", &[]);
+        let _ = scenario::from_str("", "fuzz.toml", &[set.replacen(' ', "", 1)]);
+    }
 }

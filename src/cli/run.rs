@@ -66,10 +66,22 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let bar = progress_bar(args.quiet, months as u64);
     let tick = |done: u32, _total: u32| bar.set_position(done as u64);
     let t0 = Instant::now();
-    let outcome = engine::run(s, agents, &RunOptions { threads: args.threads, progress: Some(&tick), cancel: None })?;
+    let outcome = engine::run(
+        s,
+        agents,
+        &RunOptions {
+            threads: args.threads,
+            progress: Some(&tick),
+            cancel: None,
+        },
+    )?;
     let wall = t0.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let threads = if args.threads == 0 { rayon::current_num_threads() } else { args.threads };
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
     let meta = RunMeta {
         seed: s.simulation.seed,
         threads,
@@ -78,7 +90,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
     let dir = output::fresh_dir(&args.out, &format!("{}-seed{}", s.name, s.simulation.seed));
-    output::write_run(&dir, s, &outcome, &meta).with_context(|| format!("writing results to {}", dir.display()))?;
+    output::write_run(&dir, s, &outcome, &meta)
+        .with_context(|| format!("writing results to {}", dir.display()))?;
     if !args.quiet {
         let agent_months = outcome.info.agents_final as f64 * months as f64;
         eprintln!(
@@ -100,8 +113,10 @@ fn progress_bar(quiet: bool, months: u64) -> ProgressBar {
     }
     let bar = ProgressBar::new(months);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} months {elapsed_precise} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} months {elapsed_precise} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
 }

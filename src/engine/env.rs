@@ -44,7 +44,11 @@ pub struct MonthEnv {
 
 impl MonthEnv {
     pub fn new(s: &Scenario, month: YearMonth) -> Self {
-        let regions = s.regions.iter().map(|r| region_env(s, &r.name, month)).collect();
+        let regions = s
+            .regions
+            .iter()
+            .map(|r| region_env(s, &r.name, month))
+            .collect();
         MonthEnv {
             month,
             regions,
@@ -62,10 +66,15 @@ impl MonthEnv {
 }
 
 fn region_env(s: &Scenario, name: &str, month: YearMonth) -> RegionEnv {
-    let r = s.regions.iter().find(|r| r.name == name).expect("regions come from the scenario");
+    let r = s
+        .regions
+        .iter()
+        .find(|r| r.name == name)
+        .expect("regions come from the scenario");
     let rates = s.insurance.resolve(month, name);
     let year_start = base::base_year_start(month, rates.adjustment_month);
-    let aw_for = |start: YearMonth| yuan_to_fen(r.average_wage_at(YearMonth::ym(start.year() - 1, 1)));
+    let aw_for =
+        |start: YearMonth| yuan_to_fen(r.average_wage_at(YearMonth::ym(start.year() - 1, 1)));
     let new_wage = aw_for(year_start);
     let old_wage = aw_for(year_start.plus_months(-12));
     let new_limits = base::limits(new_wage, &rates);
@@ -73,10 +82,15 @@ fn region_env(s: &Scenario, name: &str, month: YearMonth) -> RegionEnv {
     let elapsed = month.months_since(year_start) as u32;
     RegionEnv {
         limits_wage: if published { new_wage } else { old_wage },
-        limits: if published { new_limits } else { base::limits(old_wage, &rates) },
+        limits: if published {
+            new_limits
+        } else {
+            base::limits(old_wage, &rates)
+        },
         new_limits,
         base_year_starts: month == year_start,
-        publication: (published && elapsed > 0 && elapsed == rates.publication_lag_months).then_some(elapsed),
+        publication: (published && elapsed > 0 && elapsed == rates.publication_lag_months)
+            .then_some(elapsed),
         calc_base: yuan_to_fen(r.calc_base_at(month)),
         average_wage: yuan_to_fen(r.average_wage_at(month)),
         rates,

@@ -25,7 +25,11 @@ impl History {
         let rates = s
             .regions
             .iter()
-            .map(|r| (first_year..=last_year).map(|y| s.insurance.resolve(YearMonth::ym(y, 12), &r.name)).collect())
+            .map(|r| {
+                (first_year..=last_year)
+                    .map(|y| s.insurance.resolve(YearMonth::ym(y, 12), &r.name))
+                    .collect()
+            })
             .collect();
         History { first_year, rates }
     }
@@ -43,12 +47,20 @@ pub fn prepare(s: &Scenario, agents: &mut [Agent], history: &History) -> Fen {
         a.retire_month = insure::statutory_month(s, a);
         reconstruct(s, a, start, history);
     });
-    agents.iter().map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total()).sum()
+    agents
+        .iter()
+        .map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total())
+        .sum()
 }
 
 /// The earliest year any agent's record needs.
 pub fn first_year(agents: &[Agent], start: YearMonth) -> i32 {
-    agents.iter().map(|a| a.work_start.year()).min().unwrap_or(start.year()).min(start.year())
+    agents
+        .iter()
+        .map(|a| a.work_start.year())
+        .min()
+        .unwrap_or(start.year())
+        .min(start.year())
 }
 
 /// Fills the record of service from `work_start` to `until` (exclusive).
@@ -58,13 +70,19 @@ pub fn reconstruct(s: &Scenario, a: &mut Agent, until: YearMonth, history: &Hist
     let growth = (1.0 + *s.careers.wage_growth.at_general(until)).max(0.01);
     a.prev_year_avg_wage = (a.wage() as f64 / growth).round() as Fen;
     let r_now = history.at(a.region, until.year());
-    let ratio = (a.wage() as f64 / aw_now.max(1) as f64)
-        .clamp(r_now.floor_ratio_ppm as f64 / 1e6, r_now.ceiling_ratio_ppm as f64 / 1e6);
+    let ratio = (a.wage() as f64 / aw_now.max(1) as f64).clamp(
+        r_now.floor_ratio_ppm as f64 / 1e6,
+        r_now.ceiling_ratio_ppm as f64 / 1e6,
+    );
     let service = until.months_since(a.work_start).max(0) as u32;
     let t = &s.insurance.transfer;
     let institution = a.track.is_institution();
     let reform = t.institution_pooled_since;
-    let account_start = if institution { reform } else { t.enterprise_pooled_since };
+    let account_start = if institution {
+        reform
+    } else {
+        t.enterprise_pooled_since
+    };
     let ins = &mut a.insurance;
     if institution {
         ins.deemed_months = months_between(a.work_start, reform.min(until));
@@ -91,7 +109,14 @@ fn months_between(from: YearMonth, to: YearMonth) -> u32 {
 }
 
 /// Past contributions year by year, credited at each year's book rate (year-end convention).
-fn accrue_accounts(s: &Scenario, a: &mut Agent, from: YearMonth, until: YearMonth, ratio: f64, h: &History) {
+fn accrue_accounts(
+    s: &Scenario,
+    a: &mut Agent,
+    from: YearMonth,
+    until: YearMonth,
+    ratio: f64,
+    h: &History,
+) {
     if from >= until {
         return;
     }
@@ -109,7 +134,11 @@ fn accrue_accounts(s: &Scenario, a: &mut Agent, from: YearMonth, until: YearMont
         let base = (aw as f64 * ratio).round() as Fen;
         let ins = &mut a.insurance;
         let individual = apply_ppm(base, r.pension_individual_ppm) * months;
-        let employer_ppm = if institution { r.pension_institution_employer_ppm } else { r.pension_enterprise_employer_ppm };
+        let employer_ppm = if institution {
+            r.pension_institution_employer_ppm
+        } else {
+            r.pension_enterprise_employer_ppm
+        };
         let employer = apply_ppm(base, employer_ppm) * months;
         ins.pooled_base_sum += base * months;
         ins.paid_employer += employer;
@@ -126,7 +155,8 @@ fn accrue_accounts(s: &Scenario, a: &mut Agent, from: YearMonth, until: YearMont
             ins.pension_paid += oa;
             ins.annuity.contribute(0, oa, false);
             if closes {
-                ins.annuity.close_year(r.oa_funded_return_ppm, r.oa_notional_rate_ppm);
+                ins.annuity
+                    .close_year(r.oa_funded_return_ppm, r.oa_notional_rate_ppm);
             }
         }
     }

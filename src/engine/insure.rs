@@ -82,7 +82,14 @@ fn housing_base(a: &Agent, r: &RegionEnv) -> Fen {
 
 /// The new limits were published late: recompute the base and pay the arrears (补差) for the
 /// months already paid on the old limits.
-fn make_up(s: &Scenario, r: &RegionEnv, a: &mut Agent, who: Membership, elapsed: u32, agg: &mut MonthAgg) {
+fn make_up(
+    s: &Scenario,
+    r: &RegionEnv,
+    a: &mut Agent,
+    who: Membership,
+    elapsed: u32,
+    agg: &mut MonthAgg,
+) {
     let new_base = contribution_base(base_wage(a), r.new_limits);
     if new_base == a.insurance.base {
         return;
@@ -98,7 +105,14 @@ fn make_up(s: &Scenario, r: &RegionEnv, a: &mut Agent, who: Membership, elapsed:
 }
 
 /// Books contributions into the agent's accounts, the pooled fund and the month's aggregates.
-fn book(s: &Scenario, a: &mut Agent, r: &RegionEnv, who: Membership, c: &Contributions, agg: &mut MonthAgg) {
+fn book(
+    s: &Scenario,
+    a: &mut Agent,
+    r: &RegionEnv,
+    who: Membership,
+    c: &Contributions,
+    agg: &mut MonthAgg,
+) {
     let _ = s;
     let ins = &mut a.insurance;
     let k = scheme_index(who.scheme);
@@ -106,10 +120,14 @@ fn book(s: &Scenario, a: &mut Agent, r: &RegionEnv, who: Membership, c: &Contrib
     ins.pension_account.contribute(c.pension_individual);
     agg.account_in += c.pension_individual;
     let notional = who.scheme == Scheme::Institution && r.rates.oa_notional_employer;
-    let (ae, ai) = (c.oa_employer + c.ea_employer, c.oa_individual + c.ea_individual);
+    let (ae, ai) = (
+        c.oa_employer + c.ea_employer,
+        c.oa_individual + c.ea_individual,
+    );
     ins.annuity.contribute(ae, ai, notional);
     agg.annuity_in += ae + ai;
-    ins.housing_fund.contribute(c.housing_employer, c.housing_individual);
+    ins.housing_fund
+        .contribute(c.housing_employer, c.housing_individual);
     let paid = to_paid(c);
     ins.paid_employer += paid.employer_total();
     ins.paid_individual += paid.individual_total();
@@ -169,7 +187,9 @@ pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     take_personal(&mut ins.pension_account, from_account);
     let annuity = a.pension.annuity.min(ins.annuity.total()).max(0);
     take_annuity(&mut ins.annuity, annuity);
-    let pooled = a.pension.basic + a.pension.transitional + a.pension.supplement + a.pension.personal - from_account;
+    let pooled =
+        a.pension.basic + a.pension.transitional + a.pension.supplement + a.pension.personal
+            - from_account;
     agg.account_out += from_account;
     agg.annuity_out += annuity;
     agg.fund_out[a.region as usize][k] += pooled;
@@ -262,7 +282,9 @@ pub fn paying_region(s: &Scenario, a: &Agent) -> u16 {
     if a.region == a.insurance.hukou_region || a.insurance.region_months >= min_months {
         a.region
     } else {
-        a.insurance.ten_year_region.unwrap_or(a.insurance.hukou_region)
+        a.insurance
+            .ten_year_region
+            .unwrap_or(a.insurance.hukou_region)
     }
 }
 
@@ -276,7 +298,14 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let r = &env.regions[paying as usize];
     let own = &env.regions[a.region as usize];
     let months = (a.insurance.actual_months + a.insurance.deemed_months) as i32;
-    let elig = retirement::eligibility(a.birth, a.sex, a.category, month, months, &s.insurance.retirement);
+    let elig = retirement::eligibility(
+        a.birth,
+        a.sex,
+        a.category,
+        month,
+        months,
+        &s.insurance.retirement,
+    );
     let short = (elig.required_months - months).max(0);
     if short > 0 {
         buy_missing_months(s, own, a, short, agg);
@@ -292,13 +321,22 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
         contribution_months: (ins.actual_months + ins.deemed_months) as i32,
         deemed_months: ins.deemed_months as i32,
         pre_account_months: ins.pre_account_months as i32,
-        average_index: combined_index(ins.deemed_index, ins.deemed_months as i32, actual_index, ins.actual_months as i32),
+        average_index: combined_index(
+            ins.deemed_index,
+            ins.deemed_months as i32,
+            actual_index,
+            ins.actual_months as i32,
+        ),
         deemed_index: ins.deemed_index,
         account_balance: ins.pension_account.total(),
         annuity_balance: ins.annuity.total(),
         required_months: elig.required_months,
     };
-    let w = award(&input, &AwardRules::from_rates(&r.rates, &s.insurance.benefit), &s.insurance.benefit);
+    let w = award(
+        &input,
+        &AwardRules::from_rates(&r.rates, &s.insurance.benefit),
+        &s.insurance.benefit,
+    );
     a.pension = crate::agent::Pension {
         basic: w.basic,
         personal: w.personal,

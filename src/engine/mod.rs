@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub const CHUNK: usize = 4096;
 
 /// How to run.
+#[derive(Default)]
 pub struct RunOptions<'a> {
     /// Worker threads; 0 uses every core.
     pub threads: usize,
@@ -39,12 +40,6 @@ pub struct RunOptions<'a> {
     pub progress: Option<&'a (dyn Fn(u32, u32) + Sync)>,
     /// Set to stop the run after the current month.
     pub cancel: Option<&'a AtomicBool>,
-}
-
-impl Default for RunOptions<'_> {
-    fn default() -> Self {
-        RunOptions { threads: 0, progress: None, cancel: None }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,11 +60,18 @@ pub fn run(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcom
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
-        .map_err(|e| RunError::Threads { threads: opts.threads, message: e.to_string() })?;
+        .map_err(|e| RunError::Threads {
+            threads: opts.threads,
+            message: e.to_string(),
+        })?;
     pool.install(|| run_in_pool(s, agents, opts))
 }
 
-fn run_in_pool(s: &Scenario, mut agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcome, RunError> {
+fn run_in_pool(
+    s: &Scenario,
+    mut agents: Vec<Agent>,
+    opts: &RunOptions,
+) -> Result<Outcome, RunError> {
     let start = s.simulation.start;
     let months = s.simulation.years * 12;
     let history = init::History::new(s, init::first_year(&agents, start) - 1, end_month(s).year());
@@ -89,7 +91,10 @@ fn run_in_pool(s: &Scenario, mut agents: Vec<Agent>, opts: &RunOptions) -> Resul
             p(t + 1, months);
         }
         if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) && t + 1 < months {
-            return Err(RunError::Cancelled { months_done: t + 1, months });
+            return Err(RunError::Cancelled {
+                months_done: t + 1,
+                months,
+            });
         }
     }
     Ok(record::finish(s, agents, series, ledger, initial))
@@ -122,5 +127,7 @@ fn agent_phase(s: &Scenario, env: &MonthEnv, agents: &mut [Agent]) -> (MonthAgg,
 
 /// The month a run ends (exclusive).
 pub fn end_month(s: &Scenario) -> YearMonth {
-    s.simulation.start.plus_months(s.simulation.years as i32 * 12)
+    s.simulation
+        .start
+        .plus_months(s.simulation.years as i32 * 12)
 }

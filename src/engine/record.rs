@@ -71,7 +71,8 @@ impl Ledger {
         let hires: u64 = res.hires.iter().sum();
         let quits: u64 = res.quits.iter().sum();
         let staff = agg.active_by_university.iter().sum::<u64>() - quits + hires;
-        let exits = quits + agg.retirements.iter().sum::<u64>() + agg.deaths_active.iter().sum::<u64>();
+        let exits =
+            quits + agg.retirements.iter().sum::<u64>() + agg.deaths_active.iter().sum::<u64>();
         series.push(m, "all", "all", "staff", staff as f64);
         series.push(m, "all", "all", "entries", hires as f64);
         series.push(m, "all", "all", "exits", exits as f64);
@@ -79,9 +80,9 @@ impl Ledger {
         track_rows(m, agg, res, series);
         insurance_rows(m, agg, series);
         self.fund_rows(s, m, agg, series);
-        for (u, cost) in agg.university_employer.iter().enumerate() {
-            for i in 0..N_ITEMS {
-                self.year_cost[u][i] += cost[i];
+        for (year, month) in self.year_cost.iter_mut().zip(&agg.university_employer) {
+            for (y, m) in year.iter_mut().zip(month) {
+                *y += m;
             }
         }
         if env.year_end {
@@ -97,8 +98,8 @@ impl Ledger {
         self.annuity_out += agg.annuity_out;
         self.inherited += agg.inherited;
         for (r, bal) in self.fund_balance.iter_mut().enumerate() {
-            for k in 0..2 {
-                bal[k] += agg.fund_in[r][k] + agg.fund_transfer_in[r][k]
+            for (k, b) in bal.iter_mut().enumerate() {
+                *b += agg.fund_in[r][k] + agg.fund_transfer_in[r][k]
                     - agg.fund_transfer_out[r][k]
                     - agg.fund_out[r][k];
                 self.transfers_in += agg.fund_transfer_in[r][k];
@@ -115,10 +116,28 @@ impl Ledger {
                     continue;
                 }
                 let key = format!("{}/{}", region.name, scheme);
-                series.push_money(m, "fund", key.clone(), "contributions_in", agg.fund_in[r][k]);
+                series.push_money(
+                    m,
+                    "fund",
+                    key.clone(),
+                    "contributions_in",
+                    agg.fund_in[r][k],
+                );
                 series.push_money(m, "fund", key.clone(), "benefits_out", agg.fund_out[r][k]);
-                series.push_money(m, "fund", key.clone(), "transfers_in", agg.fund_transfer_in[r][k]);
-                series.push_money(m, "fund", key.clone(), "transfers_out", agg.fund_transfer_out[r][k]);
+                series.push_money(
+                    m,
+                    "fund",
+                    key.clone(),
+                    "transfers_in",
+                    agg.fund_transfer_in[r][k],
+                );
+                series.push_money(
+                    m,
+                    "fund",
+                    key.clone(),
+                    "transfers_out",
+                    agg.fund_transfer_out[r][k],
+                );
                 series.push_money(m, "fund", key.clone(), "balance", self.fund_balance[r][k]);
                 series.push(m, "fund", key.clone(), "contributors", c as f64);
                 series.push(m, "fund", key.clone(), "pensioners", p as f64);
@@ -136,7 +155,13 @@ impl Ledger {
                 let key = format!("{}/{}", uni.name, name);
                 series.push_money(m, "university", key, "employer_cost", self.year_cost[u][i]);
             }
-            series.push_money(m, "university", format!("{}/total", uni.name), "employer_cost", self.year_cost[u].iter().sum());
+            series.push_money(
+                m,
+                "university",
+                format!("{}/total", uni.name),
+                "employer_cost",
+                self.year_cost[u].iter().sum(),
+            );
         }
         self.year_cost.iter_mut().for_each(|c| *c = [0; N_ITEMS]);
         let (annuities, transitional) = liabilities(self, agents, m);
@@ -148,9 +173,15 @@ impl Ledger {
     /// contributions, interest) equals what is in them plus what left them (pensions paid from
     /// accounts, balances inherited). Returns (in, held + out).
     pub fn conservation(&self, agents: &[Agent]) -> (Fen, Fen) {
-        let held: Fen = agents.iter().map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total()).sum();
+        let held: Fen = agents
+            .iter()
+            .map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total())
+            .sum();
         let inflow = self.opening_accounts + self.account_in + self.annuity_in + self.interest;
-        (inflow, held + self.account_out + self.annuity_out + self.inherited)
+        (
+            inflow,
+            held + self.account_out + self.annuity_out + self.inherited,
+        )
     }
 }
 
@@ -165,19 +196,61 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, series: &mut Serie
         series.push(m, "track", key, "quits", res.quits[i] as f64);
         series.push(m, "track", key, "moves", res.moves[i] as f64);
         series.push(m, "track", key, "retirements", agg.retirements[i] as f64);
-        series.push(m, "track", key, "deaths_active", agg.deaths_active[i] as f64);
-        series.push(m, "track", key, "deaths_retired", agg.deaths_retired[i] as f64);
+        series.push(
+            m,
+            "track",
+            key,
+            "deaths_active",
+            agg.deaths_active[i] as f64,
+        );
+        series.push(
+            m,
+            "track",
+            key,
+            "deaths_retired",
+            agg.deaths_retired[i] as f64,
+        );
         series.push(m, "track", key, "promotions", res.promotions[i] as f64);
         if n > 0 {
-            series.push(m, "track", key, "mean_wage", fen_to_yuan(agg.wage[i]) / n as f64);
-            series.push(m, "track", key, "mean_take_home", fen_to_yuan(agg.take_home[i]) / n as f64);
+            series.push(
+                m,
+                "track",
+                key,
+                "mean_wage",
+                fen_to_yuan(agg.wage[i]) / n as f64,
+            );
+            series.push(
+                m,
+                "track",
+                key,
+                "mean_take_home",
+                fen_to_yuan(agg.take_home[i]) / n as f64,
+            );
         }
         series.push_money(m, "track", key, "benefits_paid", agg.benefits[i]);
-        series.push_money(m, "track", key, "employer_contributions", agg.employer[i].iter().sum());
-        series.push_money(m, "track", key, "individual_contributions", agg.individual[i].iter().sum());
+        series.push_money(
+            m,
+            "track",
+            key,
+            "employer_contributions",
+            agg.employer[i].iter().sum(),
+        );
+        series.push_money(
+            m,
+            "track",
+            key,
+            "individual_contributions",
+            agg.individual[i].iter().sum(),
+        );
     }
     series.push(m, "all", "all", "conversions", res.conversions as f64);
-    series.push(m, "all", "all", "cross_region_moves", res.cross_region_moves as f64);
+    series.push(
+        m,
+        "all",
+        "all",
+        "cross_region_moves",
+        res.cross_region_moves as f64,
+    );
 }
 
 fn insurance_rows(m: YearMonth, agg: &MonthAgg, series: &mut Series) {
@@ -200,7 +273,8 @@ fn liabilities(l: &Ledger, agents: &[Agent], m: YearMonth) -> (Fen, f64) {
             _ => continue,
         }
         if a.status == Status::Retired && a.pension.transitional > 0 {
-            transitional += fen_to_yuan(a.pension.transitional) * l.annuity_factor(a.is_female(), a.age_months(m));
+            transitional += fen_to_yuan(a.pension.transitional)
+                * l.annuity_factor(a.is_female(), a.age_months(m));
         }
     }
     (annuities, transitional)
@@ -273,7 +347,13 @@ pub struct Outcome {
 }
 
 /// Builds the outcome from the final state.
-pub fn finish(s: &Scenario, agents: Vec<Agent>, series: Series, ledger: Ledger, initial: usize) -> Outcome {
+pub fn finish(
+    s: &Scenario,
+    agents: Vec<Agent>,
+    series: Series,
+    ledger: Ledger,
+    initial: usize,
+) -> Outcome {
     let conservation = ledger.conservation(&agents);
     let records = agents.iter().map(|a| record(s, &ledger, a)).collect();
     Outcome {
@@ -292,10 +372,13 @@ fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
     use crate::insurance::outcomes::{replacement_vs_average_wage, replacement_vs_final_wage};
     let retired = a.pension.total() > 0;
     let first = a.pension.total();
-    let aw = crate::money::yuan_to_fen(s.regions[a.region as usize].average_wage_at(a.retire_month));
+    let aw =
+        crate::money::yuan_to_fen(s.regions[a.region as usize].average_wage_at(a.retire_month));
     let age = a.age_months(a.retire_month);
-    let worth = (retired && a.insurance.pension_paid_value > 0.0)
-        .then(|| fen_to_yuan(first) * l.annuity_factor(a.is_female(), age) / fen_to_yuan(a.insurance.pension_paid_value.round() as Fen));
+    let worth = (retired && a.insurance.pension_paid_value > 0.0).then(|| {
+        fen_to_yuan(first) * l.annuity_factor(a.is_female(), age)
+            / fen_to_yuan(a.insurance.pension_paid_value.round() as Fen)
+    });
     AgentRecord {
         id: a.id,
         university: a.university,
@@ -312,8 +395,16 @@ fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
         wage: if retired { a.final_wage } else { a.wage() },
         contribution_months: a.insurance.actual_months + a.insurance.deemed_months,
         pension: a.pension,
-        replacement_final: if retired { replacement_vs_final_wage(first, a.final_wage) } else { None },
-        replacement_average: if retired { replacement_vs_average_wage(first, aw) } else { None },
+        replacement_final: if retired {
+            replacement_vs_final_wage(first, a.final_wage)
+        } else {
+            None
+        },
+        replacement_average: if retired {
+            replacement_vs_average_wage(first, aw)
+        } else {
+            None
+        },
         money_worth: worth,
         pension_paid: a.insurance.pension_paid,
         benefits_received: a.benefits_received,

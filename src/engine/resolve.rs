@@ -22,7 +22,11 @@ pub struct State {
 
 impl State {
     pub fn new(s: &Scenario, agents: &[Agent], history: History) -> Self {
-        State { workforce: Workforce::new(s, agents), history, brought_in: 0 }
+        State {
+            workforce: Workforce::new(s, agents),
+            history,
+            brought_in: 0,
+        }
     }
 }
 
@@ -70,7 +74,9 @@ fn leave_or_move(
     active[a.university as usize] -= 1;
     match dest {
         Some(u) => {
-            let to_region = s.region_index(&s.universities[u as usize].region).unwrap_or(0) as u16;
+            let to_region = s
+                .region_index(&s.universities[u as usize].region)
+                .unwrap_or(0) as u16;
             if to_region != a.region {
                 res.cross_region_moves += 1;
             }

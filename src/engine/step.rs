@@ -22,8 +22,17 @@ pub fn step(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> 
 }
 
 fn dies(s: &Scenario, env: &MonthEnv, a: &Agent) -> bool {
-    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Mortality, env.month.index());
-    d.chance(s.careers.mortality.monthly(a.is_female(), a.age_years(env.month)))
+    let mut d = Draws::new(
+        s.simulation.seed,
+        a.id as u64,
+        Purpose::Mortality,
+        env.month.index(),
+    );
+    d.chance(
+        s.careers
+            .mortality
+            .monthly(a.is_female(), a.age_years(env.month)),
+    )
 }
 
 fn step_active(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
@@ -72,13 +81,20 @@ fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
 
 /// Whether the agent leaves this month, and how.
 fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
-    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Quit, env.month.index());
+    let mut d = Draws::new(
+        s.simulation.seed,
+        a.id as u64,
+        Purpose::Quit,
+        env.month.index(),
+    );
     let p = career::monthly_from_yearly(career::base_quit_rate(s, a.track));
     if !d.chance(p) {
         return Intent::None;
     }
     if d.chance(s.careers.move_share) {
-        Intent::Move { cross_region: d.chance(s.careers.cross_region_share) }
+        Intent::Move {
+            cross_region: d.chance(s.careers.cross_region_share),
+        }
     } else {
         Intent::Quit
     }

@@ -208,9 +208,12 @@ pub fn award(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award
             "no long-service supplement in this region (rate 0)".into()
         } else {
             format!(
-                "C × Ī × rate × N = {} × {} × {} × {} = {}",
+                "C × Ī × rate × N = {} × {} × {} × {} = {} × {} × {} = {}",
                 text(c),
                 text(i),
+                text(k),
+                text(n),
+                text(indexed),
                 text(k),
                 text(n),
                 format_yuan(supplement)

@@ -54,13 +54,22 @@ pub enum Allowed {
 
 impl Allowed {
     pub const fn number(min: f64, max: f64) -> Self {
-        Allowed::Number { min: Some(min), max: Some(max) }
+        Allowed::Number {
+            min: Some(min),
+            max: Some(max),
+        }
     }
     pub const fn at_least(min: f64) -> Self {
-        Allowed::Number { min: Some(min), max: None }
+        Allowed::Number {
+            min: Some(min),
+            max: None,
+        }
     }
     pub const fn integer(min: i64, max: i64) -> Self {
-        Allowed::Integer { min: Some(min), max: Some(max) }
+        Allowed::Integer {
+            min: Some(min),
+            max: Some(max),
+        }
     }
     /// A share or probability.
     pub const fn unit_interval() -> Self {
@@ -74,13 +83,31 @@ impl Allowed {
             s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
         }
         match self {
-            Allowed::Number { min: Some(a), max: Some(b) } => format!("{} to {}", n(*a), n(*b)),
-            Allowed::Number { min: Some(a), max: None } => format!("at least {}", n(*a)),
-            Allowed::Number { min: None, max: Some(b) } => format!("at most {}", n(*b)),
+            Allowed::Number {
+                min: Some(a),
+                max: Some(b),
+            } => format!("{} to {}", n(*a), n(*b)),
+            Allowed::Number {
+                min: Some(a),
+                max: None,
+            } => format!("at least {}", n(*a)),
+            Allowed::Number {
+                min: None,
+                max: Some(b),
+            } => format!("at most {}", n(*b)),
             Allowed::Number { .. } => "any number".into(),
-            Allowed::Integer { min: Some(a), max: Some(b) } => format!("whole number {a} to {b}"),
-            Allowed::Integer { min: Some(a), max: None } => format!("whole number, at least {a}"),
-            Allowed::Integer { min: None, max: Some(b) } => format!("whole number, at most {b}"),
+            Allowed::Integer {
+                min: Some(a),
+                max: Some(b),
+            } => format!("whole number {a} to {b}"),
+            Allowed::Integer {
+                min: Some(a),
+                max: None,
+            } => format!("whole number, at least {a}"),
+            Allowed::Integer {
+                min: None,
+                max: Some(b),
+            } => format!("whole number, at most {b}"),
             Allowed::Integer { .. } => "any whole number".into(),
             Allowed::OneOf(words) => {
                 let w: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
@@ -99,7 +126,9 @@ impl Allowed {
             return false;
         }
         match self {
-            Allowed::Number { min, max } => min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m),
+            Allowed::Number { min, max } => {
+                min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
+            }
             Allowed::Integer { min, max } => {
                 x.fract() == 0.0
                     && min.is_none_or(|m| x >= m as f64)
@@ -151,7 +180,11 @@ impl KeyDoc {
     }
     /// The same doc under `prefix.` (how a parent composes its sections).
     pub fn prefixed(mut self, prefix: &str) -> Self {
-        self.path = if prefix.is_empty() { self.path } else { format!("{prefix}.{}", self.path) };
+        self.path = if prefix.is_empty() {
+            self.path
+        } else {
+            format!("{prefix}.{}", self.path)
+        };
         self
     }
 }
@@ -167,6 +200,9 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Issue { path: path.into(), message: message.into() }
+        Issue {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }

@@ -75,8 +75,7 @@ impl RegionParams {
         let entry = series
             .entries()
             .iter()
-            .filter(|e| e.region.is_none() && e.from.is_none_or(|f| f <= month))
-            .last()
+            .rfind(|e| e.region.is_none() && e.from.is_none_or(|f| f <= month))
             .or_else(|| series.entries().first())
             .expect("validated: non-empty series");
         let years = entry.from.map(|f| month.year() - f.year()).unwrap_or(0);
@@ -121,8 +120,18 @@ impl RegionParams {
                 &[(2024, 12_307.0)],
                 &[(2024, 12_307.0)],
             ),
-            RegionParams::new("guangdong", Zone::East, &[(2023, 9_167.0)], &[(2025, 9_493.0)]),
-            RegionParams::new("hubei", Zone::Central, &[(2024, 7_900.0)], &[(2024, 8_000.0)]),
+            RegionParams::new(
+                "guangdong",
+                Zone::East,
+                &[(2023, 9_167.0)],
+                &[(2025, 9_493.0)],
+            ),
+            RegionParams::new(
+                "hubei",
+                Zone::Central,
+                &[(2024, 7_900.0)],
+                &[(2024, 8_000.0)],
+            ),
             RegionParams::new(
                 "sichuan",
                 Zone::West,
@@ -233,8 +242,16 @@ pub struct PopulationParams {
 
 impl Default for PopulationParams {
     fn default() -> Self {
-        let band = |a, b, s| AgeBand { from_age: a, to_age: b, share: s };
-        let disc = |n: &str, s, o| Discipline { name: n.into(), share: s, output_level: o };
+        let band = |a, b, s| AgeBand {
+            from_age: a,
+            to_age: b,
+            share: s,
+        };
+        let disc = |n: &str, s, o| Discipline {
+            name: n.into(),
+            share: s,
+            output_level: o,
+        };
         PopulationParams {
             female_share: 0.48,
             female_cadre_share: 0.85,
@@ -245,7 +262,11 @@ impl Default for PopulationParams {
                 band(50, 56, 0.18),
                 band(56, 63, 0.10),
             ],
-            tracks: TrackShares { establishment: 0.62, contract: 0.30, temporary: 0.08 },
+            tracks: TrackShares {
+                establishment: 0.62,
+                contract: 0.30,
+                temporary: 0.08,
+            },
             administrative_share: 0.28,
             disciplines: vec![
                 disc("humanities", 0.18, 0.8),
@@ -333,7 +354,11 @@ pub struct Mortality {
 impl Mortality {
     /// Yearly death probability at `age` (years, fractional).
     pub fn yearly(&self, female: bool, age: f64) -> f64 {
-        let (a, b) = if female { (self.female_a, self.female_b) } else { (self.male_a, self.male_b) };
+        let (a, b) = if female {
+            (self.female_a, self.female_b)
+        } else {
+            (self.male_a, self.male_b)
+        };
         (a * (b * age).exp()).min(1.0)
     }
 
@@ -344,7 +369,9 @@ impl Mortality {
 
     /// Probability of being alive `months` after `age`, from the monthly hazards.
     pub fn survival(&self, female: bool, age: f64, months: u32) -> f64 {
-        (0..months).fold(1.0, |s, m| s * (1.0 - self.monthly(female, age + m as f64 / 12.0)))
+        (0..months).fold(1.0, |s, m| {
+            s * (1.0 - self.monthly(female, age + m as f64 / 12.0))
+        })
     }
 }
 
@@ -374,13 +401,21 @@ impl Default for CareerParams {
             scale_step: 0.012,
             performance_ratio: 0.9,
             wage_growth: Dated::constant(0.04),
-            quit_rate: TrackRates { establishment: 0.012, contract: 0.06, temporary: 0.15 },
+            quit_rate: TrackRates {
+                establishment: 0.012,
+                contract: 0.06,
+                temporary: 0.15,
+            },
             move_share: 0.35,
             cross_region_share: 0.5,
             conversion_rate: 0.02,
             conversion_month: 9,
             hire_age: 29.0,
-            hire_tracks: TrackShares { establishment: 0.45, contract: 0.42, temporary: 0.13 },
+            hire_tracks: TrackShares {
+                establishment: 0.45,
+                contract: 0.42,
+                temporary: 0.13,
+            },
             mortality: Mortality {
                 male_a: 0.000_045,
                 male_b: 0.092,
@@ -403,7 +438,10 @@ pub struct OutcomeParams {
 
 impl Default for OutcomeParams {
     fn default() -> Self {
-        OutcomeParams { discount_rate: 0.03, pension_growth: 0.02 }
+        OutcomeParams {
+            discount_rate: 0.03,
+            pension_growth: 0.02,
+        }
     }
 }
 
@@ -452,33 +490,165 @@ pub fn key_docs() -> Vec<KeyDoc> {
     ];
     for ladder in ["academic", "administrative"] {
         v.extend([
-            k(&format!("careers.{ladder}[].base_wage"), "yuan/month", A::at_least(0.0), "Post plus salary-scale wage at entry to the rung (2025 money).").source("model calibration to 2025 university pay scales", Certainty::U),
-            k(&format!("careers.{ladder}[].min_years"), "years", A::number(0.0, 40.0), "Minimum years in the rung before promotion."),
-            k(&format!("careers.{ladder}[].promotion_rate"), "per year", share(), "Yearly promotion chance of an eligible person of average effort."),
-            k(&format!("careers.{ladder}[].quota"), "share", share(), "Maximum share of the ladder at this rung or above."),
-            k(&format!("careers.{ladder}[].initial_share"), "share", A::at_least(0.0), "Initial share of the ladder at this rung (normalised)."),
+            k(
+                &format!("careers.{ladder}[].base_wage"),
+                "yuan/month",
+                A::at_least(0.0),
+                "Post plus salary-scale wage at entry to the rung (2025 money).",
+            )
+            .source(
+                "model calibration to 2025 university pay scales",
+                Certainty::U,
+            ),
+            k(
+                &format!("careers.{ladder}[].min_years"),
+                "years",
+                A::number(0.0, 40.0),
+                "Minimum years in the rung before promotion.",
+            ),
+            k(
+                &format!("careers.{ladder}[].promotion_rate"),
+                "per year",
+                share(),
+                "Yearly promotion chance of an eligible person of average effort.",
+            ),
+            k(
+                &format!("careers.{ladder}[].quota"),
+                "share",
+                share(),
+                "Maximum share of the ladder at this rung or above.",
+            ),
+            k(
+                &format!("careers.{ladder}[].initial_share"),
+                "share",
+                A::at_least(0.0),
+                "Initial share of the ladder at this rung (normalised).",
+            ),
         ]);
     }
     v.extend([
-        k("careers.promotion_month", "month", A::integer(1, 12), "Calendar month promotions take effect."),
-        k("careers.scale_step", "per year", A::number(0.0, 0.2), "Salary-scale step per year of service, share of the base wage."),
-        k("careers.performance_ratio", "×", A::number(0.0, 10.0), "Performance pay as a multiple of the base wage."),
-        k("careers.wage_growth", "per year", A::number(-0.2, 0.5), "Nominal growth of pay scales, applied each January.").dated(),
-        k("careers.quit_rate.establishment", "per year", share(), "Yearly chance an established-post employee leaves."),
-        k("careers.quit_rate.contract", "per year", share(), "Yearly chance a contract employee leaves."),
-        k("careers.quit_rate.temporary", "per year", share(), "Yearly chance a temporary employee leaves."),
-        k("careers.move_share", "share", share(), "Share of leavers who move to another modelled university."),
-        k("careers.cross_region_share", "share", share(), "Share of moves that cross regions."),
-        k("careers.conversion_rate", "per year", share(), "Yearly share of contract staff converted to establishment posts."),
-        k("careers.conversion_month", "month", A::integer(1, 12), "Calendar month of conversions."),
-        k("careers.hire_age", "years", A::number(18.0, 60.0), "Mean age of new hires."),
-        k("careers.hire_tracks.establishment", "share", share(), "Share of new hires on established posts."),
-        k("careers.hire_tracks.contract", "share", share(), "Share of new hires on contracts."),
-        k("careers.hire_tracks.temporary", "share", share(), "Share of new hires on temporary terms."),
-        k("careers.mortality.male_a", "per year", A::number(0.0, 0.1), "Gompertz level for men: q(age) = a·exp(b·age).").source("fit to China life tables 2020 (life expectancy ≈ 76 men, 81 women)", Certainty::U),
-        k("careers.mortality.male_b", "per year of age", A::number(0.0, 0.3), "Gompertz slope for men.").source("fit to China life tables 2020", Certainty::U),
-        k("careers.mortality.female_a", "per year", A::number(0.0, 0.1), "Gompertz level for women.").source("fit to China life tables 2020", Certainty::U),
-        k("careers.mortality.female_b", "per year of age", A::number(0.0, 0.3), "Gompertz slope for women.").source("fit to China life tables 2020", Certainty::U),
+        k(
+            "careers.promotion_month",
+            "month",
+            A::integer(1, 12),
+            "Calendar month promotions take effect.",
+        ),
+        k(
+            "careers.scale_step",
+            "per year",
+            A::number(0.0, 0.2),
+            "Salary-scale step per year of service, share of the base wage.",
+        ),
+        k(
+            "careers.performance_ratio",
+            "×",
+            A::number(0.0, 10.0),
+            "Performance pay as a multiple of the base wage.",
+        ),
+        k(
+            "careers.wage_growth",
+            "per year",
+            A::number(-0.2, 0.5),
+            "Nominal growth of pay scales, applied each January.",
+        )
+        .dated(),
+        k(
+            "careers.quit_rate.establishment",
+            "per year",
+            share(),
+            "Yearly chance an established-post employee leaves.",
+        ),
+        k(
+            "careers.quit_rate.contract",
+            "per year",
+            share(),
+            "Yearly chance a contract employee leaves.",
+        ),
+        k(
+            "careers.quit_rate.temporary",
+            "per year",
+            share(),
+            "Yearly chance a temporary employee leaves.",
+        ),
+        k(
+            "careers.move_share",
+            "share",
+            share(),
+            "Share of leavers who move to another modelled university.",
+        ),
+        k(
+            "careers.cross_region_share",
+            "share",
+            share(),
+            "Share of moves that cross regions.",
+        ),
+        k(
+            "careers.conversion_rate",
+            "per year",
+            share(),
+            "Yearly share of contract staff converted to establishment posts.",
+        ),
+        k(
+            "careers.conversion_month",
+            "month",
+            A::integer(1, 12),
+            "Calendar month of conversions.",
+        ),
+        k(
+            "careers.hire_age",
+            "years",
+            A::number(18.0, 60.0),
+            "Mean age of new hires.",
+        ),
+        k(
+            "careers.hire_tracks.establishment",
+            "share",
+            share(),
+            "Share of new hires on established posts.",
+        ),
+        k(
+            "careers.hire_tracks.contract",
+            "share",
+            share(),
+            "Share of new hires on contracts.",
+        ),
+        k(
+            "careers.hire_tracks.temporary",
+            "share",
+            share(),
+            "Share of new hires on temporary terms.",
+        ),
+        k(
+            "careers.mortality.male_a",
+            "per year",
+            A::number(0.0, 0.1),
+            "Gompertz level for men: q(age) = a·exp(b·age).",
+        )
+        .source(
+            "fit to China life tables 2020 (life expectancy ≈ 76 men, 81 women)",
+            Certainty::U,
+        ),
+        k(
+            "careers.mortality.male_b",
+            "per year of age",
+            A::number(0.0, 0.3),
+            "Gompertz slope for men.",
+        )
+        .source("fit to China life tables 2020", Certainty::U),
+        k(
+            "careers.mortality.female_a",
+            "per year",
+            A::number(0.0, 0.1),
+            "Gompertz level for women.",
+        )
+        .source("fit to China life tables 2020", Certainty::U),
+        k(
+            "careers.mortality.female_b",
+            "per year of age",
+            A::number(0.0, 0.3),
+            "Gompertz slope for women.",
+        )
+        .source("fit to China life tables 2020", Certainty::U),
     ]);
     v
 }
@@ -497,7 +667,10 @@ pub fn check_population(p: &PopulationParams, out: &mut Vec<Issue>) {
         ));
     }
     if p.age_bands.is_empty() {
-        out.push(Issue::new("population.age_bands", "at least one age band is needed"));
+        out.push(Issue::new(
+            "population.age_bands",
+            "at least one age band is needed",
+        ));
     }
     for (i, b) in p.age_bands.iter().enumerate() {
         if b.from_age >= b.to_age {
@@ -508,10 +681,16 @@ pub fn check_population(p: &PopulationParams, out: &mut Vec<Issue>) {
         }
     }
     if p.age_bands.iter().map(|b| b.share).sum::<f64>() <= 0.0 {
-        out.push(Issue::new("population.age_bands", "the age-band shares add up to 0"));
+        out.push(Issue::new(
+            "population.age_bands",
+            "the age-band shares add up to 0",
+        ));
     }
     if p.disciplines.is_empty() || p.disciplines.iter().map(|d| d.share).sum::<f64>() <= 0.0 {
-        out.push(Issue::new("population.disciplines", "at least one discipline with a positive share is needed"));
+        out.push(Issue::new(
+            "population.disciplines",
+            "at least one discipline with a positive share is needed",
+        ));
     }
 }
 
@@ -526,11 +705,17 @@ pub fn check_careers(c: &CareerParams, out: &mut Vec<Issue>) {
             ),
         ));
     }
-    for (name, ladder) in [("academic", &c.academic), ("administrative", &c.administrative)] {
+    for (name, ladder) in [
+        ("academic", &c.academic),
+        ("administrative", &c.administrative),
+    ] {
         if ladder.len() != 4 {
             out.push(Issue::new(
                 format!("careers.{name}"),
-                format!("the {name} ladder has exactly 4 rungs, {} given", ladder.len()),
+                format!(
+                    "the {name} ladder has exactly 4 rungs, {} given",
+                    ladder.len()
+                ),
             ));
             continue;
         }
@@ -547,7 +732,10 @@ pub fn check_careers(c: &CareerParams, out: &mut Vec<Issue>) {
             }
         }
         if ladder.iter().map(|r| r.initial_share).sum::<f64>() <= 0.0 {
-            out.push(Issue::new(format!("careers.{name}"), "the initial shares add up to 0"));
+            out.push(Issue::new(
+                format!("careers.{name}"),
+                "the initial shares add up to 0",
+            ));
         }
     }
 }

@@ -43,7 +43,13 @@ pub struct Dated<T> {
 impl<T> Dated<T> {
     /// A value in force for all time and everywhere.
     pub fn constant(value: T) -> Self {
-        Dated { entries: vec![DatedEntry { from: None, region: None, value }] }
+        Dated {
+            entries: vec![DatedEntry {
+                from: None,
+                region: None,
+                value,
+            }],
+        }
     }
 
     /// Entries `(from, value)` for every region, in any order.
@@ -51,7 +57,11 @@ impl<T> Dated<T> {
         let mut d = Dated {
             entries: entries
                 .into_iter()
-                .map(|(from, value)| DatedEntry { from: Some(from), region: None, value })
+                .map(|(from, value)| DatedEntry {
+                    from: Some(from),
+                    region: None,
+                    value,
+                })
                 .collect(),
         };
         d.sort();
@@ -60,13 +70,18 @@ impl<T> Dated<T> {
 
     /// Adds a regional entry (builder style, for defaults).
     pub fn with_region(mut self, region: &str, from: Option<YearMonth>, value: T) -> Self {
-        self.entries.push(DatedEntry { from, region: Some(region.to_string()), value });
+        self.entries.push(DatedEntry {
+            from,
+            region: Some(region.to_string()),
+            value,
+        });
         self.sort();
         self
     }
 
     fn sort(&mut self) {
-        self.entries.sort_by_key(|e| e.from.map(|m| m.index()).unwrap_or(i32::MIN));
+        self.entries
+            .sort_by_key(|e| e.from.map(|m| m.index()).unwrap_or(i32::MIN));
     }
 
     pub fn entries(&self) -> &[DatedEntry<T>] {
@@ -86,7 +101,13 @@ impl<T> Dated<T> {
             .filter(in_force)
             .filter(|e| e.region.as_deref() == Some(region))
             .last();
-        let general = || self.entries.iter().filter(in_force).filter(|e| e.region.is_none()).last();
+        let general = || {
+            self.entries
+                .iter()
+                .filter(in_force)
+                .filter(|e| e.region.is_none())
+                .last()
+        };
         let first_general = || self.entries.iter().find(|e| e.region.is_none());
         regional
             .or_else(general)
@@ -115,12 +136,18 @@ impl<T> Dated<T> {
             return out;
         }
         if !self.entries.iter().any(|e| e.region.is_none()) {
-            out.push("a dated table needs at least one entry without `region` (the general value)".into());
+            out.push(
+                "a dated table needs at least one entry without `region` (the general value)"
+                    .into(),
+            );
         }
         for (i, a) in self.entries.iter().enumerate() {
             for b in &self.entries[i + 1..] {
                 if a.from == b.from && a.region == b.region {
-                    let when = a.from.map(|m| m.to_string()).unwrap_or_else(|| "the start".into());
+                    let when = a
+                        .from
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| "the start".into());
                     let r = a.region.as_deref().unwrap_or("every region");
                     out.push(format!("two entries for {when} and {r}"));
                 }
@@ -134,7 +161,11 @@ impl<T> Dated<T> {
             entries: self
                 .entries
                 .iter()
-                .map(|e| DatedEntry { from: e.from, region: e.region.clone(), value: f(&e.value) })
+                .map(|e| DatedEntry {
+                    from: e.from,
+                    region: e.region.clone(),
+                    value: f(&e.value),
+                })
                 .collect(),
         }
     }
@@ -156,16 +187,21 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Dated<T> {
         let raw = toml::Value::deserialize(d)?;
         if let toml::Value::Array(items) = &raw {
             let looks_dated = !items.is_empty()
-                && items.iter().all(|i| i.as_table().is_some_and(|t| t.contains_key("value")));
+                && items
+                    .iter()
+                    .all(|i| i.as_table().is_some_and(|t| t.contains_key("value")));
             if looks_dated {
-                let entries: Vec<DatedEntry<T>> =
-                    raw.try_into().map_err(|e: toml::de::Error| serde::de::Error::custom(e.message()))?;
+                let entries: Vec<DatedEntry<T>> = raw
+                    .try_into()
+                    .map_err(|e: toml::de::Error| serde::de::Error::custom(e.message()))?;
                 let mut d = Dated { entries };
                 d.sort();
                 return Ok(d);
             }
         }
-        let value: T = raw.try_into().map_err(|e: toml::de::Error| serde::de::Error::custom(e.message()))?;
+        let value: T = raw
+            .try_into()
+            .map_err(|e: toml::de::Error| serde::de::Error::custom(e.message()))?;
         Ok(Dated::constant(value))
     }
 }
@@ -197,7 +233,11 @@ mod tests {
         )
         .unwrap();
         let r = &h.rate;
-        assert_eq!(*r.at(YearMonth::ym(2010, 1), "beijing"), 0.20, "before the first date");
+        assert_eq!(
+            *r.at(YearMonth::ym(2010, 1), "beijing"),
+            0.20,
+            "before the first date"
+        );
         assert_eq!(*r.at(YearMonth::ym(2019, 4), "beijing"), 0.20);
         assert_eq!(*r.at(YearMonth::ym(2019, 5), "beijing"), 0.16);
         assert_eq!(*r.at(YearMonth::ym(2030, 1), "beijing"), 0.15);
@@ -207,7 +247,13 @@ mod tests {
 
     #[test]
     fn structural_problems_are_reported() {
-        let only_regional = Dated { entries: vec![DatedEntry { from: None, region: Some("x".into()), value: 1 }] };
+        let only_regional = Dated {
+            entries: vec![DatedEntry {
+                from: None,
+                region: Some("x".into()),
+                value: 1,
+            }],
+        };
         assert!(only_regional.structural_problems()[0].contains("without `region`"));
         let dup = Dated::by_month([(YearMonth::ym(2020, 1), 1), (YearMonth::ym(2020, 1), 2)]);
         assert!(dup.structural_problems()[0].contains("two entries for 2020-01"));

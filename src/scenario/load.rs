@@ -169,12 +169,12 @@ fn validate(
     let mut problems = found.other;
     if !blocking.is_empty() {
         blocking.extend(problems);
-        return Err(ScenarioError::Invalid(blocking));
+        return Err(invalid(blocking));
     }
     let scenario = match deserialize(&doc, &origins) {
         Ok(s) => s,
         Err(d) if problems.is_empty() => return Err(ScenarioError::Invalid(vec![*d])),
-        Err(_) => return Err(ScenarioError::Invalid(problems)),
+        Err(_) => return Err(invalid(problems)),
     };
     problems.extend(scenario.check().iter().map(|i| issue(i, &doc, &origins)));
     problems.extend(region_references(&doc, &origins));
@@ -182,7 +182,7 @@ fn validate(
     if problems.is_empty() {
         Ok(scenario)
     } else {
-        Err(ScenarioError::Invalid(problems))
+        Err(invalid(problems))
     }
 }
 
@@ -239,6 +239,16 @@ fn issue(i: &Issue, doc: &toml::Table, origins: &Origins) -> Diagnostic {
     )
 }
 
+/// The problems in the order a reader meets them: by file and position, overrides and
+/// defaults last.
+fn invalid(mut problems: Vec<Diagnostic>) -> ScenarioError {
+    problems.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.file.is_none(), d.file.clone(), d.line, d.column);
+        key(a).cmp(&key(b))
+    });
+    ScenarioError::Invalid(problems)
+}
+
 fn dedupe(problems: &mut Vec<Diagnostic>) {
     let mut seen: Vec<Diagnostic> = Vec::new();
     problems.retain(|d| {
@@ -282,7 +292,16 @@ mod tests {
             "[careers]\nmove_share = 2\nconversion_rate = -1\n",
             &["simulation.years=0"],
         );
-        assert_eq!(e.lines().count(), 3, "{e}");
+        let lines: Vec<&str> = e.lines().collect();
+        assert_eq!(lines.len(), 3, "{e}");
+        assert!(
+            lines[0].starts_with("x.toml:2:1: careers.move_share = 2"),
+            "{e}"
+        );
+        assert!(
+            lines[1].starts_with("x.toml:3:1: careers.conversion_rate = -1"),
+            "{e}"
+        );
         assert!(
             e.contains(
                 "--set simulation.years=0: simulation.years = 0: expected a whole number 1 to 100"

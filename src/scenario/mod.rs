@@ -18,8 +18,8 @@ pub mod source;
 pub mod validate;
 
 pub use self::core::{
-    AgeBand, CareerParams, Discipline, Fiscal, Mortality, OutcomeParams, PopulationParams, RegionParams,
-    RungParams, SimulationParams, TrackRates, TrackShares, UniversityParams, Zone,
+    AgeBand, CareerParams, Discipline, Fiscal, Mortality, OutcomeParams, PopulationParams,
+    RegionParams, RungParams, SimulationParams, TrackRates, TrackShares, UniversityParams, Zone,
 };
 pub use catalog::{Allowed, Certainty, Issue, KeyDoc};
 pub use dated::{Dated, DatedEntry};
@@ -73,7 +73,11 @@ impl Scenario {
     /// Docs of every key, paths from the scenario root.
     pub fn key_docs() -> Vec<KeyDoc> {
         let mut v = self::core::key_docs();
-        v.extend(InsuranceParams::key_docs().into_iter().map(|d| d.prefixed("insurance")));
+        v.extend(
+            InsuranceParams::key_docs()
+                .into_iter()
+                .map(|d| d.prefixed("insurance")),
+        );
         v
     }
 
@@ -99,9 +103,15 @@ impl Scenario {
         }
         for (i, r) in self.regions.iter().enumerate() {
             if self.regions[..i].iter().any(|o| o.name == r.name) {
-                out.push(Issue::new(format!("regions[{i}].name"), format!("region `{}` is defined twice", r.name)));
+                out.push(Issue::new(
+                    format!("regions[{i}].name"),
+                    format!("region `{}` is defined twice", r.name),
+                ));
             }
-            for (key, series) in [("average_wage", &r.average_wage), ("calc_base", &r.calc_base)] {
+            for (key, series) in [
+                ("average_wage", &r.average_wage),
+                ("calc_base", &r.calc_base),
+            ] {
                 for p in series.structural_problems() {
                     out.push(Issue::new(format!("regions[{i}].{key}"), p));
                 }
@@ -114,7 +124,10 @@ impl Scenario {
             }
         }
         if self.universities.is_empty() {
-            out.push(Issue::new("universities", "at least one university is needed"));
+            out.push(Issue::new(
+                "universities",
+                "at least one university is needed",
+            ));
         }
         if self.universities.iter().map(|u| u.staff_share).sum::<f64>() <= 0.0 {
             out.push(Issue::new("universities", "the staff shares add up to 0"));
@@ -124,7 +137,11 @@ impl Scenario {
             if self.region_index(&u.region).is_none() {
                 out.push(Issue::new(
                     format!("universities[{i}].region"),
-                    format!("unknown region `{}`; the regions are {}", u.region, names.join(", ")),
+                    format!(
+                        "unknown region `{}`; the regions are {}",
+                        u.region,
+                        names.join(", ")
+                    ),
                 ));
             }
         }

@@ -1,1 +1,0 @@
-fn main() { println!("sisandbox-gui: the desktop front end is built in gui/"); }
