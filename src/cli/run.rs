@@ -9,7 +9,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
-#[derive(clap::Args, Debug, Default)]
+const DEFAULT_OUT: &str = "results";
+
+#[derive(clap::Args, Debug)]
 pub struct RunArgs {
     /// Scenario file (TOML). Without it, the embedded default scenario runs.
     pub scenario: Option<PathBuf>,
@@ -17,7 +19,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Folder under which the run's own folder is created.
-    #[arg(long, default_value = "results")]
+    #[arg(long, default_value = DEFAULT_OUT)]
     pub out: PathBuf,
     /// Worker threads (0: all cores). Results are identical for any value.
     #[arg(long, default_value_t = 0)]
@@ -34,6 +36,22 @@ pub struct RunArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl Default for RunArgs {
+    /// What `sisandbox` with no arguments runs: the embedded default scenario into results/.
+    fn default() -> Self {
+        RunArgs {
+            scenario: None,
+            seed: None,
+            out: PathBuf::from(DEFAULT_OUT),
+            threads: 0,
+            agents: None,
+            years: None,
+            set: Vec::new(),
+            quiet: false,
+        }
+    }
 }
 
 impl RunArgs {
