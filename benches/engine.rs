@@ -1,0 +1,60 @@
+//! Criterion benchmarks of the simulation core. Targets and measured figures live in
+//! docs/PERFORMANCE.md; CI runs these in quick, untimed mode (`cargo bench -- --test`).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use sisandbox::engine::{self, RunOptions};
+use sisandbox::insurance::case::parse_case;
+use sisandbox::insurance::InsuranceParams;
+use sisandbox::population;
+use sisandbox::scenario::Scenario;
+
+fn scenario(agents: u32, years: u32) -> Scenario {
+    let mut s = Scenario::default();
+    s.simulation.agents = agents;
+    s.simulation.years = years;
+    s
+}
+
+fn population_generation(c: &mut Criterion) {
+    let s = scenario(100_000, 1);
+    c.bench_function("population/100k", |b| b.iter(|| population::synthetic(&s)));
+}
+
+fn default_run(c: &mut Criterion) {
+    let s = scenario(3_000, 40);
+    let mut g = c.benchmark_group("run");
+    g.sample_size(10);
+    g.bench_function("default 3k staff x 40 years", |b| {
+        b.iter_batched(
+            || population::synthetic(&s),
+            |agents| engine::run(&s, agents, &RunOptions::default()).expect("run"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn one_year_at_100k(c: &mut Criterion) {
+    let s = scenario(100_000, 1);
+    let mut g = c.benchmark_group("run");
+    g.sample_size(10);
+    g.bench_function("100k staff x 12 months", |b| {
+        b.iter_batched(
+            || population::synthetic(&s),
+            |agents| engine::run(&s, agents, &RunOptions::default()).expect("run"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn pension_calculator(c: &mut Criterion) {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/cases/E1.toml")).expect("E1 case");
+    let params = InsuranceParams::default();
+    c.bench_function("pension/E1", |b| {
+        b.iter(|| parse_case(&text, "E1.toml").expect("valid case").evaluate(&params))
+    });
+}
+
+criterion_group!(benches, population_generation, default_run, one_year_at_100k, pension_calculator);
+criterion_main!(benches);
