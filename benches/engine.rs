@@ -49,12 +49,26 @@ fn one_year_at_100k(c: &mut Criterion) {
 }
 
 fn pension_calculator(c: &mut Criterion) {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/cases/E1.toml")).expect("E1 case");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/cases/E1.toml"
+    ))
+    .expect("E1 case");
     let params = InsuranceParams::default();
     c.bench_function("pension/E1", |b| {
-        b.iter(|| parse_case(&text, "E1.toml").expect("valid case").evaluate(&params))
+        b.iter(|| {
+            parse_case(&text, "E1.toml")
+                .expect("valid case")
+                .evaluate(&params)
+        })
     });
 }
 
-criterion_group!(benches, population_generation, default_run, one_year_at_100k, pension_calculator);
+criterion_group!(
+    benches,
+    population_generation,
+    default_run,
+    one_year_at_100k,
+    pension_calculator
+);
 criterion_main!(benches);

@@ -184,6 +184,9 @@ pub struct Agent {
     pub pension: Pension,
     /// Wage in the month before retirement.
     pub final_wage: Fen,
+    /// Months of medical insurance missing at retirement for lifelong retiree cover (bought with
+    /// a lump sum then); 0 when the record already qualified.
+    pub medical_shortfall: u32,
     /// Pension paid so far (fen).
     pub benefits_received: Fen,
     pub intent: Intent,

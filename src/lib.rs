@@ -11,6 +11,7 @@ pub mod output;
 pub mod plot;
 pub mod population;
 pub mod rng;
+pub mod roster;
 pub mod scenario;
 pub mod time;
 

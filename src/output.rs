@@ -128,7 +128,7 @@ fn write_agent(w: &mut dyn Write, s: &Scenario, r: &AgentRecord) -> io::Result<(
     let p = &r.pension;
     writeln!(
         w,
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
         r.id,
         csv_field(&s.universities[r.university as usize].name),
         csv_field(&s.regions[r.region as usize].name),
@@ -155,7 +155,19 @@ fn write_agent(w: &mut dyn Write, s: &Scenario, r: &AgentRecord) -> io::Result<(
         format_yuan(r.pension_paid),
         format_yuan(r.benefits_received),
         r.medical_months,
+        medical_cover(r),
+        r.medical_shortfall,
     )
+}
+
+/// Retiree medical cover: `covered` when the record qualified at retirement, `bought` when the
+/// missing months were bought, empty for staff not retired.
+fn medical_cover(r: &AgentRecord) -> &'static str {
+    match (r.pension.total() > 0, r.medical_shortfall) {
+        (false, _) => "",
+        (true, 0) => "covered",
+        (true, _) => "bought",
+    }
 }
 
 /// Hex SHA-256 of a file.

@@ -100,6 +100,7 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
         },
         pension: Pension::default(),
         final_wage: 0,
+        medical_shortfall: 0,
         benefits_received: 0,
         intent: Intent::None,
         effort,

@@ -140,3 +140,39 @@ fn every_subcommand_has_help() {
         );
     }
 }
+
+#[test]
+fn a_roster_run_never_copies_names_or_id_numbers_into_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("roster.toml");
+    let roster = repo("tests/fixtures/roster_good.csv");
+    std::fs::write(
+        &scenario,
+        format!("name = \"roster\"\n[simulation]\nroster = '{roster}'\nyears = 2\n"),
+    )
+    .unwrap();
+    let out = sisandbox(
+        &["run", scenario.to_str().unwrap(), "--out", "out", "-q"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let input = std::fs::read_to_string(&roster).unwrap();
+    let identifiers: Vec<&str> = input
+        .lines()
+        .skip(1)
+        .flat_map(|l| l.split(',').take(3))
+        .filter(|f| !f.trim().is_empty())
+        .collect();
+    assert!(!identifiers.is_empty());
+    let run = dir.path().join("out/roster-seed20251125");
+    for f in ["series.csv", "agents.csv", "manifest.toml"] {
+        let text = std::fs::read_to_string(run.join(f)).unwrap();
+        for id in &identifiers {
+            assert!(!text.contains(id), "{f} contains the identifier {id}");
+        }
+    }
+}

@@ -79,7 +79,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         None => scenario::from_str("", "<embedded default>", &overrides)?,
     };
     let s = &loaded.scenario;
-    let agents = population::synthetic(s);
+    let agents = initial_staff(args, s)?;
     let months = s.simulation.years * 12;
     let bar = progress_bar(args.quiet, months as u64);
     let tick = |done: u32, _total: u32| bar.set_position(done as u64);
@@ -111,18 +111,33 @@ pub fn run(args: &RunArgs) -> Result<()> {
     output::write_run(&dir, s, &outcome, &meta)
         .with_context(|| format!("writing results to {}", dir.display()))?;
     if !args.quiet {
-        let agent_months = outcome.info.agents_final as f64 * months as f64;
+        let staff_months = outcome.info.agents_initial as f64 * months as f64;
         eprintln!(
-            "{}: {} staff, {} months in {:.2} s ({:.1} M agent-months/s) -> {}",
+            "{}: {} staff, {} months in {:.2} s ({:.1} M staff-months/s) -> {}",
             s.name,
             outcome.info.agents_initial,
             months,
             wall,
-            agent_months / wall.max(1e-9) / 1e6,
+            staff_months / wall.max(1e-9) / 1e6,
             dir.display()
         );
     }
     Ok(())
+}
+
+/// The roster named by `simulation.roster` (relative to the scenario file), or the synthetic
+/// population.
+fn initial_staff(args: &RunArgs, s: &scenario::Scenario) -> Result<Vec<sisandbox::agent::Agent>> {
+    let Some(roster) = &s.simulation.roster else {
+        return Ok(population::synthetic(s));
+    };
+    let base = args
+        .scenario
+        .as_ref()
+        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+        .unwrap_or_default();
+    let path = base.join(roster);
+    Ok(sisandbox::roster::load_roster(&path, s)?)
 }
 
 fn progress_bar(quiet: bool, months: u64) -> ProgressBar {

@@ -33,6 +33,8 @@ pub struct RegionEnv {
 pub struct MonthEnv {
     pub month: YearMonth,
     pub regions: Vec<RegionEnv>,
+    /// This month is a January after the first month: pay scales grow and salary steps apply.
+    pub january_raise: bool,
     /// Pay-scale growth applied this January (0 in other months).
     pub wage_growth: f64,
     pub promotion_month: bool,
@@ -52,6 +54,7 @@ impl MonthEnv {
         MonthEnv {
             month,
             regions,
+            january_raise: month.month() == 1 && month > s.simulation.start,
             wage_growth: if month.month() == 1 && month > s.simulation.start {
                 *s.careers.wage_growth.at_general(month)
             } else {

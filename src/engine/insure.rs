@@ -332,11 +332,14 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
         annuity_balance: ins.annuity.total(),
         required_months: elig.required_months,
     };
-    let w = award(
-        &input,
-        &AwardRules::from_rates(&r.rates, &s.insurance.benefit),
-        &s.insurance.benefit,
-    );
+    let mut rules = AwardRules::from_rates(&r.rates, &s.insurance.benefit);
+    if input.scheme == Scheme::Institution {
+        // Public-institution schemes pay the transitional pension on deemed years with the
+        // post-based deemed index (family A, DOMAIN.md §3.2); the regional form is the
+        // enterprise scheme's.
+        rules.transitional_form = crate::insurance::params::TransitionalForm::DeemedIndex;
+    }
+    let w = award(&input, &rules, &s.insurance.benefit);
     a.pension = crate::agent::Pension {
         basic: w.basic,
         personal: w.personal,
@@ -345,6 +348,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
         supplement: w.supplement,
     };
     a.final_wage = a.wage();
+    settle_medical(s, own, a, agg);
     a.region = paying;
     a.status = Status::Retired;
     a.status_since = month;
@@ -362,4 +366,30 @@ fn buy_missing_months(s: &Scenario, r: &RegionEnv, a: &mut Agent, short: i32, ag
     book(s, a, r, who, &pension_only, agg);
     a.insurance.actual_months += short as u32;
     a.insurance.index_sum += short as f64 * a.insurance.base as f64 / r.limits_wage.max(1) as f64;
+}
+
+/// Retiree medical cover (Social Insurance Law arts. 27, 32): a record short of the local
+/// required years buys the missing months with a lump sum, paid by the retiree into the medical
+/// fund; the shortfall is kept as an outcome.
+fn settle_medical(s: &Scenario, r: &RegionEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    use crate::insurance::medical::{buy_in_amount, retiree_cover, MedicalRecord, MedicalRules};
+    let region = &s.regions[a.region as usize].name;
+    let rules = MedicalRules::resolve(&s.insurance.medical, a.sex, r.rates.month, region);
+    let ins = &a.insurance;
+    let record = MedicalRecord {
+        cumulative_months: ins.medical_months as i32,
+        local_actual_months: ins.region_months as i32,
+        continuous_months: ins.medical_continuous as i32,
+        gap_months: ins.medical_gap as i32,
+        waiting_months: 0,
+    };
+    let check = retiree_cover(&record, &rules);
+    a.medical_shortfall = check.shortfall_months.max(0) as u32;
+    if check.shortfall_months > 0 {
+        let amount = buy_in_amount(check.shortfall_months, a.insurance.base, &r.rates, &rules);
+        let mut paid = Paid::default();
+        paid.individual[item::MEDICAL] = amount;
+        agg.add_paid(a.track, a.university as usize, &paid);
+        a.insurance.paid_individual += amount;
+    }
 }

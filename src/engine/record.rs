@@ -326,6 +326,7 @@ pub struct AgentRecord {
     pub pension_paid: Fen,
     pub benefits_received: Fen,
     pub medical_months: u32,
+    pub medical_shortfall: u32,
 }
 
 /// Facts about the run, for the manifest.
@@ -409,5 +410,6 @@ fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
         pension_paid: a.insurance.pension_paid,
         benefits_received: a.benefits_received,
         medical_months: a.insurance.medical_months,
+        medical_shortfall: a.medical_shortfall,
     }
 }

@@ -66,7 +66,7 @@ fn step_active(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) 
 /// contribution base.
 fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
     if env.month.month() == 1 {
-        if env.wage_growth != 0.0 {
+        if env.january_raise {
             career::annual_raise(s, a, env.month, env.wage_growth);
         }
         if a.wage_year_months > 0 {

@@ -1,0 +1,628 @@
+//! Import of a staff roster CSV as the initial population, instead of the synthetic one.
+//!
+//! The columns, their types and allowed values are documented in docs/ROSTER.md. Every row is
+//! checked and every problem is reported (`FILE:LINE: column `x` = "value": what is allowed`),
+//! never only the first. Personal identifiers (`name`, `id_number`, `staff_id`) are accepted so
+//! that an HR export can be used as is, but they are dropped while reading: agents get the
+//! simulation's own ids, 0..n in row order, and nothing else from those columns is kept.
+
+use crate::agent::{Agent, Category, InsuranceRecord, Intent, Ladder, Pension, Sex, Status, Track};
+use crate::agent::{ACADEMIC_TITLES, ADMIN_GRADES};
+use crate::money::{yuan_to_fen, Fen, PPM};
+use crate::population::performance_pay;
+use crate::scenario::{RungParams, Scenario};
+use crate::time::YearMonth;
+use std::fmt;
+use std::path::Path;
+
+/// Whether a column must be present (and non-empty in every row).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    Optional,
+    /// An identifier: accepted and dropped unread.
+    Dropped,
+}
+
+/// The columns a roster may have, in documentation order.
+pub const COLUMNS: [(&str, Need); 14] = [
+    ("sex", Need::Required),
+    ("category", Need::Optional),
+    ("birth", Need::Required),
+    ("track", Need::Required),
+    ("ladder", Need::Required),
+    ("title", Need::Required),
+    ("discipline", Need::Optional),
+    ("university", Need::Required),
+    ("work_start", Need::Required),
+    ("hired", Need::Optional),
+    ("monthly_wage", Need::Required),
+    ("name", Need::Dropped),
+    ("id_number", Need::Dropped),
+    ("staff_id", Need::Dropped),
+];
+
+/// Youngest and oldest age (years, at `simulation.start`) a roster may hold.
+pub const MIN_AGE: i32 = 16;
+pub const MAX_AGE: i32 = 75;
+/// Largest monthly wage accepted, in yuan (guards the fen arithmetic against absurd inputs).
+pub const MAX_MONTHLY_WAGE: f64 = 1_000_000.0;
+
+/// Longest cell value echoed in a message (longer values are cut, with "…").
+const ECHO_CHARS: usize = 40;
+
+/// One problem in a roster file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterIssue {
+    pub file: String,
+    /// 1-based line in the file (the header is line 1); 0 when the problem is the whole file.
+    pub line: u64,
+    /// The column and the offending cell value, when the problem is one cell.
+    pub column: Option<(String, String)>,
+    pub message: String,
+}
+
+impl fmt::Display for RosterIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: ", self.file, self.line)?;
+        } else {
+            write!(f, "{}: ", self.file)?;
+        }
+        if let Some((column, value)) = &self.column {
+            write!(f, "column `{column}` = {:?}: ", echo(value))?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a roster could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("{file}: cannot read the roster: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    /// Every problem found, in file order.
+    #[error("{}", render(.0))]
+    Invalid(Vec<RosterIssue>),
+}
+
+impl RosterError {
+    /// The problems found (empty for a read error).
+    pub fn issues(&self) -> &[RosterIssue] {
+        match self {
+            RosterError::Read { .. } => &[],
+            RosterError::Invalid(v) => v,
+        }
+    }
+}
+
+fn render(issues: &[RosterIssue]) -> String {
+    let n = issues.len();
+    let mut out = format!(
+        "the roster has {n} problem{}:",
+        if n == 1 { "" } else { "s" }
+    );
+    for i in issues {
+        out.push_str("\n  ");
+        out.push_str(&i.to_string());
+    }
+    out
+}
+
+/// A cell value cut to a readable length for messages.
+fn echo(value: &str) -> String {
+    if value.chars().count() <= ECHO_CHARS {
+        value.to_string()
+    } else {
+        let mut s: String = value.chars().take(ECHO_CHARS).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Reads and imports the roster at `path` (UTF-8 CSV, a BOM allowed).
+pub fn load_roster(path: &Path, s: &Scenario) -> Result<Vec<Agent>, RosterError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| RosterError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => parse_roster(text, &file, s),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = 1 + good.iter().filter(|b| **b == b'\n').count() as u64;
+            Err(RosterError::Invalid(vec![RosterIssue {
+                file,
+                line,
+                column: None,
+                message: "not UTF-8 text; save the roster as a UTF-8 CSV file".into(),
+            }]))
+        }
+    }
+}
+
+/// Imports a roster from its text; `file` names it in messages.
+pub fn parse_roster(text: &str, file: &str, s: &Scenario) -> Result<Vec<Agent>, RosterError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut issues = Vec::new();
+    let issue = |line: u64, column: Option<(&str, &str)>, message: String| RosterIssue {
+        file: file.to_string(),
+        line,
+        column: column.map(|(c, v)| (c.to_string(), v.to_string())),
+        message,
+    };
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+
+    // Header.
+    let header = match records.next() {
+        None => {
+            return Err(RosterError::Invalid(vec![issue(
+                0,
+                None,
+                "the roster is empty: a header row and at least one staff row are needed".into(),
+            )]))
+        }
+        Some(Err(e)) => {
+            let line = e.position().map_or(1, |p| p.line());
+            return Err(RosterError::Invalid(vec![issue(
+                line,
+                None,
+                format!("unreadable CSV: {e}"),
+            )]));
+        }
+        Some(Ok(h)) => h,
+    };
+    let header_line = header.position().map_or(1, |p| p.line());
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let mut index: Vec<Option<usize>> = vec![None; COLUMNS.len()];
+    for (i, name) in names.iter().enumerate() {
+        match COLUMNS.iter().position(|(c, _)| c == name) {
+            Some(k) if index[k].is_some() => issues.push(issue(
+                header_line,
+                None,
+                format!("column `{name}` appears twice in the header"),
+            )),
+            Some(k) => index[k] = Some(i),
+            None if name.is_empty() => issues.push(issue(
+                header_line,
+                None,
+                format!(
+                    "header field {} is empty; the columns are {}",
+                    i + 1,
+                    allowed_columns()
+                ),
+            )),
+            None => issues.push(issue(
+                header_line,
+                None,
+                format!(
+                    "unknown column `{}`{}; the columns are {}",
+                    echo(name),
+                    did_you_mean(name),
+                    allowed_columns()
+                ),
+            )),
+        }
+    }
+    for (k, (name, need)) in COLUMNS.iter().enumerate() {
+        if *need == Need::Required && index[k].is_none() {
+            issues.push(issue(
+                header_line,
+                None,
+                format!("required column `{name}` is missing from the header"),
+            ));
+        }
+    }
+    if !issues.is_empty() {
+        return Err(RosterError::Invalid(issues));
+    }
+    let col = |name: &str| index[COLUMNS.iter().position(|(c, _)| *c == name).unwrap_or(0)];
+
+    // Rows.
+    let mut agents = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                issues.push(issue(line, None, format!("unreadable CSV: {e}")));
+                break;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue; // blank rows (",,,," from spreadsheets) are skipped
+        }
+        if record.len() != names.len() {
+            issues.push(issue(
+                line,
+                None,
+                format!(
+                    "the row has {} fields but the header has {}",
+                    record.len(),
+                    names.len()
+                ),
+            ));
+            continue;
+        }
+        let cell = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("").trim();
+        let mut row = RowCheck {
+            line,
+            issues: Vec::new(),
+            issue: &issue,
+        };
+        if let Some(a) = row.agent(s, &cell, agents.len()) {
+            if row.issues.is_empty() {
+                agents.push(a);
+            }
+        }
+        issues.append(&mut row.issues);
+    }
+    if issues.is_empty() && agents.is_empty() {
+        issues.push(issue(
+            0,
+            None,
+            "the roster has no staff rows: at least one is needed".into(),
+        ));
+    }
+    if issues.is_empty() {
+        Ok(agents)
+    } else {
+        Err(RosterError::Invalid(issues))
+    }
+}
+
+fn allowed_columns() -> String {
+    COLUMNS
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn did_you_mean(name: &str) -> String {
+    let best = COLUMNS
+        .iter()
+        .map(|(c, _)| (strsim::levenshtein(name, c), *c))
+        .min();
+    match best {
+        Some((d, c)) if d <= (c.len() / 3).max(2) => format!(" (did you mean `{c}`?)"),
+        _ => String::new(),
+    }
+}
+
+/// The checks of one row; problems accumulate in `issues`.
+struct RowCheck<'a, F> {
+    line: u64,
+    issues: Vec<RosterIssue>,
+    issue: &'a F,
+}
+
+impl<F> RowCheck<'_, F>
+where
+    F: Fn(u64, Option<(&str, &str)>, String) -> RosterIssue,
+{
+    fn bad(&mut self, column: &str, value: &str, message: String) {
+        let i = (self.issue)(self.line, Some((column, value)), message);
+        self.issues.push(i);
+    }
+
+    /// One of `choices` (case-insensitive); `default` when the cell is empty and a default exists.
+    fn choice<T: Copy>(
+        &mut self,
+        column: &str,
+        value: &str,
+        choices: &[(&str, T)],
+        default: Option<T>,
+    ) -> Option<T> {
+        if value.is_empty() {
+            if default.is_some() {
+                return default;
+            }
+        } else if let Some((_, t)) = choices.iter().find(|(n, _)| n.eq_ignore_ascii_case(value)) {
+            return Some(*t);
+        }
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+        let what = if value.is_empty() { "required; " } else { "" };
+        self.bad(
+            column,
+            value,
+            format!("{what}allowed: {}", names.join(", ")),
+        );
+        None
+    }
+
+    fn month(&mut self, column: &str, value: &str) -> Option<YearMonth> {
+        if value.is_empty() {
+            self.bad(
+                column,
+                value,
+                "required; allowed: a month YYYY-MM, e.g. 1985-07".into(),
+            );
+            return None;
+        }
+        match YearMonth::parse(value) {
+            Ok(m) => Some(m),
+            Err(_) => {
+                self.bad(
+                    column,
+                    value,
+                    "allowed: a month YYYY-MM (year 1000..=9999, month 01..=12), e.g. 1985-07"
+                        .into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn wage(&mut self, value: &str) -> Option<Fen> {
+        let allowed = format!("allowed: yuan per month, a number above 0 and at most {MAX_MONTHLY_WAGE:.0}, e.g. 12500.50");
+        match value.replace(',', "").parse::<f64>() {
+            Ok(w) if w.is_finite() && w > 0.0 && w <= MAX_MONTHLY_WAGE && yuan_to_fen(w) > 0 => {
+                Some(yuan_to_fen(w))
+            }
+            _ if value.is_empty() => {
+                self.bad("monthly_wage", value, format!("required; {allowed}"));
+                None
+            }
+            _ => {
+                self.bad("monthly_wage", value, allowed);
+                None
+            }
+        }
+    }
+
+    /// The agent of this row, or `None` (with the problems recorded) when a cell is bad.
+    fn agent<'c>(
+        &mut self,
+        s: &Scenario,
+        cell: &dyn Fn(&str) -> &'c str,
+        id: usize,
+    ) -> Option<Agent> {
+        let start = s.simulation.start;
+        let sex = self.choice(
+            "sex",
+            cell("sex"),
+            &[("male", Sex::Male), ("female", Sex::Female)],
+            None,
+        );
+        let category = self.choice(
+            "category",
+            cell("category"),
+            &[("cadre", Category::Cadre), ("worker", Category::Worker)],
+            Some(Category::Cadre),
+        );
+        let birth = self.month("birth", cell("birth"));
+        let track = self.choice(
+            "track",
+            cell("track"),
+            &[
+                ("establishment", Track::Establishment),
+                ("contract", Track::Contract),
+                ("temporary", Track::Temporary),
+            ],
+            None,
+        );
+        let ladder = self.choice(
+            "ladder",
+            cell("ladder"),
+            &[
+                ("academic", Ladder::Academic),
+                ("administrative", Ladder::Administrative),
+            ],
+            None,
+        );
+        let rung = ladder.and_then(|l| {
+            let names = match l {
+                Ladder::Academic => &ACADEMIC_TITLES,
+                Ladder::Administrative => &ADMIN_GRADES,
+            };
+            let rungs: Vec<(&str, u8)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (*n, i as u8))
+                .collect();
+            let title = cell("title");
+            let r = self.choice("title", title, &rungs, None);
+            if r.is_none() {
+                if let Some(last) = self.issues.last_mut() {
+                    last.message = format!(
+                        "{} (the titles of the {} ladder)",
+                        last.message,
+                        cell("ladder").to_ascii_lowercase()
+                    );
+                }
+            }
+            r
+        });
+        if ladder == Some(Ladder::Academic) && category == Some(Category::Worker) {
+            self.bad(
+                "category",
+                cell("category"),
+                "academic posts are cadre posts; allowed with ladder academic: cadre".into(),
+            );
+        }
+        let disciplines: Vec<(&str, usize)> = s
+            .population
+            .disciplines
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.as_str(), i))
+            .collect();
+        let discipline = self.choice("discipline", cell("discipline"), &disciplines, Some(0));
+        let universities: Vec<(&str, usize)> = s
+            .universities
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.name.as_str(), i))
+            .collect();
+        let university = self.choice("university", cell("university"), &universities, None);
+        let work_start = self.month("work_start", cell("work_start"));
+        let hired = if cell("hired").is_empty() {
+            work_start
+        } else {
+            self.month("hired", cell("hired"))
+        };
+        let wage = self.wage(cell("monthly_wage"));
+
+        // Cross-field checks, once the cells they compare are valid.
+        if let (Some(b), Some(w)) = (birth, work_start) {
+            if w <= b {
+                self.bad(
+                    "work_start",
+                    cell("work_start"),
+                    format!("allowed: a month after birth ({b})"),
+                );
+            }
+        }
+        if let (Some(w), Some(h)) = (work_start, hired) {
+            if h < w {
+                self.bad(
+                    "hired",
+                    cell("hired"),
+                    format!("allowed: work_start ({w}) or later"),
+                );
+            }
+        }
+        if let Some(h) = hired {
+            if h > start {
+                let column = if cell("hired").is_empty() {
+                    "work_start"
+                } else {
+                    "hired"
+                };
+                self.bad(
+                    column,
+                    cell(column),
+                    format!("allowed: simulation.start ({start}) or earlier"),
+                );
+            }
+        }
+        if let Some(b) = birth {
+            let age = start.months_since(b).div_euclid(12);
+            if !(MIN_AGE..=MAX_AGE).contains(&age) {
+                self.bad(
+                    "birth",
+                    cell("birth"),
+                    format!(
+                        "age {age} at simulation.start ({start}); allowed: ages {MIN_AGE} to {MAX_AGE}"
+                    ),
+                );
+            }
+        }
+        let id = match u32::try_from(id) {
+            Ok(id) => id,
+            Err(_) => {
+                let i = (self.issue)(self.line, None, "too many rows".into());
+                self.issues.push(i);
+                return None;
+            }
+        };
+
+        let (sex, category, birth, track, ladder, rung) =
+            (sex?, category?, birth?, track?, ladder?, rung?);
+        let (discipline, university, work_start, hired, wage) =
+            (discipline?, university?, work_start?, hired?, wage?);
+        if !self.issues.is_empty() {
+            return None;
+        }
+        let region = s
+            .region_index(&s.universities[university].region)
+            .unwrap_or(0);
+        let ladder_params = match ladder {
+            Ladder::Academic => &s.careers.academic,
+            Ladder::Administrative => &s.careers.administrative,
+        };
+        let basic_wage = basic_share(wage, s.careers.performance_ratio);
+        Some(Agent {
+            id,
+            university: university as u16,
+            region: region as u16,
+            sex,
+            category,
+            track,
+            ladder,
+            rung,
+            discipline: discipline as u8,
+            status: Status::Active,
+            birth,
+            work_start,
+            hired,
+            rung_since: rung_since(ladder_params, rung, work_start, start),
+            retire_month: start,
+            status_since: hired,
+            basic_wage,
+            performance_pay: performance_pay(s, basic_wage),
+            wage_year_sum: 0,
+            wage_year_months: 0,
+            prev_year_avg_wage: 0,
+            insurance: InsuranceRecord {
+                hukou_region: region as u16,
+                ..Default::default()
+            },
+            pension: Pension::default(),
+            final_wage: 0,
+            medical_shortfall: 0,
+            benefits_received: 0,
+            intent: Intent::None,
+            effort: 1.0,
+        })
+    }
+}
+
+/// Basic wage of a total wage: `wage / (1 + ratio)`, to the nearest fen, in integer arithmetic.
+fn basic_share(wage: Fen, performance_ratio: f64) -> Fen {
+    let ratio_ppm = crate::money::rate_to_ppm(performance_ratio.max(0.0)) as i128;
+    let num = wage as i128 * PPM as i128;
+    let den = PPM as i128 + ratio_ppm;
+    ((num + den / 2) / den) as Fen
+}
+
+/// The roster gives no date for the current rung: the earliest month the ladder's minimum years
+/// allow after `work_start`, and no later than `start`.
+fn rung_since(
+    ladder: &[RungParams],
+    rung: u8,
+    work_start: YearMonth,
+    start: YearMonth,
+) -> YearMonth {
+    let months: i32 = ladder
+        .iter()
+        .take(rung as usize)
+        .map(|r| (r.min_years * 12.0) as i32)
+        .sum();
+    work_start.plus_months(months).min(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_share_splits_total_pay() {
+        assert_eq!(basic_share(1_500_000, 0.5), 1_000_000);
+        assert_eq!(basic_share(100, 0.0), 100);
+        let s = Scenario::default();
+        let b = basic_share(1_234_567, s.careers.performance_ratio);
+        assert!((b + performance_pay(&s, b) - 1_234_567).abs() <= 1);
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_columns() {
+        assert!(did_you_mean("brith").contains("birth"));
+        assert!(did_you_mean("wage").is_empty() || did_you_mean("wage").contains('`'));
+        assert!(did_you_mean("zzzzzzzzzz").is_empty());
+    }
+}
