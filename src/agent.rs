@@ -112,10 +112,9 @@ pub struct InsuranceRecord {
     pub housing_fund: HousingFundAccount,
     /// Σ monthly bases since the reference date of pooled-fund transfers.
     pub pooled_base_sum: Fen,
-    /// Medical insurance: cumulative and current continuous months, current gap.
+    /// Medical insurance: cumulative and current continuous months.
     pub medical_months: u32,
     pub medical_continuous: u32,
-    pub medical_gap: u32,
     /// Months in the current pooling region.
     pub region_months: u32,
     /// Region of hukou (户籍), which decides where the pension is paid when no place has ten
@@ -194,7 +193,68 @@ pub struct Agent {
     pub effort: f32,
 }
 
+/// Who a staff member is and where they stand when they enter the model: what a synthetic
+/// draw, a roster row or a hire decides. Everything else an agent carries starts empty and is
+/// derived by the engine (retirement month, insurance record).
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub id: u32,
+    pub university: u16,
+    pub region: u16,
+    pub sex: Sex,
+    pub category: Category,
+    pub track: Track,
+    pub ladder: Ladder,
+    pub rung: u8,
+    pub discipline: u8,
+    pub birth: YearMonth,
+    pub work_start: YearMonth,
+    pub hired: YearMonth,
+    pub rung_since: YearMonth,
+    pub basic_wage: Fen,
+    pub performance_pay: Fen,
+    pub effort: f32,
+}
+
 impl Agent {
+    /// An active agent with an empty record; the engine sets `retire_month` and reconstructs
+    /// the insurance record when the agent enters the run. The hukou is the region of entry.
+    pub fn new(p: Profile) -> Self {
+        Agent {
+            id: p.id,
+            university: p.university,
+            region: p.region,
+            sex: p.sex,
+            category: p.category,
+            track: p.track,
+            ladder: p.ladder,
+            rung: p.rung,
+            discipline: p.discipline,
+            status: Status::Active,
+            birth: p.birth,
+            work_start: p.work_start,
+            hired: p.hired,
+            rung_since: p.rung_since,
+            retire_month: p.hired,
+            status_since: p.hired,
+            basic_wage: p.basic_wage,
+            performance_pay: p.performance_pay,
+            wage_year_sum: 0,
+            wage_year_months: 0,
+            prev_year_avg_wage: 0,
+            insurance: InsuranceRecord {
+                hukou_region: p.region,
+                ..Default::default()
+            },
+            pension: Pension::default(),
+            final_wage: 0,
+            medical_shortfall: 0,
+            benefits_received: 0,
+            intent: Intent::None,
+            effort: p.effort,
+        }
+    }
+
     pub fn wage(&self) -> Fen {
         self.basic_wage + self.performance_pay
     }

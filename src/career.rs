@@ -7,7 +7,7 @@
 use crate::agent::{Agent, Intent, Ladder, Status, Track};
 use crate::money::Fen;
 use crate::population;
-use crate::rng::{chacha, Draws, Purpose};
+use crate::rng::{chacha, normal, Draws, Purpose};
 use crate::scenario::{RungParams, Scenario};
 use crate::time::YearMonth;
 use rand::Rng;
@@ -279,10 +279,4 @@ pub fn hire(s: &Scenario, id: u32, u: u16, month: YearMonth) -> Agent {
     a.status_since = month;
     a.intent = Intent::None;
     a
-}
-
-fn normal(rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }

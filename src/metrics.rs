@@ -82,8 +82,6 @@ pub struct MonthAgg {
     /// funded in cash (for the money-conservation identity).
     pub account_in: Fen,
     pub annuity_in: Fen,
-    /// Sum of welfare perception of active staff, by track.
-    pub perception: [f64; 3],
 }
 
 impl MonthAgg {
@@ -122,7 +120,6 @@ impl MonthAgg {
             self.retirements[t] += o.retirements[t];
             self.deaths_active[t] += o.deaths_active[t];
             self.deaths_retired[t] += o.deaths_retired[t];
-            self.perception[t] += o.perception[t];
             for i in 0..N_ITEMS {
                 self.employer[t][i] += o.employer[t][i];
                 self.individual[t][i] += o.individual[t][i];
@@ -242,17 +239,6 @@ pub fn gini(values: &mut [f64]) -> f64 {
     weighted / (n as f64 * total)
 }
 
-/// Quantile with linear interpolation between order statistics (type 7), of sorted values.
-pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,15 +249,6 @@ mod tests {
         // (2·1−4)·0 + (2·2−4)·0 + (2·3−4)·3 = 6; 6 / (3·3) = 2/3
         assert!((gini(&mut [0.0, 0.0, 3.0]) - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(gini(&mut [5.0]), 0.0);
-    }
-
-    #[test]
-    fn quantiles_interpolate() {
-        let v = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(quantile_sorted(&v, 0.5), 2.5);
-        assert_eq!(quantile_sorted(&v, 0.0), 1.0);
-        assert_eq!(quantile_sorted(&v, 1.0), 4.0);
-        assert!((quantile_sorted(&v, 0.25) - 1.75).abs() < 1e-12);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! roster imported from CSV (see `roster`). This module sets demographics, posts and pay; the
 //! engine derives each agent's insurance record from them when the run starts.
 
-use crate::agent::{Agent, Category, InsuranceRecord, Intent, Ladder, Pension, Sex, Status, Track};
+use crate::agent::{Agent, Category, Ladder, Profile, Sex, Track};
 use crate::insurance::retirement;
 use crate::money::{yuan_to_fen, Fen};
-use crate::rng::{chacha, pick_weighted, Purpose};
+use crate::rng::{chacha, normal, pick_weighted, Purpose};
 use crate::scenario::{RungParams, Scenario, TrackShares};
 use crate::time::YearMonth;
 use rand::Rng;
@@ -59,10 +59,7 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
     } else {
         work_start
     };
-    let ladder_params = match ladder {
-        Ladder::Academic => &s.careers.academic,
-        Ladder::Administrative => &s.careers.administrative,
-    };
+    let ladder_params = crate::career::ladder(s, ladder);
     let max_rung = if track == Track::Temporary { 1 } else { 3 };
     let rung = draw_rung(ladder_params, service, max_rung, rng.random());
     let rung_since = draw_rung_since(ladder_params, rung, work_start, start, rng);
@@ -72,7 +69,7 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
     ) as u8;
     let basic_wage = rung_wage(s, u, ladder_params, rung, service);
     let effort = (1.0 + 0.15 * normal(rng)).clamp(0.3, 2.0) as f32;
-    Agent {
+    Agent::new(Profile {
         id,
         university: u as u16,
         region: region as u16,
@@ -82,29 +79,14 @@ pub fn synthetic_one(s: &Scenario, id: u32, start: YearMonth, rng: &mut ChaCha8R
         ladder,
         rung,
         discipline,
-        status: Status::Active,
         birth,
         work_start,
         hired,
         rung_since,
-        retire_month: start,
-        status_since: hired,
         basic_wage,
         performance_pay: performance_pay(s, basic_wage),
-        wage_year_sum: 0,
-        wage_year_months: 0,
-        prev_year_avg_wage: 0,
-        insurance: InsuranceRecord {
-            hukou_region: region as u16,
-            ..Default::default()
-        },
-        pension: Pension::default(),
-        final_wage: 0,
-        medical_shortfall: 0,
-        benefits_received: 0,
-        intent: Intent::None,
         effort,
-    }
+    })
 }
 
 /// An age from the scenario's bands, redrawn while it is at or past the statutory retirement
@@ -134,13 +116,6 @@ fn draw_age(
     }
     let age = retirement::statutory_age(last.1, sex, category, rules).0 - 1;
     (age, start.plus_months(-age))
-}
-
-/// Standard normal from a ChaCha stream (Box–Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 pub fn draw_track(shares: &TrackShares, u: f64) -> Track {

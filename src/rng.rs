@@ -10,7 +10,7 @@
 //!   month must cost nothing to create. It hashes the key with SplitMix64's finaliser, which
 //!   passes BigCrush as a counter-based generator, and is identical on every platform.
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Why a stream is drawn; part of the key so that streams for different purposes never overlap.
@@ -94,15 +94,25 @@ impl Draws {
     /// Standard normal by Box–Muller (one value per call; the pair's twin is dropped so the
     /// stream stays a pure function of its counter).
     pub fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.uniform(); // (0, 1]
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        let u1 = self.uniform();
+        box_muller(u1, self.uniform())
     }
 
     /// An index drawn with the given non-negative weights (at least one positive).
     pub fn weighted(&mut self, weights: &[f64]) -> usize {
         pick_weighted(weights, self.uniform())
     }
+}
+
+/// A standard normal from a ChaCha stream (Box–Muller, one value per call).
+pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = rng.random();
+    box_muller(u1, rng.random())
+}
+
+/// Box–Muller's cosine branch from two uniforms in [0, 1); `1 − u1` keeps the logarithm finite.
+fn box_muller(u1: f64, u2: f64) -> f64 {
+    (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 /// The index whose cumulative weight interval contains `u × total`.
@@ -121,7 +131,6 @@ pub fn pick_weighted(weights: &[f64], u: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
 
     #[test]
     fn streams_are_pure_functions_of_their_key() {

@@ -6,7 +6,7 @@
 //! that an HR export can be used as is, but they are dropped while reading: agents get the
 //! simulation's own ids, 0..n in row order, and nothing else from those columns is kept.
 
-use crate::agent::{Agent, Category, InsuranceRecord, Intent, Ladder, Pension, Sex, Status, Track};
+use crate::agent::{Agent, Category, Ladder, Profile, Sex, Track};
 use crate::agent::{ACADEMIC_TITLES, ADMIN_GRADES};
 use crate::money::{yuan_to_fen, Fen, PPM};
 use crate::population::performance_pay;
@@ -541,12 +541,9 @@ where
         let region = s
             .region_index(&s.universities[university].region)
             .unwrap_or(0);
-        let ladder_params = match ladder {
-            Ladder::Academic => &s.careers.academic,
-            Ladder::Administrative => &s.careers.administrative,
-        };
+        let ladder_params = crate::career::ladder(s, ladder);
         let basic_wage = basic_share(wage, s.careers.performance_ratio);
-        Some(Agent {
+        Some(Agent::new(Profile {
             id,
             university: university as u16,
             region: region as u16,
@@ -556,29 +553,14 @@ where
             ladder,
             rung,
             discipline: discipline as u8,
-            status: Status::Active,
             birth,
             work_start,
             hired,
             rung_since: rung_since(ladder_params, rung, work_start, start),
-            retire_month: start,
-            status_since: hired,
             basic_wage,
             performance_pay: performance_pay(s, basic_wage),
-            wage_year_sum: 0,
-            wage_year_months: 0,
-            prev_year_avg_wage: 0,
-            insurance: InsuranceRecord {
-                hukou_region: region as u16,
-                ..Default::default()
-            },
-            pension: Pension::default(),
-            final_wage: 0,
-            medical_shortfall: 0,
-            benefits_received: 0,
-            intent: Intent::None,
             effort: 1.0,
-        })
+        }))
     }
 }
 

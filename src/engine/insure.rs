@@ -380,7 +380,8 @@ fn settle_medical(s: &Scenario, r: &RegionEnv, a: &mut Agent, agg: &mut MonthAgg
         cumulative_months: ins.medical_months as i32,
         local_actual_months: ins.region_months as i32,
         continuous_months: ins.medical_continuous as i32,
-        gap_months: ins.medical_gap as i32,
+        // Gaps are not modelled during careers: staff who leave are no longer followed.
+        gap_months: 0,
         waiting_months: 0,
     };
     let check = retiree_cover(&record, &rules);

@@ -79,7 +79,7 @@ fn run_in_pool(
     let initial = agents.len();
     let mut state = resolve::State::new(s, &agents, history);
     let mut series = Series::default();
-    let mut ledger = record::Ledger::new(s, opening, initial as u64);
+    let mut ledger = record::Ledger::new(s, opening);
     for t in 0..months {
         let month = start.plus_months(t as i32);
         let env = MonthEnv::new(s, month);

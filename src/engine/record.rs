@@ -25,10 +25,6 @@ pub struct Ledger {
     pub account_out: Fen,
     pub annuity_out: Fen,
     pub inherited: Fen,
-    pub transfers_out: Fen,
-    pub transfers_in: Fen,
-    /// Staff at the end of the previous month.
-    pub staff: u64,
     /// Annuity factors by sex and age in months at retirement (see [`annuity_factor`]).
     annuity: Vec<[f64; 2]>,
 }
@@ -38,12 +34,11 @@ const ANNUITY_FROM: i32 = 40 * 12;
 const ANNUITY_TO: i32 = 80 * 12;
 
 impl Ledger {
-    pub fn new(s: &Scenario, opening_accounts: Fen, staff: u64) -> Self {
+    pub fn new(s: &Scenario, opening_accounts: Fen) -> Self {
         Ledger {
             fund_balance: vec![[0; 2]; s.regions.len()],
             year_cost: vec![[0; N_ITEMS]; s.universities.len()],
             opening_accounts,
-            staff,
             annuity: annuity_table(s),
             ..Default::default()
         }
@@ -76,7 +71,6 @@ impl Ledger {
         series.push(m, "all", "all", "staff", staff as f64);
         series.push(m, "all", "all", "entries", hires as f64);
         series.push(m, "all", "all", "exits", exits as f64);
-        self.staff = staff;
         track_rows(m, agg, res, series);
         insurance_rows(m, agg, series);
         self.fund_rows(s, m, agg, series);
@@ -102,8 +96,6 @@ impl Ledger {
                 *b += agg.fund_in[r][k] + agg.fund_transfer_in[r][k]
                     - agg.fund_transfer_out[r][k]
                     - agg.fund_out[r][k];
-                self.transfers_in += agg.fund_transfer_in[r][k];
-                self.transfers_out += agg.fund_transfer_out[r][k];
             }
         }
     }
@@ -116,29 +108,16 @@ impl Ledger {
                     continue;
                 }
                 let key = format!("{}/{}", region.name, scheme);
-                series.push_money(
-                    m,
-                    "fund",
-                    key.clone(),
-                    "contributions_in",
-                    agg.fund_in[r][k],
-                );
-                series.push_money(m, "fund", key.clone(), "benefits_out", agg.fund_out[r][k]);
-                series.push_money(
-                    m,
-                    "fund",
-                    key.clone(),
-                    "transfers_in",
-                    agg.fund_transfer_in[r][k],
-                );
-                series.push_money(
-                    m,
-                    "fund",
-                    key.clone(),
-                    "transfers_out",
-                    agg.fund_transfer_out[r][k],
-                );
-                series.push_money(m, "fund", key.clone(), "balance", self.fund_balance[r][k]);
+                let money = [
+                    ("contributions_in", agg.fund_in[r][k]),
+                    ("benefits_out", agg.fund_out[r][k]),
+                    ("transfers_in", agg.fund_transfer_in[r][k]),
+                    ("transfers_out", agg.fund_transfer_out[r][k]),
+                    ("balance", self.fund_balance[r][k]),
+                ];
+                for (metric, fen) in money {
+                    series.push_money(m, "fund", key.clone(), metric, fen);
+                }
                 series.push(m, "fund", key.clone(), "contributors", c as f64);
                 series.push(m, "fund", key.clone(), "pensioners", p as f64);
                 let ratio = if c > 0 { p as f64 / c as f64 } else { 0.0 };

@@ -35,13 +35,18 @@ fn dies(s: &Scenario, env: &MonthEnv, a: &Agent) -> bool {
     )
 }
 
+/// Death, whatever the status: the record closes and the accounts go to the heirs.
+fn die(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    a.status = Status::Dead;
+    a.status_since = env.month;
+    insure::on_death(a, agg);
+}
+
 fn step_active(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
     let t = a.track as usize;
     if dies(s, env, a) {
-        a.status = Status::Dead;
-        a.status_since = env.month;
+        die(env, a, agg);
         agg.deaths_active[t] += 1;
-        insure::on_death(a, agg);
         return false;
     }
     if env.month >= a.retire_month {
@@ -103,10 +108,8 @@ fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
 fn step_retired(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let t = a.track as usize;
     if a.status_since != env.month && dies(s, env, a) {
-        a.status = Status::Dead;
-        a.status_since = env.month;
+        die(env, a, agg);
         agg.deaths_retired[t] += 1;
-        insure::on_death(a, agg);
         return;
     }
     insure::pay_pension(env, a, agg);
