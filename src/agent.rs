@@ -110,18 +110,20 @@ pub struct InsuranceRecord {
     /// Annuity (occupational, or enterprise where offered): funded and notional 记账 parts.
     pub annuity: AnnuityAccount,
     pub housing_fund: HousingFundAccount,
-    /// Σ monthly bases since the reference date of pooled-fund transfers.
+    /// Σ monthly bases in the current region and scheme since the reference date of pooled-fund
+    /// transfers (1998-01 enterprise, 2014-10 institution).
     pub pooled_base_sum: Fen,
+    /// The part of `pooled_base_sum` paid since the institution reform (2014-10): what moves
+    /// with a change of scheme (人社部规〔2017〕1号).
+    pub reform_base_sum: Fen,
     /// Medical insurance: cumulative and current continuous months.
     pub medical_months: u32,
     pub medical_continuous: u32,
-    /// Months in the current pooling region.
-    pub region_months: u32,
+    /// Contribution months by pooling region, for the paying-place rule.
+    pub stays: Stays,
     /// Region of hukou (户籍), which decides where the pension is paid when no place has ten
     /// years.
     pub hukou_region: u16,
-    /// Longest-serving earlier region with at least ten years, if any (paying-place rule).
-    pub ten_year_region: Option<u16>,
     /// Lifetime contributions, employer and individual, all insurances (fen).
     pub paid_employer: Fen,
     pub paid_individual: Fen,
@@ -130,6 +132,55 @@ pub struct InsuranceRecord {
     /// The same contributions accumulated at the outcome discount rate (value at the current
     /// month), the denominator of money's worth.
     pub pension_paid_value: f64,
+}
+
+/// Contribution months by pooling region in order of arrival, the current region last. Fixed
+/// size, so an agent carries no heap data: past the capacity the oldest stay is merged into the
+/// next one (its months are then counted for that region; ten-year places are rarely that old).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stays {
+    len: u8,
+    items: [(u16, u32); Stays::CAPACITY],
+}
+
+impl Stays {
+    pub const CAPACITY: usize = 4;
+
+    /// A record that starts in `region` with `months` already paid there.
+    pub fn starting(region: u16, months: u32) -> Self {
+        let mut s = Stays::default();
+        s.enter(region);
+        s.items[0].1 = months;
+        s
+    }
+
+    /// Arrival in a region (a new stay, even in a region seen before).
+    pub fn enter(&mut self, region: u16) {
+        if self.len as usize == Self::CAPACITY {
+            self.items[1].1 += self.items[0].1;
+            self.items.copy_within(1.., 0);
+            self.len -= 1;
+        }
+        self.items[self.len as usize] = (region, 0);
+        self.len += 1;
+    }
+
+    /// One more month paid in the current region.
+    pub fn add_month(&mut self) {
+        if self.len > 0 {
+            self.items[self.len as usize - 1].1 += 1;
+        }
+    }
+
+    /// Stays in order, `(region, months)`.
+    pub fn iter(&self) -> impl Iterator<Item = (u16, u32)> + '_ {
+        self.items[..self.len as usize].iter().copied()
+    }
+
+    /// Months paid in `region` over all stays.
+    pub fn months_in(&self, region: u16) -> u32 {
+        self.iter().filter(|s| s.0 == region).map(|s| s.1).sum()
+    }
 }
 
 /// The award at retirement, by component (fen per month).
@@ -183,6 +234,9 @@ pub struct Agent {
     pub pension: Pension,
     /// Wage in the month before retirement.
     pub final_wage: Fen,
+    /// Total monthly pension at award, before any indexation: the numerator of replacement
+    /// rates and the level of money's worth and the internal rate of return.
+    pub first_pension: Fen,
     /// Months of medical insurance missing at retirement for lifelong retiree cover (bought with
     /// a lump sum then); 0 when the record already qualified.
     pub medical_shortfall: u32,
@@ -248,6 +302,7 @@ impl Agent {
             },
             pension: Pension::default(),
             final_wage: 0,
+            first_pension: 0,
             medical_shortfall: 0,
             benefits_received: 0,
             intent: Intent::None,
@@ -278,5 +333,38 @@ impl Agent {
 
     pub fn title(&self) -> &'static str {
         title_name(self.ladder, self.rung)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_count_months_by_region_over_visits() {
+        let mut s = Stays::starting(3, 24);
+        s.add_month();
+        s.enter(5);
+        (0..10).for_each(|_| s.add_month());
+        s.enter(3);
+        s.add_month();
+        assert_eq!(s.iter().collect::<Vec<_>>(), vec![(3, 25), (5, 10), (3, 1)]);
+        assert_eq!(s.months_in(3), 26);
+        assert_eq!(s.months_in(5), 10);
+    }
+
+    #[test]
+    fn stays_past_capacity_fold_the_oldest_into_the_next() {
+        let mut s = Stays::starting(1, 7);
+        for r in 2..=5 {
+            s.enter(r);
+            s.add_month();
+        }
+        // (1, 7) was folded into (2, 1): region 2 is credited with those months.
+        assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            vec![(2, 8), (3, 1), (4, 1), (5, 1)]
+        );
+        assert_eq!(s.iter().map(|x| x.1).sum::<u32>(), 11, "no month is lost");
     }
 }

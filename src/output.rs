@@ -104,9 +104,12 @@ pub const AGENT_COLUMNS: &[&str] = &[
     "replacement_final_wage",
     "replacement_average_wage",
     "money_worth",
+    "irr",
     "pension_contributions",
     "benefits_received",
     "medical_months",
+    "medical_cover",
+    "medical_shortfall_months",
 ];
 
 /// Per-agent end records. Simulation ids only: nothing from an imported roster's identifiers.
@@ -125,24 +128,27 @@ fn opt(x: Option<f64>) -> String {
 }
 
 fn write_agent(w: &mut dyn Write, s: &Scenario, r: &AgentRecord) -> io::Result<()> {
+    writeln!(w, "{}", agent_fields(s, r).join(","))
+}
+
+/// One agents.csv row, field by field in the order of [`AGENT_COLUMNS`].
+fn agent_fields(s: &Scenario, r: &AgentRecord) -> Vec<String> {
     let p = &r.pension;
-    writeln!(
-        w,
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-        r.id,
+    vec![
+        r.id.to_string(),
         csv_field(&s.universities[r.university as usize].name),
         csv_field(&s.regions[r.region as usize].name),
-        r.track.name(),
-        if r.female { "female" } else { "male" },
-        if r.cadre { "cadre" } else { "worker" },
-        r.title,
-        r.birth,
-        r.hired,
-        r.status.name(),
-        r.status_since,
-        r.retire_month,
+        r.track.name().into(),
+        if r.female { "female" } else { "male" }.into(),
+        if r.cadre { "cadre" } else { "worker" }.into(),
+        r.title.into(),
+        r.birth.to_string(),
+        r.hired.to_string(),
+        r.status.name().into(),
+        r.status_since.to_string(),
+        r.retire_month.to_string(),
         format_yuan(r.wage),
-        r.contribution_months,
+        r.contribution_months.to_string(),
         format_yuan(p.basic),
         format_yuan(p.personal),
         format_yuan(p.transitional),
@@ -152,12 +158,13 @@ fn write_agent(w: &mut dyn Write, s: &Scenario, r: &AgentRecord) -> io::Result<(
         opt(r.replacement_final),
         opt(r.replacement_average),
         opt(r.money_worth),
+        opt(r.irr),
         format_yuan(r.pension_paid),
         format_yuan(r.benefits_received),
-        r.medical_months,
-        medical_cover(r),
-        r.medical_shortfall,
-    )
+        r.medical_months.to_string(),
+        medical_cover(r).into(),
+        r.medical_shortfall.to_string(),
+    ]
 }
 
 /// Retiree medical cover: `covered` when the record qualified at retirement, `bought` when the
@@ -312,4 +319,30 @@ fn provenance() -> toml::Value {
         );
     }
     toml::Value::Table(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, RunOptions};
+
+    #[test]
+    fn every_agents_row_has_one_field_per_column() {
+        let mut s = Scenario::default();
+        s.simulation.agents = 300;
+        s.simulation.years = 12;
+        let o = engine::run(&s, crate::population::synthetic(&s), &RunOptions::default()).unwrap();
+        assert!(
+            o.records.iter().any(|r| r.replacement_final.is_some()),
+            "some retire"
+        );
+        for r in &o.records {
+            assert_eq!(
+                agent_fields(&s, r).len(),
+                AGENT_COLUMNS.len(),
+                "agent {}",
+                r.id
+            );
+        }
+    }
 }

@@ -103,6 +103,38 @@ fn money_in_accounts_is_conserved_to_the_fen() {
 }
 
 #[test]
+fn pooled_transfers_out_equal_transfers_in() {
+    // Two regions, frequent moves across them and conversions between the schemes.
+    let mut s = small(3_000, 10);
+    let mut second = s.universities[0].clone();
+    second.name = "university-b".into();
+    second.region = "gansu".into();
+    s.universities.push(second);
+    s.careers.move_share = 0.9;
+    s.careers.cross_region_share = 1.0;
+    s.careers.conversion_rate = 0.1;
+    let o = run(&s, 2);
+    let sum = |metric: &str| -> f64 {
+        o.series
+            .rows
+            .iter()
+            .filter(|r| r.group == "fund" && r.metric == metric)
+            .map(|r| r.value)
+            .sum()
+    };
+    let (tin, tout) = (sum("transfers_in"), sum("transfers_out"));
+    assert!(tin > 0.0, "moves and conversions transfer pooled funds");
+    assert!((tin - tout).abs() < 1e-3, "in {tin} out {tout}");
+    let cross: f64 = o
+        .series
+        .total("cross_region_moves")
+        .iter()
+        .map(|x| x.1)
+        .sum();
+    assert!(cross > 0.0);
+}
+
+#[test]
 fn retirees_get_plausible_pensions() {
     let s = small(1_000, 15);
     let o = run(&s, 2);
@@ -123,6 +155,8 @@ fn retirees_get_plausible_pensions() {
         );
         assert!(r.pension.basic > 0);
         assert!(r.money_worth.is_some_and(|m| m.is_finite() && m > 0.0));
+        let irr = r.irr.expect("retirees have an internal rate of return");
+        assert!(irr > -0.2 && irr < 0.5, "irr {irr} of agent {}", r.id);
     }
     let inst: Vec<_> = retired
         .iter()

@@ -5,7 +5,7 @@
 //! docs/ODD.md (Initialisation); an imported roster may give balances directly.
 
 use super::insure;
-use crate::agent::Agent;
+use crate::agent::{Agent, Stays};
 use crate::insurance::RatesAt;
 use crate::money::{apply_ppm, yuan_to_fen, Fen};
 use crate::scenario::Scenario;
@@ -95,7 +95,7 @@ pub fn reconstruct(s: &Scenario, a: &mut Agent, until: YearMonth, history: &Hist
     ins.index_sum = ratio * ins.actual_months as f64;
     ins.medical_months = service;
     ins.medical_continuous = until.months_since(a.hired).max(0) as u32;
-    ins.region_months = ins.medical_continuous;
+    ins.stays = Stays::starting(a.region, ins.medical_continuous);
     let from = a.work_start.max(account_start);
     accrue_accounts(s, a, from, until, ratio, history);
     // Past contributions valued at the outcome discount rate as if paid mid-way.
@@ -141,6 +141,10 @@ fn accrue_accounts(
         };
         let employer = apply_ppm(base, employer_ppm) * months;
         ins.pooled_base_sum += base * months;
+        let since_reform = hi
+            .months_since(lo.max(s.insurance.transfer.institution_pooled_since))
+            .max(0) as i64;
+        ins.reform_base_sum += base * since_reform;
         ins.paid_employer += employer;
         ins.paid_individual += individual;
         ins.pension_paid += employer + individual;

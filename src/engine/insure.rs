@@ -68,9 +68,10 @@ pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAg
     a.insurance.actual_months += 1;
     a.insurance.index_sum += a.insurance.base as f64 / r.limits_wage.max(1) as f64;
     a.insurance.pooled_base_sum += a.insurance.base;
+    a.insurance.reform_base_sum += a.insurance.base;
     a.insurance.medical_months += 1;
     a.insurance.medical_continuous += 1;
-    a.insurance.region_months += 1;
+    a.insurance.stays.add_month();
     agg.contributors[a.region as usize][scheme_index(who.scheme)] += 1;
     agg.active_by_university[a.university as usize] += 1;
     c.individual_total()
@@ -235,9 +236,8 @@ pub fn on_leave(a: &mut Agent) {
 
 /// A move to another university. Across regions the pooled fund moves at the transfer rate on
 /// the bases paid in the old region (国办发〔2009〕66号; 国发〔2015〕2号), the personal account
-/// moves in full (it stays with the agent), and a region with ten years becomes a candidate
-/// paying place.
-pub fn on_move(s: &Scenario, env: &MonthEnv, a: &mut Agent, to_region: u16, agg: &mut MonthAgg) {
+/// moves in full (it stays with the agent), and a new stay begins for the paying-place rule.
+pub fn on_move(env: &MonthEnv, a: &mut Agent, to_region: u16, agg: &mut MonthAgg) {
     if to_region == a.region {
         return;
     }
@@ -246,24 +246,23 @@ pub fn on_move(s: &Scenario, env: &MonthEnv, a: &mut Agent, to_region: u16, agg:
     let transfer = apply_ppm(a.insurance.pooled_base_sum, r.pooled_transfer_ppm);
     agg.fund_transfer_out[a.region as usize][k] += transfer;
     agg.fund_transfer_in[to_region as usize][k] += transfer;
-    let min_months = (s.insurance.transfer.paying_place_min_years * 12.0).round() as u32;
-    if a.insurance.region_months >= min_months {
-        a.insurance.ten_year_region = Some(a.region);
-    }
     a.insurance.pooled_base_sum = 0;
-    a.insurance.region_months = 0;
+    a.insurance.reform_base_sum = 0;
+    a.insurance.stays.enter(to_region);
 }
 
 /// Conversion of a contract post to an established one: the enterprise record moves into the
 /// institution scheme (personal account in full, pooled fund at the transfer rate; 人社部规
-/// 〔2017〕1号), and enterprise years stay actual years.
-pub fn on_conversion(_s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+/// 〔2017〕1号: on the bases paid since the 2014-10 reform), and enterprise years stay actual
+/// years.
+pub fn on_conversion(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let r = &env.regions[a.region as usize].rates;
-    let transfer = apply_ppm(a.insurance.pooled_base_sum, r.pooled_transfer_ppm);
+    let transfer = apply_ppm(a.insurance.reform_base_sum, r.pooled_transfer_ppm);
     let region = a.region as usize;
     agg.fund_transfer_out[region][scheme_index(Scheme::Enterprise)] += transfer;
     agg.fund_transfer_in[region][scheme_index(Scheme::Institution)] += transfer;
     a.insurance.pooled_base_sum = 0;
+    a.insurance.reform_base_sum = 0;
 }
 
 /// A new hire: first-year base from the first month's wage, statutory retirement month, and
@@ -275,17 +274,28 @@ pub fn on_hire(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
     a.status = Status::Active;
 }
 
-/// The region that pays the pension (国办发〔2009〕66号): the current region when it is the hukou
-/// place or has ten years; else the last earlier region with ten years; else the hukou place.
+/// The region that pays the pension, by `insurance::transfer::paying_place` (国办发〔2009〕66号)
+/// over the agent's stays. Runs once per retirement, so the named stays it builds are no cost
+/// in the monthly step.
 pub fn paying_region(s: &Scenario, a: &Agent) -> u16 {
-    let min_months = (s.insurance.transfer.paying_place_min_years * 12.0).round() as u32;
-    if a.region == a.insurance.hukou_region || a.insurance.region_months >= min_months {
-        a.region
-    } else {
-        a.insurance
-            .ten_year_region
-            .unwrap_or(a.insurance.hukou_region)
-    }
+    use crate::insurance::transfer::{paying_place, Stay};
+    let name = |r: u16| s.regions[r as usize].name.as_str();
+    let stays: Vec<Stay> = a
+        .insurance
+        .stays
+        .iter()
+        .map(|(r, months)| Stay {
+            region: name(r).to_string(),
+            months: months as i32,
+        })
+        .collect();
+    let place = paying_place(
+        name(a.insurance.hukou_region),
+        &stays,
+        &s.insurance.transfer,
+    );
+    s.region_index(place)
+        .map_or(a.insurance.hukou_region, |i| i as u16)
 }
 
 /// Retirement: the award by component. Short of the minimum years, the missing months are
@@ -348,6 +358,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
         supplement: w.supplement,
     };
     a.final_wage = a.wage();
+    a.first_pension = a.pension.total();
     settle_medical(s, own, a, agg);
     a.region = paying;
     a.status = Status::Retired;
@@ -378,7 +389,7 @@ fn settle_medical(s: &Scenario, r: &RegionEnv, a: &mut Agent, agg: &mut MonthAgg
     let ins = &a.insurance;
     let record = MedicalRecord {
         cumulative_months: ins.medical_months as i32,
-        local_actual_months: ins.region_months as i32,
+        local_actual_months: ins.stays.months_in(a.region) as i32,
         continuous_months: ins.medical_continuous as i32,
         // Gaps are not modelled during careers: staff who leave are no longer followed.
         gap_months: 0,
@@ -392,5 +403,70 @@ fn settle_medical(s: &Scenario, r: &RegionEnv, a: &mut Agent, agg: &mut MonthAgg
         paid.individual[item::MEDICAL] = amount;
         agg.add_paid(a.track, a.university as usize, &paid);
         a.insurance.paid_individual += amount;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::Stays;
+
+    fn setup() -> (Scenario, MonthEnv, Agent, MonthAgg) {
+        let mut s = Scenario::default();
+        s.simulation.agents = 1;
+        let env = MonthEnv::new(&s, YearMonth::ym(2026, 9));
+        let a = crate::population::synthetic(&s).remove(0);
+        let agg = MonthAgg::new(s.universities.len(), s.regions.len());
+        (s, env, a, agg)
+    }
+
+    #[test]
+    fn conversion_moves_twelve_percent_of_bases_since_the_reform() {
+        // DOMAIN.md §5.2 / E9: 9,000 a month for the 120 months 2014-10..2024-09 → 129,600.
+        let (_, env, mut a, mut agg) = setup();
+        a.insurance.pooled_base_sum = 900_000 * 300; // since 1998: not what moves
+        a.insurance.reform_base_sum = 900_000 * 120;
+        on_conversion(&env, &mut a, &mut agg);
+        let r = a.region as usize;
+        assert_eq!(agg.fund_transfer_out[r][0], 12_960_000);
+        assert_eq!(agg.fund_transfer_in[r][1], 12_960_000);
+        assert_eq!(
+            (a.insurance.pooled_base_sum, a.insurance.reform_base_sum),
+            (0, 0)
+        );
+    }
+
+    #[test]
+    fn cross_region_move_transfers_pooled_fund_and_starts_a_stay() {
+        // E9: 6,000 a month for 8 years → 69,120 moves with the person.
+        let (s, env, mut a, mut agg) = setup();
+        a.track = Track::Contract;
+        a.insurance.pooled_base_sum = 600_000 * 96;
+        let to = s.region_index("beijing").unwrap() as u16;
+        let from = a.region as usize;
+        on_move(&env, &mut a, to, &mut agg);
+        assert_eq!(agg.fund_transfer_out[from][0], 6_912_000);
+        assert_eq!(agg.fund_transfer_in[to as usize][0], 6_912_000);
+        assert_eq!(a.insurance.stays.iter().last(), Some((to, 0)));
+    }
+
+    #[test]
+    fn paying_region_counts_all_stays_in_a_region() {
+        let (s, _, mut a, _) = setup();
+        let [si, bj, gs] =
+            ["sichuan", "beijing", "gansu"].map(|n| s.region_index(n).unwrap() as u16);
+        a.insurance.hukou_region = gs;
+        a.region = bj;
+        // Beijing 6 + 5 years over two stays (with Sichuan between): 11 years in all → Beijing pays.
+        let mut stays = Stays::starting(bj, 72);
+        stays.enter(si);
+        (0..30).for_each(|_| stays.add_month());
+        stays.enter(bj);
+        (0..60).for_each(|_| stays.add_month());
+        a.insurance.stays = stays;
+        assert_eq!(paying_region(&s, &a), bj);
+        // With only 9 years in Beijing and no other ten-year place, the hukou place pays.
+        a.insurance.stays = Stays::starting(bj, 108);
+        assert_eq!(paying_region(&s, &a), gs);
     }
 }

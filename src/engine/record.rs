@@ -8,6 +8,7 @@ use crate::metrics::{MonthAgg, Series, ITEMS, N_ITEMS};
 use crate::money::{fen_to_yuan, Fen};
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
+use rayon::prelude::*;
 
 const SCHEMES: [&str; 2] = ["enterprise", "institution"];
 
@@ -27,6 +28,8 @@ pub struct Ledger {
     pub inherited: Fen,
     /// Annuity factors by sex and age in months at retirement (see [`annuity_factor`]).
     annuity: Vec<[f64; 2]>,
+    /// Yearly survival curves by whole age at retirement and sex (see [`expected_irr`]).
+    survival: Vec<[Vec<f64>; 2]>,
 }
 
 /// Youngest age (months) with a tabulated annuity factor; younger ages use this one.
@@ -40,6 +43,7 @@ impl Ledger {
             year_cost: vec![[0; N_ITEMS]; s.universities.len()],
             opening_accounts,
             annuity: annuity_table(s),
+            survival: survival_table(s),
             ..Default::default()
         }
     }
@@ -279,6 +283,58 @@ fn annuity_table(s: &Scenario) -> Vec<[f64; 2]> {
         .collect()
 }
 
+/// For each whole age from 40 to 80 at retirement and each sex, the probability of being alive
+/// at the start of each later year, to age 110.
+fn survival_table(s: &Scenario) -> Vec<[Vec<f64>; 2]> {
+    let mort = &s.careers.mortality;
+    (ANNUITY_FROM / 12..=ANNUITY_TO / 12)
+        .map(|age| {
+            let curve = |female: bool| {
+                let mut alive = 1.0;
+                (age..110)
+                    .map(|a| {
+                        let now = alive;
+                        alive *= 1.0 - mort.yearly(female, a as f64);
+                        now
+                    })
+                    .collect()
+            };
+            [curve(false), curve(true)]
+        })
+        .collect()
+}
+
+/// The yearly internal rate of return of a retiree's expected pension cash flows. The run keeps
+/// no per-agent history, so the contributions are rebuilt as a stream over the contribution
+/// years that grows with pay and adds up to what was paid, and the benefits as the first
+/// pension for life, growing with pensions in payment, weighted by survival. Deemed years,
+/// with no contributions behind them, raise the rate as they do in reality.
+fn expected_irr(s: &Scenario, l: &Ledger, a: &Agent) -> Option<f64> {
+    let paid = fen_to_yuan(a.insurance.pension_paid);
+    if paid <= 0.0 || a.first_pension <= 0 {
+        return None;
+    }
+    let years = (a.insurance.actual_months as usize).div_ceil(12).max(1);
+    let g = 1.0 + *s.careers.wage_growth.at_general(a.retire_month);
+    let weights: Vec<f64> = (0..years).map(|k| g.powi(k as i32)).collect();
+    let level = paid / weights.iter().sum::<f64>();
+    let age = (a.age_months(a.retire_month) / 12).clamp(ANNUITY_FROM / 12, ANNUITY_TO / 12);
+    let curve = &l.survival[(age - ANNUITY_FROM / 12) as usize][a.is_female() as usize];
+    let pg = 1.0 + s.outcomes.pension_growth;
+    let yearly = 12.0 * fen_to_yuan(a.first_pension);
+    let flows: Vec<f64> = weights
+        .iter()
+        .map(|w| -level * w)
+        .chain(
+            curve
+                .iter()
+                .enumerate()
+                .map(|(k, alive)| yearly * pg.powi(k as i32) * alive),
+        )
+        .collect();
+    crate::insurance::outcomes::irr(&flows)
+}
+
 /// The end state of one agent, as written to agents.csv. No names or identifiers from any
 /// input: the id is the simulation's own.
 #[derive(Clone, Debug, PartialEq)]
@@ -302,6 +358,8 @@ pub struct AgentRecord {
     pub replacement_final: Option<f64>,
     pub replacement_average: Option<f64>,
     pub money_worth: Option<f64>,
+    /// Yearly internal rate of return of expected pension flows (see `expected_irr`).
+    pub irr: Option<f64>,
     pub pension_paid: Fen,
     pub benefits_received: Fen,
     pub medical_months: u32,
@@ -335,7 +393,7 @@ pub fn finish(
     initial: usize,
 ) -> Outcome {
     let conservation = ledger.conservation(&agents);
-    let records = agents.iter().map(|a| record(s, &ledger, a)).collect();
+    let records = agents.par_iter().map(|a| record(s, &ledger, a)).collect();
     Outcome {
         series,
         records,
@@ -350,8 +408,8 @@ pub fn finish(
 
 fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
     use crate::insurance::outcomes::{replacement_vs_average_wage, replacement_vs_final_wage};
-    let retired = a.pension.total() > 0;
-    let first = a.pension.total();
+    let retired = a.first_pension > 0;
+    let first = a.first_pension;
     let aw =
         crate::money::yuan_to_fen(s.regions[a.region as usize].average_wage_at(a.retire_month));
     let age = a.age_months(a.retire_month);
@@ -386,6 +444,7 @@ fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
             None
         },
         money_worth: worth,
+        irr: if retired { expected_irr(s, l, a) } else { None },
         pension_paid: a.insurance.pension_paid,
         benefits_received: a.benefits_received,
         medical_months: a.insurance.medical_months,

@@ -48,7 +48,7 @@ pub fn resolve(
     }
     if env.conversion_month {
         for i in career::conversion_candidates(s, agents, env.month, s.careers.conversion_rate) {
-            insure::on_conversion(s, env, &mut agents[i], agg);
+            insure::on_conversion(env, &mut agents[i], agg);
             agents[i].track = Track::Establishment;
             res.conversions += 1;
         }
@@ -80,7 +80,7 @@ fn leave_or_move(
             if to_region != a.region {
                 res.cross_region_moves += 1;
             }
-            insure::on_move(s, env, a, to_region, agg);
+            insure::on_move(env, a, to_region, agg);
             a.university = u;
             a.region = to_region;
             a.hired = env.month;
