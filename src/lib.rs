@@ -13,6 +13,7 @@ pub mod population;
 pub mod rng;
 pub mod roster;
 pub mod scenario;
+pub mod simulate;
 pub mod time;
 
 /// The crate version written into every manifest.

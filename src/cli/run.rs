@@ -2,9 +2,10 @@
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use sisandbox::engine::{self, RunOptions};
+use sisandbox::engine::RunOptions;
 use sisandbox::output::{self, RunMeta};
-use sisandbox::{population, scenario};
+use sisandbox::scenario;
+use sisandbox::simulate::simulate;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -79,14 +80,14 @@ pub fn run(args: &RunArgs) -> Result<()> {
         None => scenario::from_str("", "<embedded default>", &overrides)?,
     };
     let s = &loaded.scenario;
-    let agents = initial_staff(args, s)?;
     let months = s.simulation.years * 12;
     let bar = progress_bar(args.quiet, months as u64);
     let tick = |done: u32, _total: u32| bar.set_position(done as u64);
     let t0 = Instant::now();
-    let outcome = engine::run(
+    let scenario_dir = args.scenario.as_ref().and_then(|p| p.parent());
+    let outcome = simulate(
         s,
-        agents,
+        scenario_dir,
         &RunOptions {
             threads: args.threads,
             progress: Some(&tick),
@@ -123,21 +124,6 @@ pub fn run(args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The roster named by `simulation.roster` (relative to the scenario file), or the synthetic
-/// population.
-fn initial_staff(args: &RunArgs, s: &scenario::Scenario) -> Result<Vec<sisandbox::agent::Agent>> {
-    let Some(roster) = &s.simulation.roster else {
-        return Ok(population::synthetic(s));
-    };
-    let base = args
-        .scenario
-        .as_ref()
-        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
-        .unwrap_or_default();
-    let path = base.join(roster);
-    Ok(sisandbox::roster::load_roster(&path, s)?)
 }
 
 fn progress_bar(quiet: bool, months: u64) -> ProgressBar {
