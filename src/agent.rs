@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::insurance::accounts::{AnnuityAccount, HousingFundAccount, PersonalAccount};
 pub use crate::insurance::{Category, Sex};
+use crate::perception::{Perception, Prefs};
 
 /// Employment track, which decides the pension scheme.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -243,8 +244,27 @@ pub struct Agent {
     /// Pension paid so far (fen).
     pub benefits_received: Fen,
     pub intent: Intent,
-    /// Effort (1 = average) and research output points, fed by perception.
+    /// Effort (1 = average): feeds promotion and the points bank; set by perception.
     pub effort: f32,
+    /// Preferences, drawn when the agent enters the run.
+    pub prefs: Prefs,
+    /// Welfare perception at the last evaluation.
+    pub perception: Perception,
+    /// Chosen base as a share of the wage under a flexible base scheme (1: the whole wage).
+    pub base_ratio: f32,
+    /// Joined the university's voluntary enterprise annuity.
+    pub opted_in: bool,
+    /// Insurances a temporary member is enrolled in under selective participation: bit `i`
+    /// for `metrics::ITEMS[i]`.
+    pub enrolled: u8,
+    /// In the unified scheme for new hires (enterprise pension plus an annuity).
+    pub unified: bool,
+    /// Points-bank points by years since earned (index 0: this year's).
+    pub points: [u32; 8],
+    /// The retirement month was chosen within the flexible window.
+    pub retirement_chosen: bool,
+    /// Pay after individual contributions in the last month worked, fen.
+    pub take_home: Fen,
 }
 
 /// Who a staff member is and where they stand when they enter the model: what a synthetic
@@ -307,6 +327,18 @@ impl Agent {
             benefits_received: 0,
             intent: Intent::None,
             effort: p.effort,
+            prefs: Prefs {
+                base_effort: p.effort,
+                ..Prefs::default()
+            },
+            perception: Perception::default(),
+            base_ratio: 1.0,
+            opted_in: false,
+            enrolled: u8::MAX,
+            unified: false,
+            points: [0; 8],
+            retirement_chosen: false,
+            take_home: 0,
         }
     }
 

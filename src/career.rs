@@ -20,6 +20,12 @@ pub fn ladder(s: &Scenario, l: Ladder) -> &[RungParams] {
     }
 }
 
+/// Whether a uniform draw `u` falls within the monthly probability equivalent to the yearly
+/// `p`: `u < 1 − (1 − p)^(1/12)` ⟺ `(1 − u)^12 > 1 − p`, which needs no `powf` in the loop.
+pub fn monthly_event(u: f64, yearly: f64) -> bool {
+    (1.0 - u).powi(12) > 1.0 - yearly.clamp(0.0, 1.0)
+}
+
 /// Monthly probability equivalent to a yearly one.
 pub fn monthly_from_yearly(p: f64) -> f64 {
     1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(1.0 / 12.0)

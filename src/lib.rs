@@ -4,11 +4,15 @@
 pub mod agent;
 pub mod career;
 pub mod engine;
+pub mod experiment;
+pub mod guard;
 pub mod insurance;
 pub mod metrics;
 pub mod money;
 pub mod output;
+pub mod perception;
 pub mod plot;
+pub mod policy;
 pub mod population;
 pub mod rng;
 pub mod roster;

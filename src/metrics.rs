@@ -7,7 +7,7 @@ use crate::money::Fen;
 use crate::time::YearMonth;
 
 /// The insurances and funds contributions go to, in output order.
-pub const ITEMS: [&str; 7] = [
+pub const ITEMS: [&str; 8] = [
     "pension",
     "occupational_annuity",
     "enterprise_annuity",
@@ -15,6 +15,7 @@ pub const ITEMS: [&str; 7] = [
     "unemployment",
     "work_injury",
     "housing_fund",
+    "points_bank",
 ];
 pub const N_ITEMS: usize = ITEMS.len();
 
@@ -27,6 +28,7 @@ pub mod item {
     pub const UNEMPLOYMENT: usize = 4;
     pub const WORK_INJURY: usize = 5;
     pub const HOUSING_FUND: usize = 6;
+    pub const POINTS_BANK: usize = 7;
 }
 
 /// Contributions of one person in one month, by item.
@@ -82,6 +84,12 @@ pub struct MonthAgg {
     /// funded in cash (for the money-conservation identity).
     pub account_in: Fen,
     pub annuity_in: Fen,
+    /// Temporary staff not enrolled, by insurance item (selective participation).
+    pub coverage_gap: [u64; N_ITEMS],
+    /// Health benefits bought with points (paid out, not held in an account).
+    pub points_health: Fen,
+    /// Yuan (fen) of vested points asked for redemption, by university (December).
+    pub points_demand: Vec<Fen>,
 }
 
 impl MonthAgg {
@@ -89,6 +97,7 @@ impl MonthAgg {
         MonthAgg {
             university_employer: vec![[0; N_ITEMS]; universities],
             active_by_university: vec![0; universities],
+            points_demand: vec![0; universities],
             fund_in: vec![[0; 2]; regions],
             fund_transfer_in: vec![[0; 2]; regions],
             fund_transfer_out: vec![[0; 2]; regions],
@@ -130,6 +139,10 @@ impl MonthAgg {
         self.annuity_out += o.annuity_out;
         self.inherited += o.inherited;
         self.account_in += o.account_in;
+        self.points_health += o.points_health;
+        for (a, b) in self.coverage_gap.iter_mut().zip(&o.coverage_gap) {
+            *a += b;
+        }
         self.annuity_in += o.annuity_in;
         for (a, b) in self
             .university_employer
@@ -145,6 +158,9 @@ impl MonthAgg {
             .iter_mut()
             .zip(&o.active_by_university)
         {
+            *a += b;
+        }
+        for (a, b) in self.points_demand.iter_mut().zip(&o.points_demand) {
             *a += b;
         }
         add_pairs(&mut self.fund_in, &o.fund_in);

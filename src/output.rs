@@ -110,6 +110,18 @@ pub const AGENT_COLUMNS: &[&str] = &[
     "medical_months",
     "medical_cover",
     "medical_shortfall_months",
+    "perception",
+    "perception_ce",
+    "fairness",
+    "security",
+    "expected_pension",
+    "expected_replacement_rate",
+    "effort",
+    "base_ratio",
+    "enterprise_annuity",
+    "unified_scheme",
+    "points",
+    "take_home",
 ];
 
 /// Per-agent end records. Simulation ids only: nothing from an imported roster's identifiers.
@@ -164,7 +176,28 @@ fn agent_fields(s: &Scenario, r: &AgentRecord) -> Vec<String> {
         r.medical_months.to_string(),
         medical_cover(r).into(),
         r.medical_shortfall.to_string(),
+        perception_field(r, r.perception.index),
+        perception_field(r, r.perception.ce),
+        perception_field(r, r.perception.fairness),
+        perception_field(r, r.perception.security),
+        perception_field(r, r.perception.expected_pension),
+        perception_field(r, r.perception.expected_rr),
+        format!("{:.4}", r.effort),
+        format!("{:.4}", r.base_ratio),
+        r.opted_in.to_string(),
+        r.unified.to_string(),
+        r.points.to_string(),
+        format_yuan(r.take_home),
     ]
+}
+
+/// A perception figure at the agent's last evaluation (empty if never evaluated).
+fn perception_field(r: &AgentRecord, x: f32) -> String {
+    if r.perception.evaluated {
+        format!("{x:.6}")
+    } else {
+        String::new()
+    }
 }
 
 /// Retiree medical cover: `covered` when the record qualified at retirement, `bought` when the

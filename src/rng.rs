@@ -30,6 +30,7 @@ pub enum Purpose {
     OptIn = 11,
     Roster = 12,
     PointsBank = 13,
+    Enrolment = 14,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

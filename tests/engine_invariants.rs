@@ -136,7 +136,9 @@ fn pooled_transfers_out_equal_transfers_in() {
 
 #[test]
 fn retirees_get_plausible_pensions() {
-    let s = small(1_000, 15);
+    let mut s = small(1_000, 15);
+    // No conversions: a contract member converted just before retiring has no annuity yet.
+    s.careers.conversion_rate = 0.0;
     let o = run(&s, 2);
     let retired: Vec<_> = o.records.iter().filter(|r| r.pension.total() > 0).collect();
     assert!(
@@ -162,8 +164,6 @@ fn retirees_get_plausible_pensions() {
         .iter()
         .filter(|r| r.track.is_institution())
         .collect();
-    assert!(
-        inst.iter().all(|r| r.pension.annuity > 0),
-        "established staff draw an occupational annuity"
-    );
+    let without: Vec<_> = inst.iter().filter(|r| r.pension.annuity == 0).map(|r| (r.id, r.hired, r.retire_month, r.contribution_months)).collect();
+    assert!(without.is_empty(), "established staff draw an occupational annuity: {without:?}");
 }

@@ -1,7 +1,12 @@
 //! Command-line interface: parse, call the library, print. No model logic lives here.
 
+mod compare;
+mod merge;
 mod pension;
+mod plot;
+mod reproduce;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +30,17 @@ enum Command {
     Pension(pension::PensionArgs),
     /// Print generated documentation (the scenario key reference) to standard output.
     Docs(DocsArgs),
+    /// Run a parameter sweep (grid, Latin hypercube or Morris) with replications; resumable
+    /// and shardable (docs/EXPERIMENTS.md).
+    Sweep(sweep::SweepArgs),
+    /// Join the shards of a sweep and write its tables.
+    Merge(merge::MergeArgs),
+    /// Compare the outcome distributions of run folders side by side.
+    Compare(compare::CompareArgs),
+    /// Figures for papers (PNG and SVG) from run or sweep folders.
+    Plot(plot::PlotArgs),
+    /// Re-run a run from its manifest and check every output's SHA-256.
+    Reproduce(reproduce::ReproduceArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -44,6 +60,11 @@ pub fn main() -> ExitCode {
             print!("{}", sisandbox::scenario::scenarios_markdown());
             Ok(())
         }
+        Some(Command::Sweep(args)) => sweep::run(&args),
+        Some(Command::Merge(args)) => merge::run(&args),
+        Some(Command::Compare(args)) => compare::run(&args),
+        Some(Command::Plot(args)) => plot::run(&args),
+        Some(Command::Reproduce(args)) => reproduce::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

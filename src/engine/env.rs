@@ -2,8 +2,11 @@
 //! loop over agents does no table lookups.
 
 use crate::insurance::base::{self, BaseLimits};
+use crate::insurance::medical::MedicalRules;
 use crate::insurance::RatesAt;
-use crate::money::{yuan_to_fen, Fen};
+use crate::insurance::Sex;
+use crate::money::{rate_to_ppm, yuan_to_fen, Fen};
+use crate::policy::PolicyAt;
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
 
@@ -26,6 +29,8 @@ pub struct RegionEnv {
     pub calc_base: Fen,
     /// The regional average wage of this year, fen (for replacement rates).
     pub average_wage: Fen,
+    /// Medical months required for retiree cover, men and women.
+    pub medical_required: [i32; 2],
 }
 
 /// The month's environment.
@@ -42,15 +47,23 @@ pub struct MonthEnv {
     pub year_end: bool,
     /// Monthly equivalent of the outcome discount rate.
     pub discount_monthly: f64,
+    /// The levers in force.
+    pub policy: PolicyAt,
+    /// Perceptions are re-evaluated this month (the yearly month, or a lever starts).
+    pub evaluate: bool,
+    /// Every base is set again this month (a contribution-base lever starts).
+    pub rebase: bool,
 }
 
 impl MonthEnv {
     pub fn new(s: &Scenario, month: YearMonth) -> Self {
+        let policy = s.policy.at(month);
         let regions = s
             .regions
             .iter()
-            .map(|r| region_env(s, &r.name, month))
+            .map(|r| region_env(s, &r.name, month, &policy))
             .collect();
+        let starts = lever_starts(s, month);
         MonthEnv {
             month,
             regions,
@@ -64,17 +77,60 @@ impl MonthEnv {
             conversion_month: month.month() == s.careers.conversion_month,
             year_end: month.month() == 12,
             discount_monthly: (1.0 + s.outcomes.discount_rate).powf(1.0 / 12.0) - 1.0,
+            policy,
+            evaluate: month.month() == s.perception.month || starts.any,
+            rebase: starts.contribution_base,
         }
     }
 }
 
-fn region_env(s: &Scenario, name: &str, month: YearMonth) -> RegionEnv {
+/// Which levers start or step up this month (their start, or any month of their phase-in).
+struct Starts {
+    any: bool,
+    contribution_base: bool,
+}
+
+fn lever_starts(s: &Scenario, month: YearMonth) -> Starts {
+    let p = &s.policy;
+    let moves = |sched: crate::policy::Schedule| {
+        sched.intensity(month) != sched.intensity(month.plus_months(-1))
+    };
+    let cb = moves(p.contribution_base.schedule());
+    Starts {
+        any: cb
+            || moves(p.dual_track.schedule())
+            || moves(p.points_bank.schedule())
+            || moves(p.regional.schedule()),
+        contribution_base: cb,
+    }
+}
+
+/// The statutory rates of the region with the levers that replace them applied: other floor
+/// and ceiling ratios, equal employer rates, portability, no make-up.
+fn apply_levers(rates: &mut RatesAt, policy: &PolicyAt) {
+    if let Some(f) = policy.floor_ratio {
+        rates.floor_ratio_ppm = rate_to_ppm(f);
+    }
+    if let Some(c) = policy.ceiling_ratio {
+        rates.ceiling_ratio_ppm = rate_to_ppm(c);
+    }
+    if policy.equal_employer_rates {
+        rates.pension_enterprise_employer_ppm = rates.pension_institution_employer_ppm;
+    }
+    if let Some(p) = policy.portability {
+        rates.pooled_transfer_ppm = rate_to_ppm(p);
+    }
+    rates.make_up &= policy.make_up;
+}
+
+fn region_env(s: &Scenario, name: &str, month: YearMonth, policy: &PolicyAt) -> RegionEnv {
     let r = s
         .regions
         .iter()
         .find(|r| r.name == name)
         .expect("regions come from the scenario");
-    let rates = s.insurance.resolve(month, name);
+    let mut rates = s.insurance.resolve(month, name);
+    apply_levers(&mut rates, policy);
     let year_start = base::base_year_start(month, rates.adjustment_month);
     let aw_for =
         |start: YearMonth| yuan_to_fen(r.average_wage_at(YearMonth::ym(start.year() - 1, 1)));
@@ -96,6 +152,9 @@ fn region_env(s: &Scenario, name: &str, month: YearMonth) -> RegionEnv {
             .then_some(elapsed),
         calc_base: yuan_to_fen(r.calc_base_at(month)),
         average_wage: yuan_to_fen(r.average_wage_at(month)),
+        medical_required: [Sex::Male, Sex::Female].map(|sex| {
+            MedicalRules::resolve(&s.insurance.medical, sex, month, name).required_months
+        }),
         rates,
     }
 }

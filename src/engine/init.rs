@@ -4,6 +4,8 @@
 //! series, credited at the book rates of their years. The approximation is documented in
 //! docs/ODD.md (Initialisation); an imported roster may give balances directly.
 
+use super::behave::{self, Shared};
+use super::env::MonthEnv;
 use super::insure;
 use crate::agent::{Agent, Stays};
 use crate::insurance::RatesAt;
@@ -44,6 +46,7 @@ impl History {
 pub fn prepare(s: &Scenario, agents: &mut [Agent], history: &History) -> Fen {
     let start = s.simulation.start;
     agents.par_iter_mut().for_each(|a| {
+        behave::enter(s, a);
         a.retire_month = insure::statutory_month(s, a);
         reconstruct(s, a, start, history);
     });
@@ -51,6 +54,22 @@ pub fn prepare(s: &Scenario, agents: &mut [Agent], history: &History) -> Fen {
         .iter()
         .map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total())
         .sum()
+}
+
+/// The first perceptions, before the first month: every agent is evaluated once without peers,
+/// the peer table is built from those evaluations, and every agent is evaluated again against
+/// it, so that the reference levels of behaviour already contain fairness.
+pub fn first_perception(s: &Scenario, agents: &mut [Agent], shared: &mut Shared) {
+    let env = MonthEnv::new(s, s.simulation.start);
+    let evaluate_all = |agents: &mut [Agent], shared: &Shared| {
+        agents.par_iter_mut().for_each(|a| {
+            a.perception = Default::default();
+            behave::evaluate(s, &env, shared, a);
+        });
+    };
+    evaluate_all(agents, shared);
+    shared.peers = behave::peer_table(s, agents);
+    evaluate_all(agents, shared);
 }
 
 /// The earliest year any agent's record needs.

@@ -30,11 +30,102 @@ pub fn scheme_index(s: Scheme) -> usize {
     }
 }
 
+/// The scheme of an agent: its track's, or the enterprise scheme in the unified scheme for new
+/// hires.
+pub fn scheme_of(a: &Agent) -> Scheme {
+    if a.unified {
+        Scheme::Enterprise
+    } else {
+        scheme(a.track)
+    }
+}
+
 fn membership(s: &Scenario, a: &Agent) -> Membership {
     Membership {
-        scheme: scheme(a.track),
+        scheme: scheme_of(a),
         enterprise_annuity: a.track == Track::Contract
+            && a.opted_in
             && s.universities[a.university as usize].enterprise_annuity,
+    }
+}
+
+/// The insurances the agent pays into: all, except for temporary staff under selective
+/// participation, who are enrolled in some (bit `i` for `metrics::ITEMS[i]`).
+pub fn enrolment(env: &MonthEnv, a: &Agent) -> u8 {
+    if env.policy.selective && a.track == Track::Temporary {
+        a.enrolled
+    } else {
+        u8::MAX
+    }
+}
+
+fn enrolled_in(mask: u8, item: usize) -> bool {
+    mask & (1 << item) != 0
+}
+
+/// The base of a member under the levers in force: statutory, or with performance pay left
+/// out, a chosen share of the wage (flexible scheme), or reduced early in a career; always
+/// within the limits.
+pub fn member_base(env: &MonthEnv, a: &Agent, limits: crate::insurance::base::BaseLimits) -> Fen {
+    let p = &env.policy;
+    let mut w = base_wage(a) as f64;
+    if !p.performance_in_base {
+        w *= a.basic_wage as f64 / a.wage().max(1) as f64;
+    }
+    if p.flexible_base {
+        w *= (a.base_ratio as f64).clamp(p.flexible_min_ratio, 1.0);
+    }
+    if env.month.months_since(a.work_start) < p.early_career_months {
+        w *= 1.0 - p.early_career_reduction;
+    }
+    contribution_base(w.round() as Fen, limits)
+}
+
+/// A month's contributions on `base` under the levers: the annuity of the unified scheme and
+/// of contract staff (at the occupational annuity's rates), and nothing for insurances a
+/// temporary member is not enrolled in.
+fn member_contributions(
+    env: &MonthEnv,
+    r: &RegionEnv,
+    a: &Agent,
+    who: Membership,
+    base: Fen,
+) -> Contributions {
+    let mut c = contributions::monthly(base, housing_base(a, r), who, &r.rates);
+    let share = if a.unified {
+        1.0
+    } else if a.track == Track::Contract {
+        env.policy.contract_annuity
+    } else {
+        0.0
+    };
+    if share > 0.0 {
+        let scaled = |ppm: i64| (ppm as f64 * share).round() as i64;
+        c.ea_employer = apply_ppm(base, scaled(r.rates.oa_employer_ppm));
+        c.ea_individual = apply_ppm(base, scaled(r.rates.oa_individual_ppm));
+    }
+    let mask = enrolment(env, a);
+    if mask != u8::MAX {
+        drop_unenrolled(mask, &mut c);
+    }
+    c
+}
+
+fn drop_unenrolled(mask: u8, c: &mut Contributions) {
+    if !enrolled_in(mask, item::PENSION) {
+        (c.pension_employer, c.pension_individual) = (0, 0);
+    }
+    if !enrolled_in(mask, item::MEDICAL) {
+        (c.medical_employer, c.medical_individual, c.major_illness) = (0, 0, 0);
+    }
+    if !enrolled_in(mask, item::UNEMPLOYMENT) {
+        (c.unemployment_employer, c.unemployment_individual) = (0, 0);
+    }
+    if !enrolled_in(mask, item::WORK_INJURY) {
+        c.work_injury = 0;
+    }
+    if !enrolled_in(mask, item::HOUSING_FUND) {
+        (c.housing_employer, c.housing_individual) = (0, 0);
     }
 }
 
@@ -57,22 +148,30 @@ fn base_wage(a: &Agent) -> Fen {
 pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> Fen {
     let r = &env.regions[a.region as usize];
     let who = membership(s, a);
-    if r.base_year_starts || a.insurance.base == 0 {
-        a.insurance.base = contribution_base(base_wage(a), r.limits);
+    if r.base_year_starts || env.rebase || a.insurance.base == 0 {
+        a.insurance.base = member_base(env, a, r.limits);
     } else if let Some(elapsed) = r.publication {
-        make_up(s, r, a, who, elapsed, agg);
+        make_up(s, env, r, a, who, elapsed, agg);
     }
-    let c = contributions::monthly(a.insurance.base, housing_base(a, r), who, &r.rates);
+    let c = member_contributions(env, r, a, who, a.insurance.base);
     a.insurance.pension_paid_value *= 1.0 + env.discount_monthly;
     book(s, a, r, who, &c, agg);
-    a.insurance.actual_months += 1;
-    a.insurance.index_sum += a.insurance.base as f64 / r.limits_wage.max(1) as f64;
-    a.insurance.pooled_base_sum += a.insurance.base;
-    a.insurance.reform_base_sum += a.insurance.base;
-    a.insurance.medical_months += 1;
-    a.insurance.medical_continuous += 1;
-    a.insurance.stays.add_month();
-    agg.contributors[a.region as usize][scheme_index(who.scheme)] += 1;
+    let mask = enrolment(env, a);
+    if enrolled_in(mask, item::PENSION) {
+        a.insurance.actual_months += 1;
+        a.insurance.index_sum += a.insurance.base as f64 / r.limits_wage.max(1) as f64;
+        a.insurance.pooled_base_sum += a.insurance.base;
+        a.insurance.reform_base_sum += a.insurance.base;
+        a.insurance.stays.add_month();
+        agg.contributors[a.region as usize][scheme_index(who.scheme)] += 1;
+    }
+    if enrolled_in(mask, item::MEDICAL) {
+        a.insurance.medical_months += 1;
+        a.insurance.medical_continuous += 1;
+    }
+    for (i, gap) in agg.coverage_gap.iter_mut().enumerate() {
+        *gap += u64::from(!enrolled_in(mask, i));
+    }
     agg.active_by_university[a.university as usize] += 1;
     c.individual_total()
 }
@@ -85,19 +184,19 @@ fn housing_base(a: &Agent, r: &RegionEnv) -> Fen {
 /// months already paid on the old limits.
 fn make_up(
     s: &Scenario,
+    env: &MonthEnv,
     r: &RegionEnv,
     a: &mut Agent,
     who: Membership,
     elapsed: u32,
     agg: &mut MonthAgg,
 ) {
-    let new_base = contribution_base(base_wage(a), r.new_limits);
+    let new_base = member_base(env, a, r.new_limits);
     if new_base == a.insurance.base {
         return;
     }
-    let hb = housing_base(a, r);
-    let old = contributions::monthly(a.insurance.base, hb, who, &r.rates);
-    let new = contributions::monthly(new_base, hb, who, &r.rates);
+    let old = member_contributions(env, r, a, who, a.insurance.base);
+    let new = member_contributions(env, r, a, who, new_base);
     let arrears = new.minus(&old).times(elapsed as i64);
     if r.rates.make_up {
         book(s, a, r, who, &arrears, agg);
@@ -178,7 +277,7 @@ pub fn year_end(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
 /// from the pooled fund of the paying region. January raises pensions in payment.
 pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let r = &env.regions[a.region as usize].rates;
-    let k = scheme_index(scheme(a.track));
+    let k = scheme_index(scheme_of(a));
     if env.month.month() == 1 && a.status_since < env.month {
         let p = &a.pension;
         a.pension.basic += apply_ppm(p.basic + p.personal + p.transitional, r.indexation_ppm);
@@ -242,7 +341,7 @@ pub fn on_move(env: &MonthEnv, a: &mut Agent, to_region: u16, agg: &mut MonthAgg
         return;
     }
     let r = &env.regions[a.region as usize].rates;
-    let k = scheme_index(scheme(a.track));
+    let k = scheme_index(scheme_of(a));
     let transfer = apply_ppm(a.insurance.pooled_base_sum, r.pooled_transfer_ppm);
     agg.fund_transfer_out[a.region as usize][k] += transfer;
     agg.fund_transfer_in[to_region as usize][k] += transfer;
@@ -320,11 +419,12 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     if short > 0 {
         buy_missing_months(s, own, a, short, agg);
     }
+    let scheme = scheme_of(a);
     let ins = &mut a.insurance;
     ins.annuity.fund_notional();
     let actual_index = ins.index_sum / ins.actual_months.max(1) as f64;
     let input = AwardInput {
-        scheme: scheme(a.track),
+        scheme,
         retire: month,
         age: crate::time::Months(month.months_since(a.birth)),
         calc_base: r.calc_base,

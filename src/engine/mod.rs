@@ -10,6 +10,7 @@
 //! (seed, agent id, purpose, month), and the resolution phase is sequential, so a run is
 //! byte-identical on 1 or N threads.
 
+mod behave;
 mod env;
 mod init;
 pub mod insure;
@@ -76,6 +77,8 @@ fn run_in_pool(
     let months = s.simulation.years * 12;
     let history = init::History::new(s, init::first_year(&agents, start) - 1, end_month(s).year());
     let opening = init::prepare(s, &mut agents, &history);
+    let mut shared = behave::Shared::new(s);
+    init::first_perception(s, &mut agents, &mut shared);
     let initial = agents.len();
     let mut state = resolve::State::new(s, &agents, history);
     let mut series = Series::default();
@@ -83,8 +86,14 @@ fn run_in_pool(
     for t in 0..months {
         let month = start.plus_months(t as i32);
         let env = MonthEnv::new(s, month);
-        let (mut agg, intents) = agent_phase(s, &env, &mut agents);
+        let (mut agg, intents) = agent_phase(s, &env, &shared, &mut agents);
         let res = resolve::resolve(s, &env, &mut agents, &intents, &mut state, &mut agg);
+        if env.evaluate {
+            shared.peers = behave::peer_table(s, &agents);
+        }
+        if env.year_end {
+            shared.points_factor = behave::points_factors(s, &agg.points_demand);
+        }
         ledger.opening_accounts += std::mem::take(&mut state.brought_in);
         ledger.record_month(s, &env, &agents, &agg, &res, &mut series);
         if let Some(p) = opts.progress {
@@ -101,7 +110,12 @@ fn run_in_pool(
 }
 
 /// Phase 1: every agent steps; chunks merge in order.
-fn agent_phase(s: &Scenario, env: &MonthEnv, agents: &mut [Agent]) -> (MonthAgg, Vec<usize>) {
+fn agent_phase(
+    s: &Scenario,
+    env: &MonthEnv,
+    shared: &behave::Shared,
+    agents: &mut [Agent],
+) -> (MonthAgg, Vec<usize>) {
     let parts: Vec<(MonthAgg, Vec<usize>)> = agents
         .par_chunks_mut(CHUNK)
         .enumerate()
@@ -109,7 +123,7 @@ fn agent_phase(s: &Scenario, env: &MonthEnv, agents: &mut [Agent]) -> (MonthAgg,
             let mut agg = MonthAgg::new(s.universities.len(), s.regions.len());
             let mut intents = Vec::new();
             for (i, a) in chunk.iter_mut().enumerate() {
-                if step::step(s, env, a, &mut agg) {
+                if step::step(s, env, shared, a, &mut agg) {
                     intents.push(c * CHUNK + i);
                 }
             }

@@ -6,7 +6,7 @@ use crate::agent::{Agent, Status, Track};
 use crate::career::Resolution;
 use crate::metrics::{MonthAgg, Series, ITEMS, N_ITEMS};
 use crate::money::{fen_to_yuan, Fen};
-use crate::scenario::Scenario;
+use crate::scenario::{Fiscal, Scenario};
 use crate::time::YearMonth;
 use rayon::prelude::*;
 
@@ -17,6 +17,8 @@ const SCHEMES: [&str; 2] = ["enterprise", "institution"];
 pub struct Ledger {
     pub fund_balance: Vec<[Fen; 2]>,
     pub year_cost: Vec<[Fen; N_ITEMS]>,
+    /// Employer cost this year net of fiscal matching, by university.
+    pub year_net_cost: Vec<f64>,
     /// Personal-account and annuity balances of the initial population and of hires with
     /// earlier service, when they entered.
     pub opening_accounts: Fen,
@@ -41,6 +43,7 @@ impl Ledger {
         Ledger {
             fund_balance: vec![[0; 2]; s.regions.len()],
             year_cost: vec![[0; N_ITEMS]; s.universities.len()],
+            year_net_cost: vec![0.0; s.universities.len()],
             opening_accounts,
             annuity: annuity_table(s),
             survival: survival_table(s),
@@ -82,6 +85,17 @@ impl Ledger {
             for (y, m) in year.iter_mut().zip(month) {
                 *y += m;
             }
+        }
+        for (u, month) in agg.university_employer.iter().enumerate() {
+            let matching = match s.universities[u].fiscal {
+                Fiscal::Ministry => env.policy.ministry_matching,
+                Fiscal::Local => env.policy.local_matching,
+            };
+            self.year_net_cost[u] += fen_to_yuan(month.iter().sum()) * (1.0 - matching);
+        }
+        series.push_money(m, "all", "all", "points_health_benefits", agg.points_health);
+        if env.evaluate {
+            perception_rows(s, m, agents, series);
         }
         if env.year_end {
             self.year_rows(s, m, agents, series);
@@ -145,8 +159,17 @@ impl Ledger {
                 "employer_cost",
                 self.year_cost[u].iter().sum(),
             );
+            let net = (self.year_net_cost[u] * 100.0).round() / 100.0;
+            series.push(
+                m,
+                "university",
+                format!("{}/total", uni.name),
+                "net_cost",
+                net,
+            );
         }
         self.year_cost.iter_mut().for_each(|c| *c = [0; N_ITEMS]);
+        self.year_net_cost.iter_mut().for_each(|c| *c = 0.0);
         let (annuities, transitional) = liabilities(self, agents, m);
         series.push_money(m, "all", "all", "annuity_liability", annuities);
         series.push(m, "all", "all", "transitional_liability", transitional);
@@ -242,6 +265,90 @@ fn insurance_rows(m: YearMonth, agg: &MonthAgg, series: &mut Series) {
         let ee: Fen = (0..3).map(|t| agg.individual[t][i]).sum();
         series.push_money(m, "insurance", *name, "employer_contributions", er);
         series.push_money(m, "insurance", *name, "individual_contributions", ee);
+        series.push(
+            m,
+            "insurance",
+            *name,
+            "uncovered_staff",
+            agg.coverage_gap[i] as f64,
+        );
+    }
+}
+
+/// Age band of an agent, for grouping.
+pub fn age_band(a: &Agent, m: YearMonth) -> &'static str {
+    match a.age_years(m) {
+        x if x < 30.0 => "under_30",
+        x if x < 40.0 => "30_39",
+        x if x < 50.0 => "40_49",
+        _ => "50_plus",
+    }
+}
+
+/// Yearly perception rows: mean perception and expected replacement rate by track, age band,
+/// title and region; the gap between tracks; the Gini of expected pensions; take-up of the
+/// voluntary annuity. Groups are written in a fixed order, sums in agent order.
+fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Series) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(&'static str, String), [f64; 5]> = BTreeMap::new();
+    let mut pensions = Vec::new();
+    let (mut offered, mut joined) = (0u64, 0u64);
+    for a in agents
+        .iter()
+        .filter(|a| a.is_active() && a.perception.evaluated)
+    {
+        let p = &a.perception;
+        let keys = [
+            ("track", a.track.name().to_string()),
+            ("age_band", age_band(a, m).to_string()),
+            ("title", a.title().to_string()),
+            ("region", s.regions[a.region as usize].name.clone()),
+        ];
+        for k in keys {
+            let e = groups.entry(k).or_insert([0.0; 5]);
+            e[0] += p.index as f64;
+            e[1] += p.expected_rr as f64;
+            e[2] += a.effort as f64;
+            e[3] += fen_to_yuan(a.take_home);
+            e[4] += 1.0;
+        }
+        pensions.push(p.expected_pension as f64);
+        if a.track == Track::Contract && s.universities[a.university as usize].enterprise_annuity {
+            offered += 1;
+            joined += u64::from(a.opted_in);
+        }
+    }
+    for ((group, key), [index, rr, effort, take_home, n]) in &groups {
+        series.push(m, group, key.clone(), "perception", index / n);
+        series.push(m, group, key.clone(), "expected_replacement_rate", rr / n);
+        series.push(m, group, key.clone(), "effort", effort / n);
+        series.push(m, group, key.clone(), "take_home", take_home / n);
+    }
+    let mean_rr = |t: &str| groups.get(&("track", t.to_string())).map(|g| g[1] / g[4]);
+    if let (Some(e), Some(c)) = (mean_rr("establishment"), mean_rr("contract")) {
+        series.push(
+            m,
+            "all",
+            "all",
+            "track_gap_expected_replacement_rate",
+            e - c,
+        );
+    }
+    series.push(
+        m,
+        "all",
+        "all",
+        "gini_expected_pension",
+        crate::metrics::gini(&mut pensions),
+    );
+    if offered > 0 {
+        series.push(
+            m,
+            "all",
+            "all",
+            "enterprise_annuity_take_up",
+            joined as f64 / offered as f64,
+        );
     }
 }
 
@@ -364,6 +471,13 @@ pub struct AgentRecord {
     pub benefits_received: Fen,
     pub medical_months: u32,
     pub medical_shortfall: u32,
+    pub perception: crate::perception::Perception,
+    pub effort: f32,
+    pub base_ratio: f32,
+    pub opted_in: bool,
+    pub unified: bool,
+    pub points: u32,
+    pub take_home: Fen,
 }
 
 /// Facts about the run, for the manifest.
@@ -449,5 +563,12 @@ fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
         benefits_received: a.benefits_received,
         medical_months: a.insurance.medical_months,
         medical_shortfall: a.medical_shortfall,
+        perception: a.perception,
+        effort: a.effort,
+        base_ratio: a.base_ratio,
+        opted_in: a.opted_in,
+        unified: a.unified,
+        points: a.points.iter().sum(),
+        take_home: a.take_home,
     }
 }

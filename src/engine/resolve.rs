@@ -2,6 +2,7 @@
 //! id order), promotions and conversions in their months, then replacement hiring university by
 //! university.
 
+use super::behave;
 use super::env::MonthEnv;
 use super::init::{self, History};
 use super::insure;
@@ -47,7 +48,11 @@ pub fn resolve(
         career::promote(s, agents, env.month, &mut res);
     }
     if env.conversion_month {
-        for i in career::conversion_candidates(s, agents, env.month, s.careers.conversion_rate) {
+        let rate = env
+            .policy
+            .conversion_rate
+            .unwrap_or(s.careers.conversion_rate);
+        for i in career::conversion_candidates(s, agents, env.month, rate) {
             insure::on_conversion(env, &mut agents[i], agg);
             agents[i].track = Track::Establishment;
             res.conversions += 1;
@@ -110,6 +115,8 @@ fn hire(
             let id = state.workforce.next_id;
             state.workforce.next_id += 1;
             let mut a = career::hire(s, id, u as u16, env.month.plus_months(1));
+            a.unified = env.policy.unified_new_hires;
+            behave::enter(s, &mut a);
             insure::on_hire(s, env, &mut a);
             let hired = a.hired;
             init::reconstruct(s, &mut a, hired, &state.history);

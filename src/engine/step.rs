@@ -1,38 +1,37 @@
 //! The agent phase: one agent, one month. Runs in parallel; touches only the agent and the
 //! chunk's aggregates, and draws only from the agent's own streams.
 
+use super::behave::{self, Shared};
 use super::env::MonthEnv;
 use super::insure;
 use crate::agent::{Agent, Intent, Status};
 use crate::career;
+use crate::perception;
 use crate::metrics::MonthAgg;
 use crate::rng::{Draws, Purpose};
 use crate::scenario::Scenario;
 
 /// Steps one agent; returns whether it states an intent for the resolution phase.
-pub fn step(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
+pub fn step(
+    s: &Scenario,
+    env: &MonthEnv,
+    shared: &Shared,
+    a: &mut Agent,
+    agg: &mut MonthAgg,
+) -> bool {
     match a.status {
-        Status::Active => step_active(s, env, a, agg),
+        Status::Active => step_active(s, env, shared, a, agg),
         Status::Retired => {
-            step_retired(s, env, a, agg);
+            step_retired(s, env, shared, a, agg);
             false
         }
         Status::Left | Status::Dead => false,
     }
 }
 
-fn dies(s: &Scenario, env: &MonthEnv, a: &Agent) -> bool {
-    let mut d = Draws::new(
-        s.simulation.seed,
-        a.id as u64,
-        Purpose::Mortality,
-        env.month.index(),
-    );
-    d.chance(
-        s.careers
-            .mortality
-            .monthly(a.is_female(), a.age_years(env.month)),
-    )
+fn dies(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &Agent) -> bool {
+    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Mortality, env.month.index());
+    d.chance(shared.mortality.at(a.is_female(), a.age_months(env.month)))
 }
 
 /// Death, whatever the status: the record closes and the accounts go to the heirs.
@@ -42,9 +41,15 @@ fn die(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     insure::on_death(a, agg);
 }
 
-fn step_active(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
+fn step_active(
+    s: &Scenario,
+    env: &MonthEnv,
+    shared: &Shared,
+    a: &mut Agent,
+    agg: &mut MonthAgg,
+) -> bool {
     let t = a.track as usize;
-    if dies(s, env, a) {
+    if dies(s, env, shared, a) {
         die(env, a, agg);
         agg.deaths_active[t] += 1;
         return false;
@@ -52,14 +57,26 @@ fn step_active(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) 
     if env.month >= a.retire_month {
         insure::retire(s, env, a, agg);
         agg.retirements[t] += 1;
-        step_retired(s, env, a, agg);
+        step_retired(s, env, shared, a, agg);
         return false;
     }
     earn(s, env, a);
     let individual = insure::contribute(s, env, a, agg);
     agg.active[t] += 1;
     agg.wage[t] += a.wage();
-    agg.take_home[t] += a.wage() - individual;
+    a.take_home = a.wage() - individual;
+    agg.take_home[t] += a.take_home;
+    if env.evaluate {
+        behave::evaluate(s, env, shared, a);
+    }
+    if env.policy.points_bank {
+        if env.month.month() == 1 {
+            behave::redeem_points(s, shared, a, agg);
+        }
+        if env.year_end {
+            behave::points_year_end(s, a, agg);
+        }
+    }
     if env.year_end {
         insure::year_end(env, a, agg);
     }
@@ -92,11 +109,14 @@ fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
         Purpose::Quit,
         env.month.index(),
     );
-    let p = career::monthly_from_yearly(career::base_quit_rate(s, a.track));
-    if !d.chance(p) {
+    let factor = if a.perception.evaluated { a.perception.quit_factor as f64 } else { 1.0 };
+    let yearly = career::base_quit_rate(s, a.track) * factor;
+    if !career::monthly_event(d.uniform(), yearly) {
         return Intent::None;
     }
-    if d.chance(s.careers.move_share) {
+    let move_share =
+        s.careers.move_share * perception::move_multiplier(s, behave::move_cost_years(env, a));
+    if d.chance(move_share) {
         Intent::Move {
             cross_region: d.chance(s.careers.cross_region_share),
         }
@@ -105,9 +125,9 @@ fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
     }
 }
 
-fn step_retired(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+fn step_retired(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, agg: &mut MonthAgg) {
     let t = a.track as usize;
-    if a.status_since != env.month && dies(s, env, a) {
+    if a.status_since != env.month && dies(s, env, shared, a) {
         die(env, a, agg);
         agg.deaths_retired[t] += 1;
         return;

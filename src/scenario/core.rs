@@ -367,11 +367,34 @@ impl Mortality {
         1.0 - (1.0 - self.yearly(female, age)).powf(1.0 / 12.0)
     }
 
+    /// Monthly death probabilities by sex and age in months, from 0 to 120 years: the agent
+    /// phase looks them up instead of evaluating the law every month for every agent.
+    pub fn monthly_table(&self) -> MonthlyMortality {
+        let ages = 121 * 12;
+        let q = |female| (0..ages).map(|m| self.monthly(female, m as f64 / 12.0)).collect();
+        MonthlyMortality { male: q(false), female: q(true) }
+    }
+
     /// Probability of being alive `months` after `age`, from the monthly hazards.
     pub fn survival(&self, female: bool, age: f64, months: u32) -> f64 {
         (0..months).fold(1.0, |s, m| {
             s * (1.0 - self.monthly(female, age + m as f64 / 12.0))
         })
+    }
+}
+
+/// Monthly death probabilities by age in months (see [`Mortality::monthly_table`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonthlyMortality {
+    male: Vec<f64>,
+    female: Vec<f64>,
+}
+
+impl MonthlyMortality {
+    /// The probability at `age_months` (clamped to the table).
+    pub fn at(&self, female: bool, age_months: i32) -> f64 {
+        let t = if female { &self.female } else { &self.male };
+        t[age_months.clamp(0, t.len() as i32 - 1) as usize]
     }
 }
 

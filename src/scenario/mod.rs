@@ -18,7 +18,7 @@ pub mod source;
 pub mod validate;
 
 pub use self::core::{
-    AgeBand, CareerParams, Discipline, Fiscal, Mortality, OutcomeParams, PopulationParams,
+    AgeBand, CareerParams, Discipline, Fiscal, MonthlyMortality, Mortality, OutcomeParams, PopulationParams,
     RegionParams, RungParams, SimulationParams, TrackRates, TrackShares, UniversityParams, Zone,
 };
 pub use catalog::{Allowed, Certainty, Issue, KeyDoc};
@@ -28,6 +28,8 @@ pub use error::{Diagnostic, ScenarioError};
 pub use load::{from_str, load, Loaded};
 
 use crate::insurance::InsuranceParams;
+use crate::perception::PerceptionParams;
+use crate::policy::PolicyParams;
 use serde::{Deserialize, Serialize};
 
 /// A whole scenario, every parameter resolved to a value (defaults filled in).
@@ -46,6 +48,8 @@ pub struct Scenario {
     pub careers: CareerParams,
     pub insurance: InsuranceParams,
     pub outcomes: OutcomeParams,
+    pub perception: PerceptionParams,
+    pub policy: PolicyParams,
 }
 
 impl Default for Scenario {
@@ -65,6 +69,8 @@ impl Default for Scenario {
             careers: CareerParams::default(),
             insurance: InsuranceParams::default(),
             outcomes: OutcomeParams::default(),
+            perception: PerceptionParams::default(),
+            policy: PolicyParams::default(),
         }
     }
 }
@@ -77,6 +83,16 @@ impl Scenario {
             InsuranceParams::key_docs()
                 .into_iter()
                 .map(|d| d.prefixed("insurance")),
+        );
+        v.extend(
+            PerceptionParams::key_docs()
+                .into_iter()
+                .map(|d| d.prefixed("perception")),
+        );
+        v.extend(
+            PolicyParams::key_docs()
+                .into_iter()
+                .map(|d| d.prefixed("policy")),
         );
         v
     }
@@ -94,6 +110,8 @@ impl Scenario {
         self::core::check_careers(&self.careers, &mut out);
         self.check_regions(&mut out);
         self.insurance.check("insurance", &mut out);
+        self.perception.check("perception", &mut out);
+        self.policy.check("policy", &mut out);
         out
     }
 

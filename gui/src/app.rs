@@ -1,0 +1,249 @@
+//! The window: top bar, the list of open scenarios, the pane of the chosen tab and the
+//! unsaved-changes dialog. Drawing collects [`Command`]s; they are applied after the frame.
+
+use crate::command::Command;
+use crate::compare_ui::compare_ui;
+use crate::document::DocId;
+use crate::editor_ui::{diff_ui, form_ui, text_ui};
+use crate::i18n::{Lang, Msg};
+use crate::run_ui::{run_ui, status_text};
+use crate::state::{AppState, Dialog, Tab};
+use std::path::PathBuf;
+
+/// What to do at start-up (from the command line).
+#[derive(Clone, Debug, Default)]
+pub struct Startup {
+    pub files: Vec<PathBuf>,
+    pub lang: Lang,
+    /// Run every scenario opened.
+    pub run: bool,
+    /// Show the comparison once the runs are done.
+    pub compare: bool,
+    /// Replications of each run (at least 1).
+    pub replications: u32,
+}
+
+pub struct GuiApp {
+    pub state: AppState,
+    show_compare_when_done: bool,
+}
+
+impl GuiApp {
+    pub fn new(ctx: &egui::Context, startup: Startup) -> Self {
+        crate::fonts::install(ctx);
+        let mut state = AppState::new(ctx.clone());
+        state.lang = startup.lang;
+        state.run_settings.replications = startup.replications.max(1);
+        for f in &startup.files {
+            state.open(f);
+        }
+        if let Some(first) = state.docs.first().map(|d| d.id) {
+            state.active = Some(first);
+        }
+        if startup.run {
+            state.apply(Command::RunAll);
+            state.tab = Tab::Run;
+        }
+        GuiApp {
+            state,
+            show_compare_when_done: startup.compare,
+        }
+    }
+
+    /// One frame of the whole window.
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        self.state.poll();
+        if self.show_compare_when_done && !self.state.busy() && self.state.runs.len() >= 2 {
+            self.state.tab = Tab::Compare;
+            self.show_compare_when_done = false;
+            // The end-to-end screenshot script waits for this line.
+            eprintln!("sisandbox-gui: comparison shown");
+        }
+        let ctx = ui.ctx().clone();
+        let mut cmds = Vec::new();
+        if ctx.input(|i| i.viewport().close_requested()) && !self.state.quit_confirmed {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            cmds.push(Command::QuitRequested);
+        }
+        egui::Panel::top("top").show(ui, |ui| top_ui(ui, &self.state, &mut cmds));
+        egui::Panel::bottom("status").show(ui, |ui| status_ui(ui, &self.state));
+        egui::Panel::left("scenarios")
+            .default_size(260.0)
+            .show(ui, |ui| side_ui(ui, &mut self.state, &mut cmds));
+        egui::CentralPanel::default_margins()
+            .show(ui, |ui| main_ui(ui, &mut self.state, &mut cmds));
+        dialog_ui(&ctx, &self.state, &mut cmds);
+        let was_confirmed = self.state.quit_confirmed;
+        for c in cmds {
+            self.state.apply(c);
+        }
+        if self.state.quit_confirmed && !was_confirmed {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        if self.state.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+impl eframe::App for GuiApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+}
+
+fn top_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    let lang = state.lang;
+    ui.horizontal(|ui| {
+        ui.heading(lang.t(Msg::AppTitle));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            egui::ComboBox::from_id_salt("lang")
+                .selected_text(lang.name())
+                .show_ui(ui, |ui| {
+                    for l in Lang::ALL {
+                        if ui.selectable_label(l == lang, l.name()).clicked() {
+                            cmds.push(Command::SetLang(l));
+                        }
+                    }
+                })
+                .response
+                .accessible_name(lang.t(Msg::Language));
+            ui.label(lang.t(Msg::Language));
+        });
+    });
+    ui.horizontal(|ui| {
+        for (tab, msg) in [
+            (Tab::Form, Msg::TabForm),
+            (Tab::Text, Msg::TabText),
+            (Tab::Diff, Msg::TabDiff),
+            (Tab::Run, Msg::TabRun),
+            (Tab::Compare, Msg::TabCompare),
+        ] {
+            if ui.selectable_label(state.tab == tab, lang.t(msg)).clicked() {
+                cmds.push(Command::SetTab(tab));
+            }
+        }
+    });
+}
+
+fn status_ui(ui: &mut egui::Ui, state: &AppState) {
+    match &state.message {
+        Some((true, m)) => ui.colored_label(egui::Color32::from_rgb(0xC0, 0x30, 0x30), m),
+        Some((false, m)) => ui.label(m),
+        None => ui.label(""),
+    };
+}
+
+fn side_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let lang = state.lang;
+    ui.strong(lang.t(Msg::Scenarios));
+    let l = ui.label(lang.t(Msg::ScenarioFile));
+    ui.add(egui::TextEdit::singleline(&mut state.path_input).desired_width(f32::INFINITY))
+        .labelled_by(l.id);
+    let path = PathBuf::from(state.path_input.trim());
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(lang.t(Msg::Open)).clicked() {
+            cmds.push(Command::Open(path.clone()));
+        }
+        if ui.button(lang.t(Msg::NewScenario)).clicked() {
+            cmds.push(Command::NewScenario);
+        }
+    });
+    ui.separator();
+    let active = state.active;
+    for d in &state.docs {
+        let mut text = d.label();
+        if d.is_dirty() {
+            text.push_str(&format!(" ({})", lang.t(Msg::Unsaved)));
+        }
+        let r = ui
+            .selectable_label(active == Some(d.id), text)
+            .on_hover_text(format!(
+                "{}\n{}",
+                d.path.display(),
+                status_text(lang, state.run_status.get(&d.id))
+            ));
+        if r.clicked() {
+            cmds.push(Command::Select(d.id));
+        }
+    }
+    let Some(doc) = state.active_doc() else {
+        return;
+    };
+    ui.separator();
+    ui.weak(doc.path.display().to_string());
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(lang.t(Msg::Save)).clicked() {
+            cmds.push(Command::Save(doc.id));
+        }
+        if ui.button(lang.t(Msg::SaveAs)).clicked() {
+            cmds.push(Command::SaveAs(doc.id, path.clone()));
+        }
+        if ui.button(lang.t(Msg::CloseDoc)).clicked() {
+            cmds.push(Command::Close(doc.id));
+        }
+    });
+    if ui.button(lang.t(Msg::NewReform)).clicked() {
+        cmds.push(Command::NewReform(doc.id));
+    }
+}
+
+fn main_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let lang = state.lang;
+    match state.tab {
+        Tab::Run => run_ui(ui, state, cmds),
+        Tab::Compare => compare_ui(ui, state, cmds),
+        tab => {
+            let Some(id) = state.active else {
+                ui.label(lang.t(Msg::ScenarioFile));
+                return;
+            };
+            let Some(pos) = state.docs.iter().position(|d| d.id == id) else {
+                return;
+            };
+            let doc = &state.docs[pos];
+            ui.heading(doc.label());
+            match tab {
+                Tab::Form => form_ui(ui, lang, doc, &mut state.buffers, cmds),
+                Tab::Text => text_ui(ui, lang, doc, cmds),
+                _ => {
+                    let base: Option<DocId> =
+                        state.diff_base.get(&id).copied().flatten().or(doc.base);
+                    diff_ui(ui, lang, doc, &state.docs, base, cmds)
+                }
+            }
+        }
+    }
+}
+
+fn dialog_ui(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Command>) {
+    let lang = state.lang;
+    let Some(dialog) = state.dialog else { return };
+    egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
+        ui.heading(lang.t(Msg::UnsavedTitle));
+        let (text, save, discard) = match dialog {
+            Dialog::Quit => (
+                Msg::UnsavedQuit,
+                Command::SaveAllAndQuit,
+                Command::DiscardAllAndQuit,
+            ),
+            Dialog::Close(id) => (Msg::UnsavedClose, Command::Save(id), Command::Discard(id)),
+        };
+        ui.label(lang.t(text));
+        ui.horizontal(|ui| {
+            if ui.button(lang.t(Msg::SaveAll)).clicked() {
+                cmds.push(save.clone());
+                if let Dialog::Close(id) = dialog {
+                    cmds.push(Command::Close(id));
+                }
+                cmds.push(Command::DismissDialog);
+            }
+            if ui.button(lang.t(Msg::Discard)).clicked() {
+                cmds.push(discard);
+            }
+            if ui.button(lang.t(Msg::Cancel)).clicked() {
+                cmds.push(Command::DismissDialog);
+            }
+        });
+    });
+}

@@ -1,0 +1,48 @@
+//! User actions, collected while drawing and applied after the frame (`AppState::apply`).
+
+use crate::analysis::{ChartKind, Metric};
+use crate::document::DocId;
+use crate::i18n::Lang;
+use crate::results::Grouping;
+use crate::state::Tab;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    SetLang(Lang),
+    SetTab(Tab),
+    Select(DocId),
+    Open(PathBuf),
+    NewScenario,
+    NewReform(DocId),
+    Save(DocId),
+    SaveAs(DocId, PathBuf),
+    /// Close, asking first if there are unsaved edits.
+    Close(DocId),
+    /// Close without asking.
+    Discard(DocId),
+    SetValue {
+        doc: DocId,
+        path: String,
+        value: toml::Value,
+    },
+    SetText(DocId, String),
+    SetDiffBase(DocId, Option<DocId>),
+    Run(DocId),
+    RunAll,
+    CancelRun,
+    ToggleCompared(DocId),
+    SetBaseline(DocId),
+    SetMetric(Metric),
+    SetChart(ChartKind),
+    SetGrouping(Grouping),
+    ExportChart(PathBuf),
+    ExportTable(PathBuf),
+    /// The window asked to close.
+    QuitRequested,
+    /// Save every unsaved scenario, then quit.
+    SaveAllAndQuit,
+    /// Quit without saving.
+    DiscardAllAndQuit,
+    DismissDialog,
+}

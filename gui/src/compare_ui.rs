@@ -1,0 +1,351 @@
+//! The comparison: pick scenarios and a baseline, an outcome and a chart, see the
+//! distributions overlaid and the table of differences, and export both.
+
+use crate::analysis::{ChartData, ChartKind, Metric};
+use crate::command::Command;
+use crate::i18n::{Lang, Msg};
+use crate::results::{AgentMetric, Grouping, SeriesMetric};
+use crate::state::AppState;
+use crate::summary::Table;
+use egui_plot::{BoxElem, BoxPlot, BoxSpread, FilledArea, Legend, Line, Plot};
+use sisandbox::plot::Palette;
+use std::path::PathBuf;
+
+pub fn metric_name(lang: Lang, m: Metric) -> String {
+    let msg = match m {
+        Metric::Agent(AgentMetric::ReplacementRate) => Msg::ReplacementRate,
+        Metric::Agent(AgentMetric::MoneysWorth) => Msg::MoneysWorth,
+        Metric::Agent(AgentMetric::Wage) => Msg::Wage,
+        Metric::Agent(AgentMetric::Irr) => Msg::Irr,
+        Metric::Series(SeriesMetric::Staff) => Msg::Staff,
+        Metric::Series(SeriesMetric::Exits) => Msg::Exits,
+        Metric::Series(SeriesMetric::UniversityCost) => Msg::UniversityCost,
+        Metric::Series(SeriesMetric::TakeHome) => Msg::TakeHome,
+    };
+    lang.t(msg).to_string()
+}
+
+fn chart_name(lang: Lang, k: ChartKind) -> &'static str {
+    lang.t(match k {
+        ChartKind::Histogram => Msg::Histogram,
+        ChartKind::Ecdf => Msg::Ecdf,
+        ChartKind::Box => Msg::BoxPlot,
+        ChartKind::Bands => Msg::TimeBands,
+    })
+}
+
+fn grouping_name(lang: Lang, g: Grouping) -> &'static str {
+    lang.t(match g {
+        Grouping::All => Msg::GroupAll,
+        Grouping::Track => Msg::GroupTrack,
+        Grouping::AgeBand => Msg::GroupAgeBand,
+        Grouping::Title => Msg::GroupTitle,
+        Grouping::Region => Msg::GroupRegion,
+    })
+}
+
+/// Axis titles of a chart.
+pub fn axis_names(lang: Lang, m: Metric, k: ChartKind) -> (String, String) {
+    let value = metric_name(lang, m);
+    match k {
+        ChartKind::Histogram | ChartKind::Ecdf => (value, lang.t(Msg::Share).into()),
+        ChartKind::Box => (String::new(), value),
+        ChartKind::Bands => (lang.t(Msg::Year).into(), value),
+    }
+}
+
+fn color(palette: &Palette, name: &str) -> egui::Color32 {
+    let c = palette.color_of(name);
+    egui::Color32::from_rgb(c.0, c.1, c.2)
+}
+
+pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let lang = state.lang;
+    if state.runs.is_empty() {
+        ui.label(lang.t(Msg::NoRuns));
+        return;
+    }
+    picker_ui(ui, state, cmds);
+    let (metric, kind) = (state.compare.metric, state.compare.chart);
+    let mut export_path = state.compare.export_path.clone();
+    let Some(cached) = state.comparison() else {
+        ui.label(lang.t(Msg::ChooseTwo));
+        return;
+    };
+    let names = cached.prepared.names.clone();
+    let palette = Palette::pinned(names.iter().cloned());
+    ui.horizontal_wrapped(|ui| {
+        for n in &names {
+            ui.colored_label(color(&palette, n), format!("■ {n}"));
+        }
+    });
+    let (x, y) = axis_names(lang, metric, kind);
+    let height = (ui.available_height() * 0.55).max(220.0);
+    chart_ui(ui, &cached.chart, &palette, &x, &y, height);
+    ui.label(egui::RichText::new(lang.t(Msg::Summary)).strong());
+    table_ui(ui, lang, &cached.table, metric);
+    ui.horizontal(|ui| {
+        let l = ui.label(lang.t(Msg::ExportPath));
+        ui.add(egui::TextEdit::singleline(&mut export_path).desired_width(280.0))
+            .labelled_by(l.id);
+        let base = PathBuf::from(&export_path);
+        if ui.button(lang.t(Msg::ExportPng)).clicked() {
+            cmds.push(Command::ExportChart(base.with_extension("png")));
+        }
+        if ui.button(lang.t(Msg::ExportSvg)).clicked() {
+            cmds.push(Command::ExportChart(base.with_extension("svg")));
+        }
+        if ui.button(lang.t(Msg::ExportCsv)).clicked() {
+            cmds.push(Command::ExportTable(base.with_extension("csv")));
+        }
+    });
+    state.compare.export_path = export_path;
+}
+
+fn picker_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    let lang = state.lang;
+    let c = &state.compare;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(lang.t(Msg::Compare));
+        for d in state.docs.iter().filter(|d| state.runs.contains_key(&d.id)) {
+            let mut on = c.picked.contains(&d.id);
+            if ui.checkbox(&mut on, d.label()).changed() {
+                cmds.push(Command::ToggleCompared(d.id));
+            }
+        }
+        ui.separator();
+        ui.label(lang.t(Msg::Baseline));
+        let base_name = c
+            .baseline
+            .and_then(|b| state.doc(b))
+            .map(|d| d.label())
+            .unwrap_or_default();
+        egui::ComboBox::from_id_salt("baseline")
+            .selected_text(base_name)
+            .show_ui(ui, |ui| {
+                for d in state.docs.iter().filter(|d| state.runs.contains_key(&d.id)) {
+                    if ui
+                        .selectable_label(c.baseline == Some(d.id), d.label())
+                        .clicked()
+                    {
+                        cmds.push(Command::SetBaseline(d.id));
+                    }
+                }
+            })
+            .response
+            .accessible_name(lang.t(Msg::Baseline));
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(lang.t(Msg::Metric));
+        egui::ComboBox::from_id_salt("metric")
+            .selected_text(metric_name(lang, c.metric))
+            .width(300.0)
+            .show_ui(ui, |ui| {
+                for m in Metric::all() {
+                    if ui
+                        .selectable_label(c.metric == m, metric_name(lang, m))
+                        .clicked()
+                    {
+                        cmds.push(Command::SetMetric(m));
+                    }
+                }
+            })
+            .response
+            .accessible_name(lang.t(Msg::Metric));
+        ui.label(lang.t(Msg::Chart));
+        for &k in ChartKind::for_metric(c.metric) {
+            if ui
+                .selectable_label(c.chart == k, chart_name(lang, k))
+                .clicked()
+            {
+                cmds.push(Command::SetChart(k));
+            }
+        }
+        if c.chart == ChartKind::Box {
+            ui.label(lang.t(Msg::GroupBy));
+            egui::ComboBox::from_id_salt("grouping")
+                .selected_text(grouping_name(lang, c.grouping))
+                .show_ui(ui, |ui| {
+                    for g in Grouping::ALL {
+                        if ui
+                            .selectable_label(c.grouping == g, grouping_name(lang, g))
+                            .clicked()
+                        {
+                            cmds.push(Command::SetGrouping(g));
+                        }
+                    }
+                })
+                .response
+                .accessible_name(lang.t(Msg::GroupBy));
+        }
+    });
+    ui.weak(lang.t(Msg::PerceptionPending));
+}
+
+/// Draws the chart on screen.
+pub fn chart_ui(
+    ui: &mut egui::Ui,
+    data: &ChartData,
+    palette: &Palette,
+    x_label: &str,
+    y_label: &str,
+    height: f32,
+) {
+    if let ChartData::Empty(why) = data {
+        ui.label(why);
+        return;
+    }
+    let labels = match data {
+        ChartData::Box { labels, .. } => labels.clone(),
+        _ => Vec::new(),
+    };
+    let boxed = !labels.is_empty();
+    let mut plot = Plot::new("comparison")
+        .legend(Legend::default())
+        .height(height)
+        .x_axis_label(x_label.to_string())
+        .y_axis_label(y_label.to_string());
+    if boxed {
+        plot = plot.x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        });
+    }
+    plot.show(ui, |p| match data {
+        ChartData::Histogram { edges, shares } => {
+            for (name, s) in shares {
+                let mut pts = Vec::with_capacity(s.len() * 2);
+                for (i, v) in s.iter().enumerate() {
+                    pts.push([edges[i], *v]);
+                    pts.push([edges[i + 1], *v]);
+                }
+                p.line(
+                    Line::new(name, pts)
+                        .color(color(palette, name))
+                        .width(2.0)
+                        .allow_band(false),
+                );
+            }
+        }
+        ChartData::Ecdf(series) => {
+            for (name, pts) in series {
+                p.line(
+                    Line::new(name, pts.clone())
+                        .color(color(palette, name))
+                        .width(2.0)
+                        .allow_band(false),
+                );
+            }
+        }
+        ChartData::Box { boxes, .. } => {
+            let n = boxes.len().max(1) as f64;
+            let w = 0.8 / n;
+            for (j, (name, cells)) in boxes.iter().enumerate() {
+                let c = color(palette, name);
+                let elems = cells
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(g, b)| {
+                        let b = b.as_ref()?;
+                        let x = g as f64 - 0.4 + w * (j as f64 + 0.5);
+                        let spread =
+                            BoxSpread::new(b.lower_whisker, b.q1, b.median, b.q3, b.upper_whisker);
+                        Some(
+                            BoxElem::new(x, spread)
+                                .box_width(w * 0.8)
+                                .fill(c.gamma_multiply(0.3))
+                                .stroke(egui::Stroke::new(1.5, c)),
+                        )
+                    })
+                    .collect();
+                p.box_plot(BoxPlot::new(name, elems).color(c));
+            }
+        }
+        ChartData::Bands(series) => {
+            for (name, band) in series {
+                let c = color(palette, name);
+                let xs: Vec<f64> = band.iter().map(|b| b.x).collect();
+                let lo: Vec<f64> = band.iter().map(|b| b.lower).collect();
+                let hi: Vec<f64> = band.iter().map(|b| b.upper).collect();
+                p.add(FilledArea::new(name, &xs, &lo, &hi).fill_color(c.gamma_multiply(0.25)));
+                let med: Vec<[f64; 2]> = band.iter().map(|b| [b.x, b.median]).collect();
+                p.line(Line::new(name, med).color(c).width(2.0));
+            }
+        }
+        ChartData::Empty(_) => {}
+    });
+}
+
+fn fmt(x: Option<f64>) -> String {
+    match x {
+        None => "—".into(),
+        Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.4}"),
+    }
+}
+
+fn fmt_ci(x: Option<(f64, f64)>) -> String {
+    match x {
+        Some((a, b)) => format!("[{}, {}]", fmt(Some(a)), fmt(Some(b))),
+        None => "—".into(),
+    }
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("—".into(), |x| format!("{:.1} %", x * 100.0))
+}
+
+/// The summary table of the metric on screen.
+pub fn table_ui(ui: &mut egui::Ui, lang: Lang, rows: &Table, metric: Metric) {
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => {
+            ui.colored_label(egui::Color32::from_rgb(0xC0, 0x30, 0x30), e);
+            return;
+        }
+    };
+    ui.weak(lang.t(Msg::TableNote));
+    egui::ScrollArea::vertical()
+        .id_salt("summary")
+        .max_height(ui.available_height() - 30.0)
+        .show(ui, |ui| {
+            egui::Grid::new("summary-table")
+                .striped(true)
+                .show(ui, |ui| {
+                    for h in [
+                        Msg::Scenario,
+                        Msg::Count,
+                        Msg::Estimate,
+                        Msg::Ci,
+                        Msg::Diff,
+                        Msg::DiffCi,
+                        Msg::Winners,
+                        Msg::Losers,
+                        Msg::Paired,
+                    ] {
+                        ui.strong(lang.t(h));
+                    }
+                    ui.end_row();
+                    for r in rows.iter().filter(|r| r.metric == metric) {
+                        ui.label(&r.scenario);
+                        ui.label(r.n.to_string());
+                        ui.label(fmt(r.estimate));
+                        ui.label(fmt_ci(r.estimate_ci));
+                        ui.label(fmt(r.diff));
+                        ui.label(fmt_ci(r.diff_ci));
+                        ui.label(pct(r.gain));
+                        ui.label(pct(r.loss));
+                        ui.label(if r.paired {
+                            r.pairs.to_string()
+                        } else {
+                            "—".into()
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+}

@@ -1,0 +1,207 @@
+//! The two languages of the interface, switchable while the app runs. Every label the app
+//! draws is a [`Msg`]; the key catalog's own texts (units, meanings, sources) and the
+//! validator's messages come from the library in English and are shown as they are.
+
+/// Interface language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The language's own name, for the switcher.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+
+    /// The text of a message in this language.
+    pub fn t(self, m: Msg) -> &'static str {
+        let (en, zh) = m.texts();
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// From a command-line word (`en`, `zh`).
+    pub fn parse(word: &str) -> Option<Lang> {
+        match word {
+            "en" => Some(Lang::En),
+            "zh" | "zh-CN" | "zh_CN" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($id:ident => $en:literal, $zh:literal;)*) => {
+        /// Every text of the interface.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($id),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$id),*];
+
+            fn texts(self) -> (&'static str, &'static str) {
+                match self { $(Msg::$id => ($en, $zh)),* }
+            }
+        }
+    };
+}
+
+messages! {
+    AppTitle => "sisandbox: social insurance of university staff", "sisandbox：高校教职工社会保险政策模拟";
+    Language => "Language", "语言";
+    Scenarios => "Scenarios", "情景";
+    ScenarioFile => "Scenario file", "情景文件";
+    Open => "Open", "打开";
+    NewScenario => "New", "新建";
+    NewReform => "New reform from this", "以此为基准新建改革";
+    Save => "Save", "保存";
+    SaveAs => "Save as", "另存为";
+    CloseDoc => "Close", "关闭";
+    Unsaved => "unsaved", "未保存";
+    TabForm => "Levers", "参数";
+    TabText => "TOML text", "TOML 文本";
+    TabDiff => "Changes vs base", "与基准的差异";
+    TabRun => "Run", "运行";
+    TabCompare => "Compare", "比较";
+    Valid => "Valid scenario", "情景有效";
+    Problems => "Problems", "问题";
+    Allowed => "allowed", "允许";
+    Unit => "unit", "单位";
+    Source => "source", "来源";
+    ListKeysNote => "Lists and dated tables take a TOML value (press Enter to apply).", "列表和分时段参数请输入 TOML 值（按回车应用）。";
+    Apply => "Apply", "应用";
+    TopLevel => "Top level", "顶层";
+    DiffBase => "Base scenario", "基准情景";
+    DiffNone => "No key differs.", "没有不同的参数。";
+    Key => "Key", "参数";
+    BaseValue => "Base", "基准";
+    ThisValue => "This scenario", "本情景";
+    Replications => "Replications", "重复次数";
+    Threads => "Threads (0 = all cores)", "线程数（0 = 全部核心）";
+    Agents => "Agents", "人数";
+    RunButton => "Run", "运行";
+    RunAll => "Run all valid", "运行全部有效情景";
+    Cancel => "Cancel", "取消";
+    Queued => "Queued", "排队中";
+    Running => "Running", "运行中";
+    Replication => "replication", "重复";
+    Month => "month", "月";
+    Finished => "Finished", "已完成";
+    Cancelled => "Cancelled", "已取消";
+    Failed => "Failed", "失败";
+    NoRuns => "No finished runs yet: run two or more scenarios, then compare them here.", "尚无完成的运行：请运行两个或更多情景后在此比较。";
+    Compare => "Compare", "比较";
+    Baseline => "Baseline", "基准";
+    Metric => "Outcome", "结果指标";
+    Chart => "Chart", "图表";
+    GroupBy => "Group by", "分组";
+    Histogram => "Histogram", "直方图";
+    Ecdf => "ECDF", "累积分布";
+    BoxPlot => "Box plots", "箱线图";
+    TimeBands => "Time series (bands across replications)", "时间序列（重复间区间）";
+    Summary => "Summary of differences", "差异汇总";
+    Scenario => "Scenario", "情景";
+    Estimate => "Mean (series: median)", "均值（序列：中位数）";
+    Ci => "95 % CI", "95% 置信区间";
+    Count => "n", "人数";
+    Diff => "Δ vs baseline", "与基准之差";
+    DiffCi => "95 % CI of Δ", "差值 95% 置信区间";
+    Paired => "Paired agents", "配对人数";
+    Winners => "Better off", "受益";
+    Losers => "Worse off", "受损";
+    TableNote => "Agents: mean and paired difference from sisandbox::experiment::compare on the first replication's run folder. Series: last value, median and 2.5–97.5 % range over replications.", "个人指标：均值与配对差值来自 sisandbox::experiment::compare（第一次重复的结果文件夹）。序列：末期值在各次重复间的中位数与 2.5–97.5% 区间。";
+    RunsFolder => "Results folder", "结果文件夹";
+    ExportPath => "Export to", "导出到";
+    ExportPng => "Chart as PNG", "图表导出 PNG";
+    ExportSvg => "Chart as SVG", "图表导出 SVG";
+    ExportCsv => "Table as CSV", "表格导出 CSV";
+    Exported => "Written", "已写入";
+    UnsavedTitle => "Unsaved changes", "有未保存的更改";
+    UnsavedQuit => "Some scenarios have unsaved changes. Save them before quitting?", "部分情景有未保存的更改。退出前是否保存？";
+    UnsavedClose => "This scenario has unsaved changes. Save it before closing?", "此情景有未保存的更改。关闭前是否保存？";
+    SaveAll => "Save changes", "保存更改";
+    Discard => "Discard", "放弃";
+    GroupAll => "All", "全部";
+    GroupTrack => "Track", "编制";
+    GroupAgeBand => "Age band", "年龄段";
+    GroupTitle => "Title", "职称/职级";
+    GroupRegion => "Region", "地区";
+    ReplacementRate => "Replacement rate (pension / final wage)", "替代率（养老金/退休前工资）";
+    MoneysWorth => "Money's worth", "货币价值比";
+    Wage => "Wage (yuan/month)", "工资（元/月）";
+    Irr => "Internal rate of return", "内部收益率";
+    Staff => "Staff (retention)", "在职人数（留任）";
+    Exits => "Exits per month", "每月离职人数";
+    UniversityCost => "University employer cost (yuan/year)", "高校单位缴费成本（元/年）";
+    TakeHome => "Mean take-home pay (yuan/month)", "平均到手工资（元/月）";
+    PerceptionPending => "Welfare perception: not yet provided by the engine.", "福利感知：引擎尚未提供。";
+    ChooseTwo => "Tick two or more scenarios with finished runs.", "请勾选两个或更多已完成运行的情景。";
+    Value => "Value", "数值";
+    Share => "Share", "占比";
+    Year => "Year", "年份";
+    NotRun => "not run", "未运行";
+    RecoveryFound => "Recovered unsaved edits from", "已从恢复文件载入未保存的编辑：";
+}
+
+/// The section heading of a key path's first segment (`careers` → "Careers"/"职业生涯").
+pub fn section_name(lang: Lang, section: &str) -> String {
+    let zh = match section {
+        "" => "顶层",
+        "simulation" => "模拟设置",
+        "regions" => "地区",
+        "universities" => "高校",
+        "population" => "人员构成",
+        "careers" => "职业生涯",
+        "outcomes" => "结果评估",
+        "insurance" => "社会保险",
+        "base" => "缴费基数",
+        "pension" => "基本养老保险",
+        "occupational_annuity" => "职业年金",
+        "enterprise_annuity" => "企业年金",
+        "medical" => "医疗保险",
+        "unemployment" => "失业保险",
+        "work_injury" => "工伤保险",
+        "housing_fund" => "住房公积金",
+        "retirement" => "退休",
+        "benefit" => "待遇计发",
+        "transfer" => "转移接续",
+        other => other,
+    };
+    match (lang, section) {
+        (Lang::En, "") => Lang::En.t(Msg::TopLevel).to_string(),
+        (Lang::En, s) => s.to_string(),
+        (Lang::Zh, s) => format!("{zh} ({s})").replace(" ()", ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for &m in Msg::ALL {
+            assert!(!Lang::En.t(m).is_empty(), "{m:?}");
+            assert!(!Lang::Zh.t(m).is_empty(), "{m:?}");
+        }
+        assert_eq!(Lang::parse("zh"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn sections_are_named_in_both_languages() {
+        assert_eq!(section_name(Lang::En, "careers"), "careers");
+        assert_eq!(section_name(Lang::Zh, "careers"), "职业生涯 (careers)");
+        assert_eq!(section_name(Lang::Zh, ""), "顶层");
+    }
+}

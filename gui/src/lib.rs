@@ -1,0 +1,26 @@
+//! sisandbox-gui: the desktop front end of sisandbox for policy analysts. It edits scenario
+//! files, runs them in the background and compares their outcome distributions. It uses the
+//! `sisandbox` library for everything it computes: loading and validation, runs, statistics
+//! and figures.
+//!
+//! State and drawing are apart: [`state::AppState`] holds the state and is changed only by
+//! [`command::Command`]s, which the `*_ui` functions collect while they draw.
+
+pub mod analysis;
+pub mod app;
+pub mod catalog;
+pub mod command;
+pub mod compare_ui;
+pub mod diff;
+pub mod document;
+pub mod editor_ui;
+pub mod export;
+pub mod fonts;
+pub mod i18n;
+pub mod results;
+pub mod run_ui;
+pub mod runner;
+pub mod state;
+pub mod summary;
+
+pub use app::{GuiApp, Startup};

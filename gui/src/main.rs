@@ -1,0 +1,63 @@
+//! `sisandbox-gui [--lang en|zh] [--run] [--compare] [--replications N] [SCENARIO.toml ...]`
+
+use sisandbox_gui::i18n::Lang;
+use sisandbox_gui::{GuiApp, Startup};
+use std::path::PathBuf;
+
+const USAGE: &str =
+    "usage: sisandbox-gui [--lang en|zh] [--run] [--compare] [--replications N] [SCENARIO.toml ...]
+  --lang     interface language (English or 简体中文; switchable in the window)
+  --run      run every scenario opened
+  --compare  show the comparison once the runs are done
+  --replications N  replications of each run (seed, seed + 1, ...)";
+
+fn parse_args() -> Result<Startup, String> {
+    let mut s = Startup::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--run" => s.run = true,
+            "--compare" => s.compare = true,
+            "--replications" => {
+                let n = args.next().ok_or("--replications needs a number")?;
+                s.replications =
+                    n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        format!("--replications: `{n}` is not a whole number >= 1")
+                    })?;
+            }
+            "--lang" => {
+                let w = args.next().ok_or("--lang needs en or zh")?;
+                s.lang = Lang::parse(&w).ok_or_else(|| format!("unknown language `{w}`"))?;
+            }
+            "-h" | "--help" => return Err(USAGE.into()),
+            f if f.starts_with('-') => return Err(format!("unknown option `{f}`\n{USAGE}")),
+            f => s.files.push(PathBuf::from(f)),
+        }
+    }
+    if s.files.is_empty() && std::path::Path::new("scenarios/baseline.toml").exists() {
+        s.files.push(PathBuf::from("scenarios/baseline.toml"));
+    }
+    Ok(s)
+}
+
+fn main() -> eframe::Result {
+    let startup = match parse_args() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("sisandbox")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "sisandbox",
+        options,
+        Box::new(|cc| Ok(Box::new(GuiApp::new(&cc.egui_ctx, startup)))),
+    )
+}

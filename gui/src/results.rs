@@ -1,0 +1,222 @@
+//! What the GUI keeps of a finished run: the per-agent outcome columns it charts and the time
+//! series it draws bands of, taken from the core's `Outcome` in the worker thread (so the
+//! window never does this work) and without changing any value.
+
+use sisandbox::engine::Outcome;
+use sisandbox::scenario::Scenario;
+
+/// A per-agent outcome (one value per agent, `NaN` where the agent has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AgentMetric {
+    ReplacementRate,
+    MoneysWorth,
+    Wage,
+    Irr,
+}
+
+impl AgentMetric {
+    pub const ALL: [AgentMetric; 4] = [
+        AgentMetric::ReplacementRate,
+        AgentMetric::MoneysWorth,
+        AgentMetric::Wage,
+        AgentMetric::Irr,
+    ];
+    /// The agents.csv column it comes from.
+    pub fn column(self) -> &'static str {
+        match self {
+            AgentMetric::ReplacementRate => "replacement_final_wage",
+            AgentMetric::MoneysWorth => "money_worth",
+            AgentMetric::Wage => "wage",
+            AgentMetric::Irr => "irr",
+        }
+    }
+}
+
+/// A monthly (or yearly) series of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SeriesMetric {
+    Staff,
+    Exits,
+    UniversityCost,
+    TakeHome,
+}
+
+impl SeriesMetric {
+    pub const ALL: [SeriesMetric; 4] = [
+        SeriesMetric::Staff,
+        SeriesMetric::Exits,
+        SeriesMetric::UniversityCost,
+        SeriesMetric::TakeHome,
+    ];
+
+    /// Whether a series.csv row belongs to this metric (rows of several keys in one month are
+    /// added: the employer cost of every university, `<university>/total`).
+    fn matches(self, group: &str, key: &str, metric: &str) -> bool {
+        match self {
+            SeriesMetric::Staff => group == "all" && metric == "staff",
+            SeriesMetric::Exits => group == "all" && metric == "exits",
+            SeriesMetric::UniversityCost => {
+                group == "university" && metric == "employer_cost" && key.ends_with("/total")
+            }
+            SeriesMetric::TakeHome => {
+                group == "track" && key == "establishment" && metric == "mean_take_home"
+            }
+        }
+    }
+}
+
+/// How agents are grouped in box plots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Grouping {
+    All,
+    Track,
+    AgeBand,
+    Title,
+    Region,
+}
+
+impl Grouping {
+    pub const ALL: [Grouping; 5] = [
+        Grouping::All,
+        Grouping::Track,
+        Grouping::AgeBand,
+        Grouping::Title,
+        Grouping::Region,
+    ];
+}
+
+/// Ten-year age bands at the end of the run.
+const AGE_BANDS: [&str; 6] = ["<30", "30–39", "40–49", "50–59", "60–69", "70+"];
+
+/// The agents of one replication, column-wise.
+#[derive(Clone, Debug, Default)]
+pub struct AgentTable {
+    pub id: Vec<u32>,
+    pub values: [Vec<f64>; 4],
+    /// Group label of each agent, per [`Grouping`] (index into `labels`).
+    pub group: [Vec<u16>; 5],
+    pub labels: [Vec<String>; 5],
+    /// How many agents ended with status `left` (quit the modelled universities).
+    pub left: usize,
+}
+
+impl AgentTable {
+    pub fn values(&self, m: AgentMetric) -> &[f64] {
+        &self.values[m as usize]
+    }
+}
+
+/// One replication of a scenario.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    /// The run folder written for it (series.csv, agents.csv, manifest.toml).
+    pub dir: std::path::PathBuf,
+    pub agents: AgentTable,
+    /// Per [`SeriesMetric`]: (month index, value), months in order.
+    pub series: [Vec<(f64, f64)>; 4],
+}
+
+/// All replications of one scenario run.
+#[derive(Clone, Debug)]
+pub struct RunSet {
+    pub name: String,
+    pub replications: Vec<Replication>,
+}
+
+impl RunSet {
+    /// The values of a metric over every replication, pooled.
+    pub fn pooled(&self, m: AgentMetric) -> Vec<f64> {
+        self.replications
+            .iter()
+            .flat_map(|r| r.agents.values(m).iter().copied())
+            .collect()
+    }
+}
+
+fn label_index(labels: &mut Vec<String>, name: &str) -> u16 {
+    match labels.iter().position(|l| l == name) {
+        Some(i) => i as u16,
+        None => {
+            labels.push(name.to_string());
+            (labels.len() - 1) as u16
+        }
+    }
+}
+
+/// Extracts a replication from a finished run of `s`.
+pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replication {
+    let mut t = AgentTable::default();
+    t.labels[Grouping::All as usize].push("all".into());
+    t.labels[Grouping::AgeBand as usize] = AGE_BANDS.iter().map(|b| b.to_string()).collect();
+    let end = sisandbox::engine::end_month(s);
+    for r in &o.records {
+        t.id.push(r.id);
+        let v = [
+            r.replacement_final.unwrap_or(f64::NAN),
+            r.money_worth.unwrap_or(f64::NAN),
+            sisandbox::money::fen_to_yuan(r.wage),
+            r.irr.unwrap_or(f64::NAN),
+        ];
+        for (col, x) in t.values.iter_mut().zip(v) {
+            col.push(x);
+        }
+        let age = end.months_since(r.birth) / 12;
+        let band = ((age - 20) / 10).clamp(0, AGE_BANDS.len() as i32 - 1) as u16;
+        let region = s
+            .regions
+            .get(r.region as usize)
+            .map_or("?", |g| g.name.as_str());
+        let g = [
+            0,
+            label_index(&mut t.labels[Grouping::Track as usize], r.track.name()),
+            band,
+            label_index(&mut t.labels[Grouping::Title as usize], r.title),
+            label_index(&mut t.labels[Grouping::Region as usize], region),
+        ];
+        for (col, x) in t.group.iter_mut().zip(g) {
+            col.push(x);
+        }
+        if r.status == sisandbox::agent::Status::Left {
+            t.left += 1;
+        }
+    }
+    let mut series: [Vec<(f64, f64)>; 4] = Default::default();
+    for row in &o.series.rows {
+        for m in SeriesMetric::ALL {
+            if m.matches(row.group, &row.key, row.metric) {
+                let x = f64::from(row.month.index()) / 12.0;
+                let col = &mut series[m as usize];
+                match col.last_mut() {
+                    Some(last) if last.0 == x => last.1 += row.value,
+                    _ => col.push((x, row.value)),
+                }
+            }
+        }
+    }
+    Replication {
+        dir,
+        agents: t,
+        series,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sisandbox::engine::RunOptions;
+
+    #[test]
+    fn extraction_keeps_every_agent_and_series() {
+        let mut s = Scenario::default();
+        s.simulation.agents = 60;
+        s.simulation.years = 2;
+        let o = sisandbox::simulate::simulate(&s, None, &RunOptions::default()).unwrap();
+        let r = extract(&s, "x".into(), &o);
+        assert_eq!(r.agents.id.len(), o.records.len());
+        assert_eq!(r.series[SeriesMetric::Staff as usize].len(), 24);
+        assert_eq!(r.series[SeriesMetric::UniversityCost as usize].len(), 2);
+        let wage0 = sisandbox::money::fen_to_yuan(o.records[0].wage);
+        assert_eq!(r.agents.values(AgentMetric::Wage)[0], wage0);
+        assert!(r.agents.labels[Grouping::Track as usize].contains(&"establishment".into()));
+    }
+}

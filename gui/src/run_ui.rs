@@ -1,0 +1,90 @@
+//! The run pane: replications and threads, run and cancel, the progress of the job under way
+//! and where every scenario's runs stand.
+
+use crate::command::Command;
+use crate::i18n::{Lang, Msg};
+use crate::state::{AppState, RunStatus};
+use std::sync::atomic::Ordering;
+
+pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
+    let lang = state.lang;
+    egui::Grid::new("run-settings")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let l = ui.label(lang.t(Msg::Replications));
+            ui.add(egui::DragValue::new(&mut state.run_settings.replications).range(1..=100))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(lang.t(Msg::Threads));
+            ui.add(egui::DragValue::new(&mut state.run_settings.threads).range(0..=256))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(lang.t(Msg::RunsFolder));
+            let mut out = state.run_settings.out.display().to_string();
+            if ui
+                .add(egui::TextEdit::singleline(&mut out).desired_width(320.0))
+                .labelled_by(l.id)
+                .changed()
+            {
+                state.run_settings.out = out.into();
+            }
+            ui.end_row();
+        });
+    ui.horizontal(|ui| {
+        if let Some(doc) = state.active_doc() {
+            let valid = doc.scenario().is_some();
+            let text = format!("{} {}", lang.t(Msg::RunButton), doc.label());
+            if ui.add_enabled(valid, egui::Button::new(text)).clicked() {
+                cmds.push(Command::Run(doc.id));
+            }
+        }
+        if ui.button(lang.t(Msg::RunAll)).clicked() {
+            cmds.push(Command::RunAll);
+        }
+        if ui
+            .add_enabled(state.busy(), egui::Button::new(lang.t(Msg::Cancel)))
+            .clicked()
+        {
+            cmds.push(Command::CancelRun);
+        }
+    });
+    if let Some(job) = &state.job {
+        let p = &job.progress;
+        let name = state.doc(job.doc).map(|d| d.label()).unwrap_or_default();
+        let text = format!(
+            "{} {name}: {} {}/{}, {} {}/{}",
+            lang.t(Msg::Running),
+            lang.t(Msg::Replication),
+            p.replication.load(Ordering::Relaxed) + 1,
+            job.replications,
+            lang.t(Msg::Month),
+            p.month.load(Ordering::Relaxed),
+            p.months.load(Ordering::Relaxed),
+        );
+        ui.add(egui::ProgressBar::new(job.fraction()).text(text));
+    }
+    ui.separator();
+    egui::Grid::new("run-status").striped(true).show(ui, |ui| {
+        for d in &state.docs {
+            ui.label(d.label());
+            let agents = d
+                .scenario()
+                .map(|s| format!("{} {}", s.simulation.agents, lang.t(Msg::Agents)))
+                .unwrap_or_default();
+            ui.label(agents);
+            ui.label(status_text(lang, state.run_status.get(&d.id)));
+            ui.end_row();
+        }
+    });
+}
+
+pub fn status_text(lang: Lang, s: Option<&RunStatus>) -> String {
+    match s {
+        None => lang.t(Msg::NotRun).into(),
+        Some(RunStatus::Queued) => lang.t(Msg::Queued).into(),
+        Some(RunStatus::Running) => lang.t(Msg::Running).into(),
+        Some(RunStatus::Finished) => lang.t(Msg::Finished).into(),
+        Some(RunStatus::Cancelled) => lang.t(Msg::Cancelled).into(),
+        Some(RunStatus::Failed(e)) => format!("{}: {e}", lang.t(Msg::Failed)),
+    }
+}

@@ -1,0 +1,537 @@
+//! The application state, apart from drawing: open scenarios, the run queue, finished runs and
+//! the comparison. Drawing code reads it and returns [`Command`]s; [`AppState::apply`] is the
+//! only place it changes.
+
+use crate::analysis::{self, ChartData, ChartKind, Metric, Prepared};
+use crate::command::Command;
+use crate::document::{DocId, ScenarioDoc};
+use crate::export;
+use crate::i18n::{Lang, Msg};
+use crate::results::{AgentMetric, Grouping, RunSet};
+use crate::runner::{Job, JobEnd, RunRequest};
+use crate::summary::{self, Table};
+use std::collections::{BTreeMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+/// The panes of the main area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Form,
+    Text,
+    Diff,
+    Run,
+    Compare,
+}
+
+/// Where a scenario's runs stand.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Finished,
+    Cancelled,
+    Failed(String),
+}
+
+/// A question the user must answer before anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    Quit,
+    Close(DocId),
+}
+
+/// The comparison being shown, and its cached data.
+pub struct CompareState {
+    /// Scenarios ticked, in the order ticked.
+    pub picked: Vec<DocId>,
+    pub baseline: Option<DocId>,
+    pub metric: Metric,
+    pub chart: ChartKind,
+    pub grouping: Grouping,
+    pub export_path: String,
+    cache: Option<(CacheKey, Cached)>,
+    /// The summary table depends on the runs only: (runs, generation) and the rows.
+    table_cache: Option<((Vec<DocId>, u64), Table)>,
+}
+
+#[derive(Clone, PartialEq)]
+struct CacheKey {
+    runs: Vec<DocId>,
+    metric: Metric,
+    chart: ChartKind,
+    grouping: Grouping,
+    generation: u64,
+}
+
+/// What the compare view draws, computed when the selection or the runs change.
+pub struct Cached {
+    pub prepared: Prepared,
+    pub chart: ChartData,
+    /// The summary table, or why it could not be made.
+    pub table: Table,
+}
+
+/// How runs are made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunSettings {
+    pub replications: u32,
+    pub threads: usize,
+    /// Where run folders are written (like the CLI's `--out`).
+    pub out: PathBuf,
+}
+
+pub struct AppState {
+    pub lang: Lang,
+    pub tab: Tab,
+    pub docs: Vec<ScenarioDoc>,
+    pub active: Option<DocId>,
+    next_id: DocId,
+    /// The path field of the side panel (open, save as).
+    pub path_input: String,
+    /// Per open scenario, which scenario its diff view compares with.
+    pub diff_base: BTreeMap<DocId, Option<DocId>>,
+    pub run_settings: RunSettings,
+    pub runs: BTreeMap<DocId, RunSet>,
+    pub run_status: BTreeMap<DocId, RunStatus>,
+    queue: VecDeque<DocId>,
+    pub job: Option<Job>,
+    generation: u64,
+    pub compare: CompareState,
+    pub dialog: Option<Dialog>,
+    /// The user confirmed quitting (or nothing was unsaved).
+    pub quit_confirmed: bool,
+    /// Last outcome of an action: (is an error, text).
+    pub message: Option<(bool, String)>,
+    /// Edit buffers of the form's text fields, by (scenario, key).
+    pub buffers: BTreeMap<(DocId, String), String>,
+    ctx: egui::Context,
+}
+
+impl AppState {
+    pub fn new(ctx: egui::Context) -> Self {
+        AppState {
+            lang: Lang::En,
+            tab: Tab::Form,
+            docs: Vec::new(),
+            active: None,
+            next_id: 1,
+            path_input: "scenarios/baseline.toml".into(),
+            diff_base: BTreeMap::new(),
+            run_settings: RunSettings {
+                replications: 1,
+                threads: 0,
+                out: PathBuf::from("results"),
+            },
+            runs: BTreeMap::new(),
+            run_status: BTreeMap::new(),
+            queue: VecDeque::new(),
+            job: None,
+            generation: 0,
+            compare: CompareState {
+                picked: Vec::new(),
+                baseline: None,
+                metric: Metric::Agent(AgentMetric::ReplacementRate),
+                chart: ChartKind::Histogram,
+                grouping: Grouping::Track,
+                export_path: "results/comparison.png".into(),
+                cache: None,
+                table_cache: None,
+            },
+            dialog: None,
+            quit_confirmed: false,
+            message: None,
+            buffers: BTreeMap::new(),
+            ctx,
+        }
+    }
+
+    pub fn doc(&self, id: DocId) -> Option<&ScenarioDoc> {
+        self.docs.iter().find(|d| d.id == id)
+    }
+
+    fn doc_mut(&mut self, id: DocId) -> Option<&mut ScenarioDoc> {
+        self.docs.iter_mut().find(|d| d.id == id)
+    }
+
+    pub fn active_doc(&self) -> Option<&ScenarioDoc> {
+        self.active.and_then(|id| self.doc(id))
+    }
+
+    pub fn any_dirty(&self) -> bool {
+        self.docs.iter().any(ScenarioDoc::is_dirty)
+    }
+
+    pub fn busy(&self) -> bool {
+        self.job.is_some() || !self.queue.is_empty()
+    }
+
+    fn ok(&mut self, text: String) {
+        self.message = Some((false, text));
+    }
+
+    fn err(&mut self, text: String) {
+        self.message = Some((true, text));
+    }
+
+    fn add_doc(&mut self, mut doc: ScenarioDoc) -> DocId {
+        let id = self.next_id;
+        self.next_id += 1;
+        doc.id = id;
+        self.docs.push(doc);
+        self.active = Some(id);
+        id
+    }
+
+    /// Opens a scenario file (or brings it forward if it is open already).
+    pub fn open(&mut self, path: &Path) -> Option<DocId> {
+        if let Some(d) = self.docs.iter().find(|d| d.path == path) {
+            self.active = Some(d.id);
+            return Some(d.id);
+        }
+        match ScenarioDoc::open(0, path) {
+            Ok(doc) => {
+                let id = self.add_doc(doc);
+                self.ok(format!("{}", path.display()));
+                Some(id)
+            }
+            Err(e) => {
+                self.err(e);
+                None
+            }
+        }
+    }
+
+    /// Checks the worker and starts the next queued run; call once per frame.
+    pub fn poll(&mut self) {
+        if let Some(job) = &self.job {
+            if let Some(end) = job.poll() {
+                let doc = job.doc;
+                self.job = None;
+                let status = match end {
+                    JobEnd::Finished(set) => {
+                        self.runs.insert(doc, set);
+                        self.generation += 1;
+                        if !self.compare.picked.contains(&doc) {
+                            self.compare.picked.push(doc);
+                        }
+                        if self.compare.baseline.is_none() {
+                            self.compare.baseline = Some(doc);
+                        }
+                        RunStatus::Finished
+                    }
+                    JobEnd::Cancelled => RunStatus::Cancelled,
+                    JobEnd::Failed(e) => RunStatus::Failed(e),
+                };
+                self.run_status.insert(doc, status);
+            }
+        }
+        if self.job.is_none() {
+            while let Some(doc) = self.queue.pop_front() {
+                let Some(d) = self.doc(doc) else { continue };
+                let Some(s) = d.scenario() else {
+                    self.run_status
+                        .insert(doc, RunStatus::Failed("the scenario is not valid".into()));
+                    continue;
+                };
+                let req = RunRequest {
+                    doc,
+                    scenario: s.clone(),
+                    dir: d.path.parent().map(Path::to_path_buf),
+                    replications: self.run_settings.replications.max(1),
+                    threads: self.run_settings.threads,
+                    out: self.run_settings.out.clone(),
+                    files: vec![d.path.clone()],
+                };
+                let ctx = self.ctx.clone();
+                self.job = Some(Job::start(req, move || ctx.request_repaint()));
+                self.run_status.insert(doc, RunStatus::Running);
+                break;
+            }
+        }
+    }
+
+    fn queue_run(&mut self, doc: DocId) {
+        let running = self.job.as_ref().is_some_and(|j| j.doc == doc);
+        if !running && !self.queue.contains(&doc) {
+            self.queue.push_back(doc);
+            self.run_status.insert(doc, RunStatus::Queued);
+        }
+    }
+
+    /// A path beside `near` named `stem.toml`, `stem-2.toml`, … that no file or open
+    /// scenario uses.
+    fn free_path(&self, dir: &Path, stem: &str) -> PathBuf {
+        (1..)
+            .map(|n| {
+                let name = if n == 1 {
+                    format!("{stem}.toml")
+                } else {
+                    format!("{stem}-{n}.toml")
+                };
+                dir.join(name)
+            })
+            .find(|p| !p.exists() && !self.docs.iter().any(|d| &d.path == p))
+            .expect("an unused name")
+    }
+
+    /// Applies one user action.
+    pub fn apply(&mut self, c: Command) {
+        match c {
+            Command::SetLang(l) => self.lang = l,
+            Command::SetTab(t) => self.tab = t,
+            Command::Select(id) => self.active = Some(id),
+            Command::Open(path) => {
+                self.open(&path);
+            }
+            Command::NewScenario => {
+                let path = self.free_path(Path::new("scenarios"), "untitled");
+                let text = "name = \"untitled\"\n".to_string();
+                self.add_doc(ScenarioDoc::new(0, path, text, false));
+                self.tab = Tab::Form;
+            }
+            Command::NewReform(base) => self.new_reform(base),
+            Command::Save(id) => {
+                let path = self.doc(id).map(|d| d.path.clone());
+                if let Some(path) = path {
+                    self.save(id, &path);
+                }
+            }
+            Command::SaveAs(id, path) => self.save(id, &path),
+            Command::Close(id) => {
+                if self.doc(id).is_some_and(ScenarioDoc::is_dirty) {
+                    self.dialog = Some(Dialog::Close(id));
+                } else {
+                    self.close(id);
+                }
+            }
+            Command::Discard(id) => {
+                self.dialog = None;
+                self.close(id);
+            }
+            Command::SetValue { doc, path, value } => {
+                if let Some(d) = self.doc_mut(doc) {
+                    if let Err(e) = d.set_value(&path, value) {
+                        self.err(format!("{path}: {e}"));
+                    }
+                }
+            }
+            Command::SetText(doc, text) => {
+                if let Some(d) = self.doc_mut(doc) {
+                    d.set_text(text);
+                }
+                self.buffers.retain(|(d, _), _| *d != doc);
+            }
+            Command::SetDiffBase(doc, base) => {
+                self.diff_base.insert(doc, base);
+            }
+            Command::Run(doc) => self.queue_run(doc),
+            Command::RunAll => {
+                let ids: Vec<DocId> = self
+                    .docs
+                    .iter()
+                    .filter(|d| d.scenario().is_some())
+                    .map(|d| d.id)
+                    .collect();
+                for id in ids {
+                    self.queue_run(id);
+                }
+            }
+            Command::CancelRun => {
+                for doc in self.queue.drain(..) {
+                    self.run_status.insert(doc, RunStatus::Cancelled);
+                }
+                if let Some(j) = &self.job {
+                    j.cancel();
+                }
+            }
+            Command::ToggleCompared(doc) => {
+                let p = &mut self.compare.picked;
+                match p.iter().position(|d| *d == doc) {
+                    Some(i) => {
+                        p.remove(i);
+                    }
+                    None => p.push(doc),
+                }
+            }
+            Command::SetBaseline(doc) => self.compare.baseline = Some(doc),
+            Command::SetMetric(m) => {
+                self.compare.metric = m;
+                let kinds = ChartKind::for_metric(m);
+                if !kinds.contains(&self.compare.chart) {
+                    self.compare.chart = kinds[0];
+                }
+            }
+            Command::SetChart(k) => self.compare.chart = k,
+            Command::SetGrouping(g) => self.compare.grouping = g,
+            Command::ExportChart(path) => self.export_chart(&path),
+            Command::ExportTable(path) => self.export_table(&path),
+            Command::QuitRequested => {
+                if self.any_dirty() {
+                    self.dialog = Some(Dialog::Quit);
+                } else {
+                    self.quit_confirmed = true;
+                }
+            }
+            Command::SaveAllAndQuit => {
+                let ids: Vec<(DocId, PathBuf)> = self
+                    .docs
+                    .iter()
+                    .filter(|d| d.is_dirty())
+                    .map(|d| (d.id, d.path.clone()))
+                    .collect();
+                for (id, path) in ids {
+                    self.save(id, &path);
+                }
+                self.dialog = None;
+                self.quit_confirmed = !self.any_dirty();
+            }
+            Command::DiscardAllAndQuit => {
+                self.dialog = None;
+                self.quit_confirmed = true;
+            }
+            Command::DismissDialog => self.dialog = None,
+        }
+    }
+
+    fn save(&mut self, id: DocId, path: &Path) {
+        let Some(d) = self.doc_mut(id) else { return };
+        match d.save_to(path) {
+            Ok(()) => self.ok(format!("{}", path.display())),
+            Err(e) => self.err(e),
+        }
+    }
+
+    fn close(&mut self, id: DocId) {
+        self.docs.retain(|d| d.id != id);
+        self.runs.remove(&id);
+        self.run_status.remove(&id);
+        self.queue.retain(|d| *d != id);
+        self.compare.picked.retain(|d| *d != id);
+        if self.compare.baseline == Some(id) {
+            self.compare.baseline = self.compare.picked.first().copied();
+        }
+        if self.active == Some(id) {
+            self.active = self.docs.last().map(|d| d.id);
+        }
+        self.generation += 1;
+    }
+
+    fn new_reform(&mut self, base: DocId) {
+        let Some(b) = self.doc(base) else { return };
+        let dir = b.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let base_file = b
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = format!("{}-reform", b.label());
+        let path = self.free_path(&dir, &name);
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or(name);
+        let text = format!(
+            "# A reform of {base_file}: write here only the levers it changes.\n\
+             extends = \"{base_file}\"\nname = \"{name}\"\n"
+        );
+        let mut doc = ScenarioDoc::new(0, path, text, false);
+        doc.base = Some(base);
+        let id = self.add_doc(doc);
+        self.diff_base.insert(id, Some(base));
+        self.tab = Tab::Form;
+    }
+
+    /// The runs of the comparison: the baseline first, then the others as picked.
+    pub fn compared_runs(&self) -> Vec<(DocId, &RunSet)> {
+        let mut ids: Vec<DocId> = self
+            .compare
+            .picked
+            .iter()
+            .copied()
+            .filter(|d| self.runs.contains_key(d))
+            .collect();
+        if let Some(b) = self.compare.baseline {
+            if let Some(i) = ids.iter().position(|d| *d == b) {
+                ids.remove(i);
+                ids.insert(0, b);
+            }
+        }
+        ids.into_iter()
+            .filter_map(|d| self.runs.get(&d).map(|r| (d, r)))
+            .collect()
+    }
+
+    /// The chart and table of the current comparison, computed again only when it changed.
+    pub fn comparison(&mut self) -> Option<&Cached> {
+        let runs = self.compared_runs();
+        if runs.len() < 2 {
+            return None;
+        }
+        let key = CacheKey {
+            runs: runs.iter().map(|r| r.0).collect(),
+            metric: self.compare.metric,
+            chart: self.compare.chart,
+            grouping: self.compare.grouping,
+            generation: self.generation,
+        };
+        let fresh = self.compare.cache.as_ref().is_some_and(|(k, _)| *k == key);
+        if !fresh {
+            let sets: Vec<&RunSet> = runs.iter().map(|r| r.1).collect();
+            let c = &self.compare;
+            let prepared = analysis::prepare(&sets, c.metric, c.chart, c.grouping);
+            let chart = analysis::chart_data(&prepared, c.chart);
+            let table_key = (key.runs.clone(), key.generation);
+            let table = match &c.table_cache {
+                Some((k, rows)) if *k == table_key => rows.clone(),
+                _ => {
+                    let rows = summary::summarize(&sets, &Metric::all());
+                    self.compare.table_cache = Some((table_key, rows.clone()));
+                    rows
+                }
+            };
+            self.compare.cache = Some((
+                key,
+                Cached {
+                    prepared,
+                    chart,
+                    table,
+                },
+            ));
+        }
+        self.compare.cache.as_ref().map(|c| &c.1)
+    }
+
+    fn export_chart(&mut self, path: &Path) {
+        let lang = self.lang;
+        let (metric, chart) = (self.compare.metric, self.compare.chart);
+        let Some(c) = self.comparison() else { return };
+        let title = crate::compare_ui::metric_name(lang, metric);
+        let (x, y) = crate::compare_ui::axis_names(lang, metric, chart);
+        let r = export::chart(path, &c.prepared, chart, &title, &x, &y);
+        self.report_export(path, r);
+    }
+
+    fn export_table(&mut self, path: &Path) {
+        let lang = self.lang;
+        let Some(c) = self.comparison() else { return };
+        let r = match &c.table {
+            Ok(rows) => export::table(path, rows, |r| {
+                crate::compare_ui::metric_name(lang, r.metric)
+            }),
+            Err(e) => Err(e.clone()),
+        };
+        self.report_export(path, r);
+    }
+
+    fn report_export(&mut self, path: &Path, r: Result<(), String>) {
+        match r {
+            Ok(()) => self.ok(format!(
+                "{}: {}",
+                self.lang.t(Msg::Exported),
+                path.display()
+            )),
+            Err(e) => self.err(e),
+        }
+    }
+}

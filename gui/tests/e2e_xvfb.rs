@@ -1,0 +1,33 @@
+//! End to end: the real binary in a virtual X display (gui/e2e/screenshot.sh) runs two
+//! scenarios and shows their comparison; the screenshot must show a drawn window, not an empty
+//! screen. Needs xvfb-run and imagemagick, so it is ignored by default; .ci/run installs them
+//! and runs it with `--ignored`.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+#[ignore = "needs xvfb-run and imagemagick; run by .ci/run"]
+fn the_real_window_shows_two_scenarios_compared() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshot.sh");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("screen.png");
+    let status = Command::new("bash")
+        .arg(&script)
+        .arg(env!("CARGO_BIN_EXE_sisandbox-gui"))
+        .arg(&out)
+        .env("SCREENSHOT_AGENTS", "300")
+        .status()
+        .expect("running the screenshot script");
+    assert!(status.success(), "screenshot script failed: {status}");
+    let img = image::open(&out).expect("a PNG").to_rgb8();
+    assert_eq!((img.width(), img.height()), (1280, 800));
+    let mut colours: Vec<[u8; 3]> = img.pixels().map(|p| p.0).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(
+        colours.len() > 50,
+        "only {} colours: an empty screen",
+        colours.len()
+    );
+}

@@ -1,0 +1,112 @@
+//! `sisandbox compare RUN_A RUN_B [...]`: side-by-side outcome distributions of run folders,
+//! printed and written as CSV. The computation is `sisandbox::experiment::compare`.
+
+use anyhow::{Context, Result};
+use sisandbox::experiment::compare::{compare, RunData, COMPARE_METRICS};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct CompareArgs {
+    /// Run folders written by `sisandbox run`; the first is the reference.
+    #[arg(required = true, num_args = 2..)]
+    pub runs: Vec<PathBuf>,
+    /// Where to write the full comparison as CSV.
+    #[arg(long, default_value = "compare.csv")]
+    pub csv: PathBuf,
+    /// Metrics to print (default: all). The CSV always has all.
+    #[arg(long = "metric", value_name = "METRIC")]
+    pub metrics: Vec<String>,
+    /// Groups to print: all, track, sex, region, university (default: all and track).
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+}
+
+fn num(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.digits$}"),
+        None => "-".into(),
+    }
+}
+
+pub fn run(args: &CompareArgs) -> Result<()> {
+    for m in &args.metrics {
+        if !COMPARE_METRICS.contains(&m.as_str()) {
+            anyhow::bail!("--metric {m}: one of {}", COMPARE_METRICS.join(", "));
+        }
+    }
+    let runs = args
+        .runs
+        .iter()
+        .map(|d| RunData::load(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let c = compare(&runs)?;
+    let groups: Vec<String> = if args.groups.is_empty() {
+        vec!["all".into(), "track".into()]
+    } else {
+        args.groups.clone()
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "reference: {}", c.runs[0])?;
+    for (i, name) in c.runs.iter().enumerate().skip(1) {
+        let how = if c.paired[i] {
+            "paired by agent id (same seed and initial staff)"
+        } else {
+            "unpaired (different seed or headcount): Welch interval"
+        };
+        writeln!(out, "vs {name}: {how}")?;
+    }
+    for metric in COMPARE_METRICS {
+        if !args.metrics.is_empty() && !args.metrics.iter().any(|m| m == metric) {
+            continue;
+        }
+        writeln!(out, "\n== {metric}")?;
+        writeln!(
+            out,
+            "{:<28} {:<24} {:>6} {:>10} {:>23} {:>10} {:>10} {:>23} {:>6} {:>6}",
+            "group", "run", "n", "mean", "95% CI", "median", "diff", "diff 95% CI", "gain", "loss"
+        )?;
+        for r in c
+            .rows
+            .iter()
+            .filter(|r| r.metric == metric && groups.iter().any(|g| g == r.group))
+        {
+            let d = r.diff.as_ref();
+            let ci = |c: Option<(f64, f64)>| match c {
+                Some((a, b)) => format!("[{}, {}]", num(Some(a), 4), num(Some(b), 4)),
+                None => "-".into(),
+            };
+            let share = |s: Option<f64>| s.map_or("-".into(), |x| format!("{:.0}%", x * 100.0));
+            let label = if r.group == "all" {
+                "all".to_string()
+            } else {
+                format!("{}={}", r.group, r.key)
+            };
+            writeln!(
+                out,
+                "{:<28} {:<24} {:>6} {:>10} {:>23} {:>10} {:>10} {:>23} {:>6} {:>6}",
+                label,
+                c.runs[r.run],
+                r.n,
+                num(r.mean, 4),
+                ci(r.ci),
+                num(r.quantiles.as_ref().map(|q| q[2]), 4),
+                d.map_or("-".into(), |d| num(Some(d.mean), 4)),
+                d.map_or("-".into(), |d| ci(d.ci)),
+                share(d.and_then(|d| d.share_gain)),
+                share(d.and_then(|d| d.share_loss)),
+            )?;
+        }
+    }
+    let text = c.to_csv();
+    sisandbox::output::write_atomic(&args.csv, |w| w.write_all(text.as_bytes()))
+        .with_context(|| format!("writing {}", args.csv.display()))?;
+    writeln!(
+        out,
+        "\nfull table ({} rows) written to {}",
+        c.rows.len(),
+        args.csv.display()
+    )?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! `sisandbox sweep SWEEP.toml`: runs a parameter sweep (or one shard of it) into a sweep
+//! folder, resuming where an earlier invocation stopped. The work is in
+//! `sisandbox::experiment::sweep`.
+
+use anyhow::{bail, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use sisandbox::experiment::{run_sweep, Shard, SweepOptions, SweepPlan};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// The sweep file (see docs/EXPERIMENTS.md and scenarios/sweeps/).
+    pub sweep: PathBuf,
+    /// The sweep folder (default: results/sweeps/<name>). Restarting with the same folder
+    /// resumes: runs already complete are skipped.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Runs at the same time (0: one per core).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Threads inside each run. Results are identical for any value.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Run every run again, even those already complete.
+    #[arg(long)]
+    pub force: bool,
+    /// Run only the I-th of N disjoint slices (I from 0). Inside a Slurm array job it defaults
+    /// to the task's slice (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT). Join the slices with
+    /// `sisandbox merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Check the sweep file and list its variants without running anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: &SweepArgs) -> Result<()> {
+    let shard = match &args.shard {
+        Some(s) => Some(Shard::parse(s).map_err(anyhow::Error::msg)?),
+        None => Shard::from_env(|k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?,
+    };
+    let plan = SweepPlan::load(&args.sweep)?;
+    let name = plan.spec.name.clone().unwrap_or_default();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("results/sweeps").join(&name));
+    if args.dry_run {
+        println!(
+            "{name}: {} design, {} variants x {} replications = {} runs, master seed {}",
+            plan.design.name(),
+            plan.variants.len(),
+            plan.replications,
+            plan.runs(),
+            plan.master_seed
+        );
+        for v in &plan.variants {
+            println!("  variant {:>4}: {}", v.index, plan.describe(v));
+        }
+        return Ok(());
+    }
+    if out.is_file() {
+        bail!("--out {} is a file, not a folder", out.display());
+    }
+    let quiet = args.quiet;
+    let bar = if !quiet && std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {bar:40} {pos}/{len} runs {elapsed_precise} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    // Without a terminal (batch jobs, logs): one line per tenth of the runs.
+    let last_tenth = AtomicUsize::new(0);
+    let t0 = Instant::now();
+    let tick = |done: usize, total: usize| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        } else if !quiet {
+            let tenth = done * 10 / total.max(1);
+            if tenth > last_tenth.fetch_max(tenth, Ordering::Relaxed) || done == total {
+                eprintln!(
+                    "{name}: {done}/{total} runs done ({:.1} s)",
+                    t0.elapsed().as_secs_f64()
+                );
+            }
+        }
+    };
+    let report = run_sweep(
+        &plan,
+        &SweepOptions {
+            out: out.clone(),
+            jobs: args.jobs,
+            threads: args.threads,
+            force: args.force,
+            shard,
+            progress: Some(&tick),
+            cancel: None,
+        },
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if !quiet {
+        let slice = match shard {
+            Some(s) => format!(" (shard {}/{}: {} runs)", s.index, s.count, report.in_slice),
+            None => String::new(),
+        };
+        eprintln!(
+            "{name}: {} runs in all{slice}; ran {}, skipped {} already complete, in {:.2} s",
+            report.runs_total,
+            report.ran,
+            report.skipped,
+            t0.elapsed().as_secs_f64()
+        );
+        if report.assembled {
+            eprintln!("tables written to {}", out.display());
+        } else {
+            eprintln!(
+                "shard done; when every shard has finished: sisandbox merge {}",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}

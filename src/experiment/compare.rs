@@ -1,0 +1,521 @@
+//! Side-by-side outcome distributions of run folders (written by `sisandbox run`): per metric
+//! and group, each run's count, mean with its 95 % interval and quantiles, and the difference
+//! from the first run (the reference). When two runs share the seed and the initial headcount,
+//! the initial staff are the same people in both (common random numbers), so the difference is
+//! paired by agent id: the mean of per-agent differences with its interval, and the shares of
+//! agents who gain and who lose. Otherwise the difference of means has a Welch interval.
+//!
+//! The computation is here; `sisandbox compare` only prints, and the GUI calls [`compare`].
+
+use super::stats::{csv_line, fmt, fmt_opt, mean_ci, quantiles, t975, QUANTILES};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The agents.csv columns compared, and which agents each applies to.
+pub const COMPARE_METRICS: [&str; 7] = [
+    "replacement_final_wage",
+    "replacement_average_wage",
+    "money_worth",
+    "irr",
+    "pension_total",
+    "wage",
+    "pension_contributions",
+];
+
+/// The agent attributes results are grouped by (besides `all`).
+pub const GROUPS: [&str; 4] = ["track", "sex", "region", "university"];
+
+/// One agent of a run, as far as the comparison needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentRow {
+    pub id: u32,
+    /// Values of [`GROUPS`].
+    pub groups: [String; 4],
+    /// Values of [`COMPARE_METRICS`]; `None` where the metric does not apply to the agent.
+    pub values: [Option<f64>; 7],
+}
+
+/// A run folder read for comparison.
+#[derive(Clone, Debug)]
+pub struct RunData {
+    pub dir: PathBuf,
+    /// The folder name.
+    pub name: String,
+    pub seed: Option<u64>,
+    pub agents_initial: Option<usize>,
+    pub agents: Vec<AgentRow>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("{path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("compare needs at least two runs")]
+    TooFew,
+}
+
+fn read_err(path: &Path, message: impl Into<String>) -> CompareError {
+    CompareError::Read {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+impl RunData {
+    /// Reads `agents.csv` and `manifest.toml` of a run folder.
+    pub fn load(dir: &Path) -> Result<RunData, CompareError> {
+        let agents_path = dir.join("agents.csv");
+        if !agents_path.is_file() {
+            return Err(read_err(dir, "not a run folder (no agents.csv)"));
+        }
+        let mut rd = csv::Reader::from_path(&agents_path)
+            .map_err(|e| read_err(&agents_path, e.to_string()))?;
+        let headers = rd
+            .headers()
+            .map_err(|e| read_err(&agents_path, e.to_string()))?
+            .clone();
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| read_err(&agents_path, format!("no column `{name}`")))
+        };
+        let id_col = col("id")?;
+        let status_col = col("status")?;
+        let group_cols = GROUPS.map(col);
+        let metric_cols = COMPARE_METRICS.map(col);
+        let group_cols: Vec<usize> = group_cols.into_iter().collect::<Result<_, _>>()?;
+        let metric_cols: Vec<usize> = metric_cols.into_iter().collect::<Result<_, _>>()?;
+        let mut agents = Vec::new();
+        for (line, rec) in rd.records().enumerate() {
+            let rec = rec.map_err(|e| read_err(&agents_path, e.to_string()))?;
+            let at = |c: usize| rec.get(c).unwrap_or_default();
+            let id: u32 = at(id_col).parse().map_err(|_| {
+                read_err(
+                    &agents_path,
+                    format!("line {}: bad id {:?}", line + 2, at(id_col)),
+                )
+            })?;
+            let status = at(status_col);
+            let mut values = [None; 7];
+            for (m, &c) in metric_cols.iter().enumerate() {
+                let s = at(c);
+                let v = if s.is_empty() {
+                    None
+                } else {
+                    Some(s.parse::<f64>().map_err(|_| {
+                        read_err(
+                            &agents_path,
+                            format!(
+                                "line {}: {} = {s:?} is not a number",
+                                line + 2,
+                                COMPARE_METRICS[m]
+                            ),
+                        )
+                    })?)
+                };
+                values[m] = match COMPARE_METRICS[m] {
+                    // A pension only for those drawing one, a wage only for active staff.
+                    "pension_total" => v.filter(|x| *x > 0.0 && status == "retired"),
+                    "wage" => v.filter(|_| status == "active"),
+                    _ => v,
+                };
+            }
+            let groups = [0, 1, 2, 3].map(|g| at(group_cols[g]).to_string());
+            agents.push(AgentRow { id, groups, values });
+        }
+        let (mut seed, mut agents_initial) = (None, None);
+        let manifest = dir.join("manifest.toml");
+        if let Ok(text) = std::fs::read_to_string(&manifest) {
+            let m: toml::Table =
+                toml::from_str(&text).map_err(|e| read_err(&manifest, e.to_string()))?;
+            let run = m.get("run").and_then(|v| v.as_table());
+            seed = run
+                .and_then(|r| r.get("seed"))
+                .and_then(|v| v.as_integer())
+                .map(|s| s as u64);
+            agents_initial = run
+                .and_then(|r| r.get("agents_initial"))
+                .and_then(|v| v.as_integer())
+                .map(|s| s as usize);
+        }
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| dir.display().to_string());
+        Ok(RunData {
+            dir: dir.to_path_buf(),
+            name,
+            seed,
+            agents_initial,
+            agents,
+        })
+    }
+}
+
+/// One row of the comparison: one run's distribution of one metric in one group, and its
+/// difference from the reference run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareRow {
+    pub metric: &'static str,
+    /// `all` or one of [`GROUPS`].
+    pub group: &'static str,
+    pub key: String,
+    /// Index of the run in the comparison (0 is the reference).
+    pub run: usize,
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub ci: Option<(f64, f64)>,
+    /// At [`QUANTILES`].
+    pub quantiles: Option<Vec<f64>>,
+    /// Difference from the reference (this run − reference); `None` for the reference.
+    pub diff: Option<Diff>,
+}
+
+/// A difference from the reference run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diff {
+    pub paired: bool,
+    /// Pairs (paired) or 0 (unpaired).
+    pub pairs: usize,
+    pub mean: f64,
+    pub ci: Option<(f64, f64)>,
+    /// Paired only: shares of pairs with a higher / lower value than in the reference.
+    pub share_gain: Option<f64>,
+    pub share_loss: Option<f64>,
+}
+
+/// The whole comparison.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub runs: Vec<String>,
+    /// Whether run `i` is paired with the reference (always false for the reference itself).
+    pub paired: Vec<bool>,
+    pub rows: Vec<CompareRow>,
+}
+
+/// Whether two runs share the seed and initial headcount, so their initial staff pair by id.
+pub fn pairable(a: &RunData, b: &RunData) -> bool {
+    a.seed.is_some()
+        && a.seed == b.seed
+        && a.agents_initial.is_some()
+        && a.agents_initial == b.agents_initial
+}
+
+/// Welch interval of a difference of two means.
+fn welch(a: &[f64], b: &[f64]) -> Option<(f64, (f64, f64))> {
+    let (ma, mb) = (mean_ci(a)?, mean_ci(b)?);
+    let d = mb.mean - ma.mean;
+    let (sa, sb) = (ma.sd?, mb.sd?);
+    let (va, vb) = (sa * sa / ma.n as f64, sb * sb / mb.n as f64);
+    let se = (va + vb).sqrt();
+    if se == 0.0 {
+        return Some((d, (d, d)));
+    }
+    let df = (va + vb).powi(2) / (va * va / (ma.n as f64 - 1.0) + vb * vb / (mb.n as f64 - 1.0));
+    let t = t975((df.floor() as usize).max(1));
+    Some((d, (d - t * se, d + t * se)))
+}
+
+/// Group keys of one group in the order first seen in the reference, then in the others.
+fn keys_of(runs: &[RunData], g: usize) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for r in runs {
+        for a in &r.agents {
+            if !keys.contains(&a.groups[g]) {
+                keys.push(a.groups[g].clone());
+            }
+        }
+    }
+    keys
+}
+
+/// Compares runs against the first one.
+pub fn compare(runs: &[RunData]) -> Result<Comparison, CompareError> {
+    if runs.len() < 2 {
+        return Err(CompareError::TooFew);
+    }
+    let reference = &runs[0];
+    let paired: Vec<bool> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| i > 0 && pairable(reference, r))
+        .collect();
+    let by_id: Vec<HashMap<u32, &AgentRow>> = runs
+        .iter()
+        .map(|r| r.agents.iter().map(|a| (a.id, a)).collect())
+        .collect();
+    // (group name, group index) with `all` first.
+    let mut groups: Vec<(&'static str, Option<usize>, Vec<String>)> =
+        vec![("all", None, vec!["all".into()])];
+    for (g, name) in GROUPS.iter().enumerate() {
+        groups.push((name, Some(g), keys_of(runs, g)));
+    }
+    let mut rows = Vec::new();
+    for (m, metric) in COMPARE_METRICS.iter().enumerate() {
+        for (gname, g, keys) in &groups {
+            for key in keys {
+                let in_group = |a: &AgentRow| g.is_none_or_eq(a, key);
+                let values = |r: &RunData| -> Vec<f64> {
+                    r.agents
+                        .iter()
+                        .filter(|a| in_group(a))
+                        .filter_map(|a| a.values[m])
+                        .collect()
+                };
+                let ref_values = values(reference);
+                for (i, r) in runs.iter().enumerate() {
+                    let xs = if i == 0 {
+                        ref_values.clone()
+                    } else {
+                        values(r)
+                    };
+                    let s = mean_ci(&xs);
+                    let diff = if i == 0 {
+                        None
+                    } else if paired[i] {
+                        // Pairs over the reference's initial staff, grouped by the reference.
+                        let limit = reference.agents_initial.unwrap_or(0) as u32;
+                        let d: Vec<f64> = reference
+                            .agents
+                            .iter()
+                            .filter(|a| a.id < limit && in_group(a))
+                            .filter_map(|a| {
+                                let b = by_id[i].get(&a.id)?;
+                                Some(b.values[m]? - a.values[m]?)
+                            })
+                            .collect();
+                        mean_ci(&d).map(|ds| Diff {
+                            paired: true,
+                            pairs: ds.n,
+                            mean: ds.mean,
+                            ci: ds.ci,
+                            share_gain: Some(
+                                d.iter().filter(|x| **x > 0.0).count() as f64 / ds.n as f64,
+                            ),
+                            share_loss: Some(
+                                d.iter().filter(|x| **x < 0.0).count() as f64 / ds.n as f64,
+                            ),
+                        })
+                    } else {
+                        welch(&ref_values, &xs).map(|(d, ci)| Diff {
+                            paired: false,
+                            pairs: 0,
+                            mean: d,
+                            ci: Some(ci),
+                            share_gain: None,
+                            share_loss: None,
+                        })
+                    };
+                    if xs.is_empty() && diff.is_none() {
+                        continue;
+                    }
+                    rows.push(CompareRow {
+                        metric,
+                        group: gname,
+                        key: key.clone(),
+                        run: i,
+                        n: s.map_or(0, |s| s.n),
+                        mean: s.map(|s| s.mean),
+                        ci: s.and_then(|s| s.ci),
+                        quantiles: quantiles(&xs, &QUANTILES),
+                        diff,
+                    });
+                }
+            }
+        }
+    }
+    Ok(Comparison {
+        runs: runs.iter().map(|r| r.name.clone()).collect(),
+        paired,
+        rows,
+    })
+}
+
+/// `None` matches every agent; `Some(g)` the agents whose group `g` is `key`.
+trait GroupFilter {
+    fn is_none_or_eq(&self, a: &AgentRow, key: &str) -> bool;
+}
+
+impl GroupFilter for Option<usize> {
+    fn is_none_or_eq(&self, a: &AgentRow, key: &str) -> bool {
+        match self {
+            None => true,
+            Some(g) => a.groups[*g] == key,
+        }
+    }
+}
+
+/// The CSV header of [`Comparison::to_csv`].
+pub fn csv_header() -> String {
+    let mut h: Vec<String> = [
+        "metric",
+        "group",
+        "key",
+        "run",
+        "n",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+    ]
+    .map(String::from)
+    .to_vec();
+    h.extend(
+        QUANTILES
+            .iter()
+            .map(|q| format!("q{:02}", (q * 100.0).round() as u32)),
+    );
+    h.extend(
+        [
+            "diff_paired",
+            "diff_pairs",
+            "diff_mean",
+            "diff_ci95_low",
+            "diff_ci95_high",
+            "share_gain",
+            "share_loss",
+        ]
+        .map(String::from),
+    );
+    h.join(",")
+}
+
+impl Comparison {
+    /// The comparison as CSV text: one line per row, runs named by folder.
+    pub fn to_csv(&self) -> String {
+        let mut out = csv_header();
+        out.push('\n');
+        for r in &self.rows {
+            let mut f = vec![
+                r.metric.to_string(),
+                r.group.to_string(),
+                r.key.clone(),
+                self.runs[r.run].clone(),
+                r.n.to_string(),
+                fmt_opt(r.mean),
+                fmt_opt(r.ci.map(|c| c.0)),
+                fmt_opt(r.ci.map(|c| c.1)),
+            ];
+            for i in 0..QUANTILES.len() {
+                f.push(fmt_opt(r.quantiles.as_ref().map(|q| q[i])));
+            }
+            match &r.diff {
+                Some(d) => {
+                    f.push(d.paired.to_string());
+                    f.push(d.pairs.to_string());
+                    f.push(fmt(d.mean));
+                    f.push(fmt_opt(d.ci.map(|c| c.0)));
+                    f.push(fmt_opt(d.ci.map(|c| c.1)));
+                    f.push(fmt_opt(d.share_gain));
+                    f.push(fmt_opt(d.share_loss));
+                }
+                None => f.extend(std::iter::repeat_n(String::new(), 7)),
+            }
+            out.push_str(&csv_line(&f));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(name: &str, seed: u64, rows: &[(u32, &str, f64)]) -> RunData {
+        RunData {
+            dir: PathBuf::from(name),
+            name: name.into(),
+            seed: Some(seed),
+            agents_initial: Some(rows.len()),
+            agents: rows
+                .iter()
+                .map(|&(id, track, v)| AgentRow {
+                    id,
+                    groups: [track.into(), "male".into(), "r".into(), "u".into()],
+                    values: [Some(v), None, None, None, None, None, None],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn paired_difference_by_id_with_winners_and_losers() {
+        let a = run(
+            "a",
+            1,
+            &[
+                (0, "contract", 0.5),
+                (1, "contract", 0.6),
+                (2, "establishment", 0.9),
+            ],
+        );
+        let b = run(
+            "b",
+            1,
+            &[
+                (2, "establishment", 0.8),
+                (0, "contract", 0.55),
+                (1, "contract", 0.6),
+            ],
+        );
+        let c = compare(&[a.clone(), b]).unwrap();
+        assert_eq!(c.paired, vec![false, true]);
+        let row = c
+            .rows
+            .iter()
+            .find(|r| r.run == 1 && r.group == "all" && r.metric == "replacement_final_wage")
+            .unwrap();
+        let d = row.diff.as_ref().unwrap();
+        assert_eq!(d.pairs, 3);
+        assert!((d.mean - (0.05 - 0.1) / 3.0).abs() < 1e-12);
+        assert_eq!(d.share_gain, Some(1.0 / 3.0));
+        assert_eq!(d.share_loss, Some(1.0 / 3.0));
+        let contract = c
+            .rows
+            .iter()
+            .find(|r| {
+                r.run == 1
+                    && r.group == "track"
+                    && r.key == "contract"
+                    && r.metric == "replacement_final_wage"
+            })
+            .unwrap();
+        assert_eq!(contract.diff.as_ref().unwrap().pairs, 2);
+        // A different seed: unpaired, Welch difference of means.
+        let other = run(
+            "c",
+            2,
+            &[
+                (0, "contract", 0.7),
+                (1, "contract", 0.8),
+                (2, "contract", 0.75),
+            ],
+        );
+        let c2 = compare(&[a, other]).unwrap();
+        assert_eq!(c2.paired, vec![false, false]);
+        let d2 = c2
+            .rows
+            .iter()
+            .find(|r| r.run == 1 && r.group == "all")
+            .unwrap()
+            .diff
+            .clone()
+            .unwrap();
+        assert!(!d2.paired && d2.ci.is_some());
+        assert!((d2.mean - (0.75 - 2.0 / 3.0)).abs() < 1e-12);
+        let csv = c2.to_csv();
+        assert!(csv.starts_with(&csv_header()));
+        assert_eq!(csv.lines().count(), c2.rows.len() + 1);
+    }
+
+    #[test]
+    fn bad_folders_are_errors() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(RunData::load(d.path()).is_err());
+        std::fs::write(d.path().join("agents.csv"), "id,track\n1,contract\n").unwrap();
+        let e = RunData::load(d.path()).unwrap_err().to_string();
+        assert!(e.contains("no column"), "{e}");
+        assert!(matches!(compare(&[]), Err(CompareError::TooFew)));
+    }
+}

@@ -1,0 +1,33 @@
+//! Experiments over many runs: parameter sweeps with replications and common random numbers,
+//! their tables and summaries, Morris screening, run-to-run comparison and reproduction from a
+//! manifest. docs/EXPERIMENTS.md describes the file formats and the commands over this module.
+//!
+//! - [`spec`]: the sweep file (`SWEEP.toml`), its validation and the list of variants;
+//! - [`design`]: grids, Latin hypercubes and Morris trajectories;
+//! - [`summary`]: what one run contributes to a sweep's tables (summary metrics, the yearly
+//!   series, the per-agent outcomes used for paired differences);
+//! - [`store`]: the sweep folder: the plan, one small file per completed run, atomic writes;
+//! - [`sweep`]: scheduling (parallel over runs, shards, resume) and assembling the tables;
+//! - [`morris`]: elementary effects (μ, μ*, σ) per parameter and metric;
+//! - [`stats`]: means, standard deviations, Student-t confidence intervals, quantiles;
+//! - [`figures`]: the figures of `sisandbox plot`, read from run and sweep folders;
+//! - [`compare`]: side-by-side outcome distributions of run folders, paired by agent id;
+//! - [`reproduce`]: re-running a manifest and checking every output's SHA-256.
+//!
+//! Every table written here is a function of the sweep file, the scenario files and the
+//! sisandbox version only: never of the thread count, the order runs finish in, the shard
+//! split or how often a sweep was interrupted.
+
+pub mod compare;
+pub mod design;
+pub mod figures;
+pub mod morris;
+pub mod reproduce;
+pub mod spec;
+pub mod stats;
+pub mod store;
+pub mod summary;
+pub mod sweep;
+
+pub use spec::{Design, ParamSpec, SpecError, SweepPlan, SweepSpec, Variant};
+pub use sweep::{assemble, merge, run_sweep, Shard, SweepError, SweepOptions, SweepReport};

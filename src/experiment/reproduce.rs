@@ -1,0 +1,177 @@
+//! Re-running a run from its manifest: the `[scenario]` table holds the fully resolved
+//! scenario (seed included), so it is deserialised as it is, run again, written
+//! to a new folder, and every output's SHA-256 is checked against the manifest's `[outputs]`.
+
+use crate::engine::RunOptions;
+use crate::output::{self, RunMeta};
+use crate::scenario::Scenario;
+use crate::simulate::simulate;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One output file checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileCheck {
+    pub name: String,
+    /// `sha256:…` as the manifest records it.
+    pub expected: String,
+    /// `sha256:…` of the file written again.
+    pub actual: String,
+}
+
+impl FileCheck {
+    pub fn matches(&self) -> bool {
+        self.expected == self.actual
+    }
+}
+
+/// The result of a reproduction.
+#[derive(Clone, Debug)]
+pub struct Reproduction {
+    /// The folder the run was written to again.
+    pub dir: PathBuf,
+    pub checks: Vec<FileCheck>,
+    /// The sisandbox version recorded in the manifest (a different version may legitimately
+    /// give different outputs).
+    pub recorded_version: String,
+    pub seed: u64,
+}
+
+impl Reproduction {
+    /// Whether every output matches its recorded hash.
+    pub fn ok(&self) -> bool {
+        !self.checks.is_empty() && self.checks.iter().all(FileCheck::matches)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReproduceError {
+    #[error("cannot read manifest {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Manifest { path: PathBuf, message: String },
+    #[error(transparent)]
+    Simulate(#[from] crate::simulate::SimulateError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+}
+
+/// Re-runs the run of `manifest` into a new folder under `out` and checks its outputs.
+pub fn reproduce(
+    manifest: &Path,
+    out: &Path,
+    threads: usize,
+) -> Result<Reproduction, ReproduceError> {
+    let bad = |message: String| ReproduceError::Manifest {
+        path: manifest.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(manifest).map_err(|source| ReproduceError::Io {
+        path: manifest.to_path_buf(),
+        source,
+    })?;
+    let mut root: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let Some(toml::Value::Table(mut sc)) = root.remove("scenario") else {
+        return Err(bad(
+            "no [scenario] table: not a sisandbox run manifest".into()
+        ));
+    };
+    // `extends` is kept only as a record: the overlay is already in the resolved scenario.
+    sc.remove("extends");
+    let run = root
+        .get("run")
+        .and_then(|v| v.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let recorded_version = run
+        .get("sisandbox_version")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let outputs = root
+        .get("outputs")
+        .and_then(|v| v.as_table())
+        .cloned()
+        .ok_or_else(|| bad("no [outputs] table with the hashes to check".into()))?;
+    // A roster path is relative to the folder of the scenario file the run was made from.
+    let scenario_dir = run
+        .get("scenario_files")
+        .and_then(|v| v.as_array())
+        .and_then(|a| a.last())
+        .and_then(|v| v.as_str())
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    // The table is the serialised, already validated `Scenario`: deserialise it as it is (the
+    // file loader would re-check every default as if the manifest had written it) and rerun
+    // the cross-field checks.
+    let s: Scenario = toml::Value::Table(sc)
+        .try_into()
+        .map_err(|e: toml::de::Error| bad(format!("[scenario]: {}", e.to_string().trim_end())))?;
+    let issues = s.check();
+    if !issues.is_empty() {
+        let text: Vec<String> = issues
+            .iter()
+            .map(|i| format!("[scenario] {}: {}", i.path, i.message))
+            .collect();
+        return Err(bad(text.join("; ")));
+    }
+    if let Some(seed) = run.get("seed").and_then(|v| v.as_integer()) {
+        if seed as u64 != s.simulation.seed {
+            return Err(bad(format!(
+                "[run] seed {seed} differs from [scenario.simulation] seed {}",
+                s.simulation.seed
+            )));
+        }
+    }
+    let t0 = Instant::now();
+    let outcome = simulate(
+        &s,
+        scenario_dir.as_deref(),
+        &RunOptions {
+            threads,
+            progress: None,
+            cancel: None,
+        },
+    )?;
+    let meta = RunMeta {
+        seed: s.simulation.seed,
+        threads: if threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            threads
+        },
+        wall_seconds: t0.elapsed().as_secs_f64(),
+        scenario_files: vec![manifest.to_path_buf()],
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let dir = output::fresh_dir(
+        out,
+        &format!("{}-seed{}-reproduced", s.name, s.simulation.seed),
+    );
+    output::write_run(&dir, &s, &outcome, &meta)?;
+    let mut checks = Vec::new();
+    for (name, expected) in &outputs {
+        let expected = expected.as_str().unwrap_or_default().to_string();
+        let path = dir.join(name);
+        let actual = if path.is_file() {
+            format!("sha256:{}", output::sha256_file(&path)?)
+        } else {
+            "missing".to_string()
+        };
+        checks.push(FileCheck {
+            name: name.clone(),
+            expected,
+            actual,
+        });
+    }
+    Ok(Reproduction {
+        dir,
+        checks,
+        recorded_version,
+        seed: s.simulation.seed,
+    })
+}

@@ -1,0 +1,780 @@
+//! The sweep file: a base scenario, the parameters to vary, the design, the replications and
+//! the master seed. [`SweepPlan::load`] reads and checks it, then loads the scenario of every
+//! variant once, so a bad parameter path or value is reported before any run starts.
+
+use super::design;
+use crate::scenario::{self, Allowed, Scenario, ScenarioError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The most variants a design may have (a grid's product, LHS samples, Morris points).
+pub const MAX_VARIANTS: usize = 1_000_000;
+/// The most runs (variants × replications) in one sweep.
+pub const MAX_RUNS: usize = 10_000_000;
+
+/// How variants are drawn from the parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Design {
+    /// Every combination of the parameters' `values` or `range` levels.
+    Grid,
+    /// `samples` points of a Latin hypercube over the parameters' `[min, max]`.
+    Lhs,
+    /// `trajectories` Morris one-at-a-time trajectories on `levels` levels of `[min, max]`.
+    Morris,
+}
+
+impl Design {
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::Lhs => "lhs",
+            Design::Morris => "morris",
+        }
+    }
+}
+
+/// A range on a grid: `steps` evenly spaced values from `from` to `to`, both included.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeSpec {
+    pub from: f64,
+    pub to: f64,
+    pub steps: u32,
+}
+
+/// One `[[parameters]]` entry as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    /// A scenario key path, as for `--set` (`careers.conversion_rate`, `universities[0].wage_level`).
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<toml::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<RangeSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+/// The sweep file. After [`SweepPlan::load`] every optional field is filled in (the normal
+/// form stored in the sweep folder's `plan.toml`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// Names the default output folder; defaults to the sweep file's stem.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The base scenario file, relative to the sweep file; without it, the embedded default.
+    #[serde(default)]
+    pub scenario: Option<String>,
+    /// Fixed `--set` overrides applied to every run before the parameters.
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// Replications of every variant (seeds `seed`, `seed + 1`, …).
+    pub replications: u32,
+    /// Master seed; defaults to the base scenario's `simulation.seed`.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub design: Option<Design>,
+    /// Latin hypercube points.
+    #[serde(default)]
+    pub samples: Option<u32>,
+    /// Morris trajectories.
+    #[serde(default)]
+    pub trajectories: Option<u32>,
+    /// Morris grid levels (even, at least 2; default 4).
+    #[serde(default)]
+    pub levels: Option<u32>,
+    /// Also run the unvaried base scenario as variant 0 and pair every variant against it
+    /// (default true for grids, false for LHS and Morris).
+    #[serde(default)]
+    pub baseline: Option<bool>,
+    /// Write the yearly series of every run to `series.csv` (default true).
+    #[serde(default)]
+    pub series: Option<bool>,
+    #[serde(default)]
+    pub parameters: Vec<ParamSpec>,
+}
+
+/// A parameter value: the TOML text given to `--set`, and the text shown in tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub toml: String,
+    pub display: String,
+}
+
+/// A Morris point: (trajectory, step, the parameter moved and its signed unit step).
+pub type MorrisStep = (usize, usize, Option<(usize, f64)>);
+
+/// One variant: the base scenario with these parameter values (none for the base itself).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub index: usize,
+    /// One value per parameter, in parameter order; empty for the unvaried base.
+    pub values: Vec<Value>,
+    /// Morris: (trajectory, step, moved parameter and its signed unit step).
+    pub morris: Option<MorrisStep>,
+}
+
+impl Variant {
+    pub fn is_base(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// A checked sweep: the normal-form spec, the parameters and every variant.
+#[derive(Clone, Debug)]
+pub struct SweepPlan {
+    pub spec: SweepSpec,
+    pub design: Design,
+    pub master_seed: u64,
+    pub replications: usize,
+    pub baseline: bool,
+    pub series: bool,
+    pub parameters: Vec<String>,
+    pub variants: Vec<Variant>,
+    /// SHA-256 of the resolved base scenario (TOML), so a changed scenario file is noticed on
+    /// resume. Empty for a plan read back from a sweep folder.
+    pub base_sha256: String,
+    /// The sweep file's folder (scenario paths are relative to it).
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("cannot read sweep file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: invalid sweep file:\n{}", .problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+    #[error("{path}: {what}: the scenario does not load:\n{error}")]
+    Scenario {
+        path: PathBuf,
+        what: String,
+        error: ScenarioError,
+    },
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display)
+    }
+}
+
+/// A float as TOML float text (always with a decimal point or exponent).
+fn float_toml(x: f64) -> String {
+    let s = super::stats::fmt(x);
+    if s.contains(['.', 'e', 'E']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+fn value_of(v: &toml::Value) -> Value {
+    let toml = v.to_string();
+    let display = match v {
+        toml::Value::String(s) => s.clone(),
+        _ => toml.clone(),
+    };
+    Value { toml, display }
+}
+
+fn number_value(x: f64, integer: bool) -> Value {
+    let toml = if integer {
+        format!("{}", x.round() as i64)
+    } else {
+        float_toml(x)
+    };
+    Value {
+        display: toml.clone(),
+        toml,
+    }
+}
+
+/// Whether the catalog describes the key at `path` as an integer (`[3]` indices match `[]`).
+fn is_integer_key(path: &str) -> bool {
+    let mut generic = String::new();
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                generic.push_str("[]");
+            }
+            ']' => in_index = false,
+            _ if in_index => {}
+            _ => generic.push(c),
+        }
+    }
+    Scenario::key_docs()
+        .iter()
+        .any(|d| d.path == generic && matches!(d.allowed, Allowed::Integer { .. }))
+}
+
+/// The grid levels of a parameter (values, or a range).
+fn grid_levels(p: &ParamSpec, integer: bool, problems: &mut Vec<String>) -> Vec<Value> {
+    let at = format!("parameters `{}`", p.path);
+    if p.min.is_some() || p.max.is_some() {
+        problems.push(format!(
+            "{at}: `min`/`max` are for the lhs and morris designs; a grid takes `values` or `range`"
+        ));
+    }
+    match (&p.values, &p.range) {
+        (Some(_), Some(_)) => {
+            problems.push(format!("{at}: give `values` or `range`, not both"));
+            Vec::new()
+        }
+        (Some(vs), None) => {
+            if vs.is_empty() {
+                problems.push(format!("{at}: `values` is empty"));
+            }
+            let out: Vec<Value> = vs.iter().map(value_of).collect();
+            let mut seen = std::collections::HashSet::new();
+            for v in &out {
+                if !seen.insert(v.toml.as_str()) {
+                    problems.push(format!("{at}: value {} is listed twice", v.display));
+                }
+            }
+            out
+        }
+        (None, Some(r)) => {
+            if !(r.from.is_finite() && r.to.is_finite()) {
+                problems.push(format!("{at}: range ends must be finite numbers"));
+                return Vec::new();
+            }
+            if r.steps == 0 {
+                problems.push(format!("{at}: empty range (steps = 0)"));
+                return Vec::new();
+            }
+            if r.from > r.to {
+                problems.push(format!(
+                    "{at}: empty range (from = {} is above to = {})",
+                    r.from, r.to
+                ));
+                return Vec::new();
+            }
+            if r.steps == 1 && r.from != r.to {
+                problems.push(format!(
+                    "{at}: a range from {} to {} needs at least 2 steps",
+                    r.from, r.to
+                ));
+                return Vec::new();
+            }
+            if r.steps as usize > MAX_VARIANTS {
+                problems.push(format!(
+                    "{at}: steps = {} is more than {MAX_VARIANTS}",
+                    r.steps
+                ));
+                return Vec::new();
+            }
+            let n = r.steps as usize;
+            let out: Vec<Value> = (0..n)
+                .map(|i| {
+                    let x = if n == 1 {
+                        r.from
+                    } else if i == n - 1 {
+                        r.to
+                    } else {
+                        r.from + (r.to - r.from) * i as f64 / (n - 1) as f64
+                    };
+                    number_value(x, integer)
+                })
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            if let Some(v) = out.iter().find(|v| !seen.insert(v.toml.as_str())) {
+                problems.push(format!(
+                    "{at}: the range gives the integer {} twice; use fewer steps",
+                    v.display
+                ));
+            }
+            out
+        }
+        (None, None) => {
+            problems.push(format!(
+                "{at}: needs `values = [...]` or `range = {{ from, to, steps }}`"
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// The `[min, max]` of a parameter of an LHS or Morris design.
+fn bounds(p: &ParamSpec, design: Design, problems: &mut Vec<String>) -> (f64, f64) {
+    let at = format!("parameters `{}`", p.path);
+    if p.values.is_some() || p.range.is_some() {
+        problems.push(format!(
+            "{at}: the {} design takes `min` and `max`, not `values` or `range`",
+            design.name()
+        ));
+    }
+    match (p.min, p.max) {
+        (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo < hi => (lo, hi),
+        (Some(lo), Some(hi)) => {
+            problems.push(format!(
+                "{at}: empty range (min = {lo} must be below max = {hi})"
+            ));
+            (0.0, 0.0)
+        }
+        _ => {
+            problems.push(format!("{at}: needs `min` and `max`"));
+            (0.0, 0.0)
+        }
+    }
+}
+
+impl SweepPlan {
+    /// Reads the sweep file, checks it, builds the variants and loads the scenario of each, so
+    /// that every problem is reported before a run starts.
+    pub fn load(path: &Path) -> Result<SweepPlan, SpecError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let spec: SweepSpec = toml::from_str(&text).map_err(|e| SpecError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("sweep")
+            .to_string();
+        let plan = Self::from_spec(spec, dir, &stem).map_err(|problems| SpecError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })?;
+        plan.check_scenarios(path)
+    }
+
+    /// A plan from a spec in normal form (a sweep folder's `plan.toml`), without loading any
+    /// scenario.
+    pub fn from_normal_spec(spec: SweepSpec, origin: &Path) -> Result<SweepPlan, SpecError> {
+        Self::from_spec(spec, PathBuf::new(), "sweep").map_err(|problems| SpecError::Invalid {
+            path: origin.to_path_buf(),
+            problems,
+        })
+    }
+
+    /// Checks the spec and builds its variants (no scenario loaded yet).
+    fn from_spec(mut spec: SweepSpec, dir: PathBuf, stem: &str) -> Result<SweepPlan, Vec<String>> {
+        let mut problems = Vec::new();
+        let design = spec.design.unwrap_or(Design::Grid);
+        if spec.replications == 0 {
+            problems.push("replications = 0: at least one replication is needed".to_string());
+        }
+        for (i, p) in spec.parameters.iter().enumerate() {
+            if p.path.trim().is_empty() {
+                problems.push(format!("parameters[{i}]: `path` is empty"));
+            }
+            if spec.parameters[..i].iter().any(|o| o.path == p.path) {
+                problems.push(format!("parameters `{}` is given twice", p.path));
+            }
+        }
+        let name = spec.name.clone().unwrap_or_else(|| stem.to_string());
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            problems.push(format!(
+                "name = {name:?}: a sweep name must be a plain folder name"
+            ));
+        }
+        let seed = spec.seed;
+        let check_unused = |key: &str, set: bool, problems: &mut Vec<String>| {
+            if set {
+                problems.push(format!(
+                    "`{key}` is not used by the {} design",
+                    design.name()
+                ));
+            }
+        };
+        check_unused(
+            "samples",
+            spec.samples.is_some() && design != Design::Lhs,
+            &mut problems,
+        );
+        check_unused(
+            "trajectories",
+            spec.trajectories.is_some() && design != Design::Morris,
+            &mut problems,
+        );
+        check_unused(
+            "levels",
+            spec.levels.is_some() && design != Design::Morris,
+            &mut problems,
+        );
+        let names: Vec<String> = spec.parameters.iter().map(|p| p.path.clone()).collect();
+        let integer: Vec<bool> = names.iter().map(|p| is_integer_key(p)).collect();
+        let baseline = spec.baseline.unwrap_or(design == Design::Grid);
+        let mut variants = Vec::new();
+        if baseline {
+            variants.push(Variant {
+                index: 0,
+                values: Vec::new(),
+                morris: None,
+            });
+        }
+        let master = seed.unwrap_or(0);
+        match design {
+            Design::Grid => {
+                let levels: Vec<Vec<Value>> = spec
+                    .parameters
+                    .iter()
+                    .zip(&integer)
+                    .map(|(p, &int)| grid_levels(p, int, &mut problems))
+                    .collect();
+                let counts: Vec<usize> = levels.iter().map(Vec::len).collect();
+                let product = counts
+                    .iter()
+                    .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+                    .filter(|&n| n <= MAX_VARIANTS);
+                if product.is_none() {
+                    problems.push(format!(
+                        "the grid has more than {MAX_VARIANTS} combinations; use fewer values or an lhs design"
+                    ));
+                }
+                if problems.is_empty() && !levels.is_empty() {
+                    for combo in design::grid(&counts) {
+                        variants.push(Variant {
+                            index: variants.len(),
+                            values: combo
+                                .iter()
+                                .enumerate()
+                                .map(|(j, &l)| levels[j][l].clone())
+                                .collect(),
+                            morris: None,
+                        });
+                    }
+                }
+            }
+            Design::Lhs | Design::Morris => {
+                if spec.parameters.is_empty() {
+                    problems.push(format!(
+                        "the {} design needs at least one [[parameters]] entry",
+                        design.name()
+                    ));
+                }
+                let b: Vec<(f64, f64)> = spec
+                    .parameters
+                    .iter()
+                    .map(|p| bounds(p, design, &mut problems))
+                    .collect();
+                let map = |x: &[f64]| -> Vec<Value> {
+                    x.iter()
+                        .zip(&b)
+                        .zip(&integer)
+                        .map(|((u, (lo, hi)), &int)| number_value(lo + u * (hi - lo), int))
+                        .collect()
+                };
+                if design == Design::Lhs {
+                    let n = spec.samples.unwrap_or(0);
+                    if n == 0 {
+                        problems.push("the lhs design needs `samples` of at least 1".into());
+                    }
+                    if n as usize > MAX_VARIANTS {
+                        problems.push(format!("samples = {n}: at most {MAX_VARIANTS}"));
+                    }
+                    spec.samples = Some(n);
+                    if problems.is_empty() {
+                        for x in design::latin_hypercube(master, n as usize, b.len()) {
+                            variants.push(Variant {
+                                index: variants.len(),
+                                values: map(&x),
+                                morris: None,
+                            });
+                        }
+                    }
+                } else {
+                    let r = spec.trajectories.unwrap_or(0);
+                    let p = spec.levels.unwrap_or(4);
+                    if r < 2 {
+                        problems.push(
+                            "the morris design needs `trajectories` of at least 2 (σ needs two effects)"
+                                .into(),
+                        );
+                    }
+                    if p < 2 || p & 1 == 1 {
+                        problems.push(format!(
+                            "levels = {p}: Morris levels must be even and at least 2"
+                        ));
+                    }
+                    if (r as usize).saturating_mul(b.len() + 1) > MAX_VARIANTS {
+                        problems.push(format!(
+                            "trajectories = {r}: more than {MAX_VARIANTS} Morris points"
+                        ));
+                    }
+                    if p > 1000 {
+                        problems.push(format!("levels = {p}: at most 1000"));
+                    }
+                    spec.trajectories = Some(r);
+                    spec.levels = Some(p);
+                    if problems.is_empty() {
+                        for pt in design::morris(master, r as usize, b.len(), p as usize) {
+                            variants.push(Variant {
+                                index: variants.len(),
+                                values: map(&pt.x),
+                                morris: Some((pt.trajectory, pt.step, pt.moved)),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if variants.is_empty() && problems.is_empty() {
+            problems
+                .push("the sweep has no variant: add [[parameters]] or set baseline = true".into());
+        }
+        let runs = variants.len() as u128 * spec.replications as u128;
+        if runs > MAX_RUNS as u128 {
+            problems.push(format!(
+                "{runs} runs: at most {MAX_RUNS} in one sweep (split it into several)"
+            ));
+        }
+        if let Some(s) = seed {
+            if s as u128 + spec.replications as u128 > i64::MAX as u128 {
+                problems.push(format!(
+                    "seed = {s}: seed + replications must stay below 2^63"
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        spec.name = Some(name);
+        spec.design = Some(design);
+        spec.baseline = Some(baseline);
+        spec.series = Some(spec.series.unwrap_or(true));
+        Ok(SweepPlan {
+            design,
+            master_seed: master,
+            replications: spec.replications as usize,
+            baseline,
+            series: spec.series.unwrap_or(true),
+            parameters: names,
+            variants,
+            base_sha256: String::new(),
+            dir,
+            spec,
+        })
+    }
+
+    /// Loads the base scenario (filling in the master seed) and the scenario of every variant.
+    fn check_scenarios(mut self, path: &Path) -> Result<SweepPlan, SpecError> {
+        let err = |what: String, error: ScenarioError| SpecError::Scenario {
+            path: path.to_path_buf(),
+            what,
+            error,
+        };
+        let base = self
+            .load_scenario(&self.spec.set)
+            .map_err(|e| err("the base scenario with `set`".into(), e))?;
+        if self.spec.seed.is_none() {
+            let seed = base.simulation.seed;
+            self.spec.seed = Some(seed);
+            // The designs draw from the master seed: rebuild them with the real one.
+            let dir = std::mem::take(&mut self.dir);
+            let name = self.spec.name.clone().unwrap_or_default();
+            self = Self::from_spec(self.spec.clone(), dir, &name).map_err(|problems| {
+                SpecError::Invalid {
+                    path: path.to_path_buf(),
+                    problems,
+                }
+            })?;
+        }
+        let text = toml::to_string(&base).unwrap_or_default();
+        self.base_sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
+        for v in &self.variants {
+            let overrides = self.overrides(v, 0);
+            self.load_scenario(&overrides)
+                .map_err(|e| err(format!("variant {} ({})", v.index, self.describe(v)), e))?;
+        }
+        Ok(self)
+    }
+
+    /// The base scenario file, if any, resolved against the sweep file's folder.
+    pub fn scenario_path(&self) -> Option<PathBuf> {
+        self.spec.scenario.as_ref().map(|s| self.dir.join(s))
+    }
+
+    /// Loads the base scenario with these overrides.
+    pub fn load_scenario(&self, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+        let loaded = match self.scenario_path() {
+            Some(p) => scenario::load(&p, overrides)?,
+            None => scenario::from_str("", "<embedded default>", overrides)?,
+        };
+        Ok(loaded.scenario)
+    }
+
+    /// Every `--set` of a run: the sweep's fixed `set`, the variant's values, then the seed.
+    pub fn overrides(&self, v: &Variant, replication: usize) -> Vec<String> {
+        let mut o = self.spec.set.clone();
+        for (p, val) in self.parameters.iter().zip(&v.values) {
+            o.push(format!("{p}={}", val.toml));
+        }
+        o.push(format!("simulation.seed={}", self.seed(replication)));
+        o
+    }
+
+    /// Seed of replication `r`: the master seed plus `r`, the same in every variant (common
+    /// random numbers).
+    pub fn seed(&self, replication: usize) -> u64 {
+        self.master_seed + replication as u64
+    }
+
+    /// Runs in all: variants × replications, numbered variant-major.
+    pub fn runs(&self) -> usize {
+        self.variants.len() * self.replications
+    }
+
+    /// (variant, replication) of run `id`.
+    pub fn locate(&self, id: usize) -> (usize, usize) {
+        (id / self.replications, id % self.replications)
+    }
+
+    /// `path=value, …`, or `base` for the unvaried scenario.
+    pub fn describe(&self, v: &Variant) -> String {
+        if v.is_base() {
+            return "base".into();
+        }
+        self.parameters
+            .iter()
+            .zip(&v.values)
+            .map(|(p, x)| format!("{p}={}", x.display))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The values of a variant as table cells, one per parameter (empty for the base).
+    pub fn cells(&self, v: &Variant) -> Vec<String> {
+        if v.is_base() {
+            vec![String::new(); self.parameters.len()]
+        } else {
+            v.values.iter().map(|x| x.display.clone()).collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> Result<SweepPlan, Vec<String>> {
+        let spec: SweepSpec = toml::from_str(text).map_err(|e| vec![e.to_string()])?;
+        SweepPlan::from_spec(spec, PathBuf::new(), "t")
+    }
+
+    #[test]
+    fn grid_with_baseline_numbers_variants_and_runs() {
+        let p = plan(
+            r#"
+            replications = 3
+            seed = 5
+            [[parameters]]
+            path = "careers.conversion_rate"
+            values = [0.0, 0.05]
+            [[parameters]]
+            path = "simulation.agents"
+            range = { from = 100, to = 300, steps = 3 }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(p.variants.len(), 1 + 2 * 3);
+        assert_eq!(p.runs(), 21);
+        assert!(p.variants[0].is_base());
+        assert_eq!(
+            p.describe(&p.variants[1]),
+            "careers.conversion_rate=0.0, simulation.agents=100"
+        );
+        assert_eq!(
+            p.variants[6].values[1].toml, "300",
+            "integer key stays integer"
+        );
+        assert_eq!(p.locate(7), (2, 1));
+        assert_eq!(p.seed(2), 7);
+        assert_eq!(
+            p.overrides(&p.variants[2], 1).last().unwrap(),
+            "simulation.seed=6"
+        );
+    }
+
+    #[test]
+    fn malformed_sweeps_name_the_problem() {
+        let cases = [
+            ("replications = 0", "replications = 0"),
+            (
+                "replications = 1\n[[parameters]]\npath = \"careers.conversion_rate\"\nvalues = []",
+                "`values` is empty",
+            ),
+            (
+                "replications = 1\n[[parameters]]\npath = \"careers.conversion_rate\"\nrange = { from = 0.1, to = 0.0, steps = 3 }",
+                "empty range",
+            ),
+            (
+                "replications = 1\n[[parameters]]\npath = \"careers.conversion_rate\"\nrange = { from = 0.0, to = 0.1, steps = 0 }",
+                "empty range (steps = 0)",
+            ),
+            (
+                "replications = 1\ndesign = \"morris\"\ntrajectories = 4\n[[parameters]]\npath = \"careers.conversion_rate\"\nmin = 0.1\nmax = 0.1",
+                "empty range (min",
+            ),
+            ("replications = 1\nreplicatons = 2", "unknown field `replicatons`"),
+            (
+                "replications = 1\n[[parameters]]\npath = \"a\"\nrange = { from = 0.0, to = 1.0, steps = 100000 }\n[[parameters]]\npath = \"b\"\nrange = { from = 0.0, to = 1.0, steps = 100000 }",
+                "more than 1000000 combinations",
+            ),
+            (
+                "replications = 4000000000\n[[parameters]]\npath = \"a\"\nvalues = [1, 2]",
+                "at most 10000000",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = plan(text).unwrap_err().join("\n");
+            assert!(e.contains(want), "{text:?} gave {e:?}");
+        }
+    }
+
+    #[test]
+    fn morris_and_lhs_variants_stay_in_bounds() {
+        let p = plan(
+            r#"
+            replications = 1
+            seed = 9
+            design = "morris"
+            trajectories = 3
+            [[parameters]]
+            path = "careers.conversion_rate"
+            min = 0.0
+            max = 0.1
+            [[parameters]]
+            path = "simulation.agents"
+            min = 100
+            max = 400
+            "#,
+        )
+        .unwrap();
+        assert_eq!(p.variants.len(), 3 * 3, "no base variant by default");
+        for v in &p.variants {
+            let x: f64 = v.values[0].toml.parse().unwrap();
+            assert!((0.0..=0.1).contains(&x));
+            let n: i64 = v.values[1].toml.parse().unwrap();
+            assert!((100..=400).contains(&n));
+        }
+        let l = plan(
+            "replications = 2\ndesign = \"lhs\"\nsamples = 5\n[[parameters]]\npath = \"careers.conversion_rate\"\nmin = 0.0\nmax = 0.1",
+        )
+        .unwrap();
+        assert_eq!(l.runs(), 10);
+    }
+}
