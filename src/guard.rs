@@ -4,7 +4,8 @@
 //! The estimate ([`estimate`]) counts what a run holds at its peak: every agent ever simulated
 //! (the initial staff plus every hire over the horizon, from the leaving rates, retirements and
 //! headcount growth) with its end record and scratch indices, the monthly series rows, the
-//! per-chunk aggregates of the agent phase and the buffer the agents.csv hash reads. It errs on
+//! per-chunk aggregates of the agent phase (output is streamed to disk and hashed as a
+//! stream, so it adds nothing per agent). It errs on
 //! the high side: it is a guard, not a forecast.
 //!
 //! The limit ([`memory_limit`]) is `SISANDBOX_MAX_MEMORY` when set (`16G`, `512M`, `1.5GiB`, a
@@ -35,9 +36,6 @@ const BASE_BYTES: u64 = 64 << 20;
 /// Yearly exits of active staff other than quits (retirements and deaths), as a share of the
 /// staff, generously: careers are at least about 20 years long.
 const OTHER_EXIT_RATE: f64 = 0.05;
-
-/// Bytes of agents.csv per agent (the hash reads the whole file into memory).
-const CSV_BYTES_PER_AGENT: u64 = 320;
 
 /// Heap bytes of a series row's key (`<university>/<item>` and the like), beyond the row.
 const ROW_KEY_BYTES: u64 = 48;
@@ -199,8 +197,7 @@ pub fn estimate(s: &Scenario, initial_agents: u64) -> Estimate {
     let hires = hires.max(0.0);
     let agents = n + hires;
     let bytes_per_agent =
-        (2 * size_of::<Agent>() + size_of::<AgentRecord>() + 2 * size_of::<usize>()) as u64
-            + CSV_BYTES_PER_AGENT;
+        (2 * size_of::<Agent>() + size_of::<AgentRecord>() + 2 * size_of::<usize>()) as u64;
     let series_rows = series_rows(s);
     let row_bytes = 2 * (size_of::<Row>() as u64 + ROW_KEY_BYTES);
     let chunks = (agents / CHUNK as f64).ceil().max(1.0);

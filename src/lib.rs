@@ -6,6 +6,7 @@ pub mod career;
 pub mod engine;
 pub mod experiment;
 pub mod guard;
+pub mod input;
 pub mod insurance;
 pub mod metrics;
 pub mod money;

@@ -38,7 +38,11 @@ pub fn apply_ppm(amount: Fen, ppm: i64) -> Fen {
     // Fast path in i64 (every realistic amount); i128 only when the product would overflow.
     if let Some(p) = amount.checked_mul(ppm) {
         let half = PPM / 2;
-        return if p >= 0 { (p + half) / PPM } else { (p - half) / PPM };
+        return if p >= 0 {
+            (p + half) / PPM
+        } else {
+            (p - half) / PPM
+        };
     }
     let p = amount as i128 * ppm as i128;
     let half = PPM as i128 / 2;

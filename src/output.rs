@@ -212,8 +212,11 @@ fn medical_cover(r: &AgentRecord) -> &'static str {
 
 /// Hex SHA-256 of a file.
 pub fn sha256_file(path: &Path) -> Result<String, OutputError> {
-    let bytes = fs::read(path).map_err(io_err(path))?;
-    Ok(format!("{:x}", Sha256::digest(&bytes)))
+    // Streamed, so hashing a large agents.csv needs no copy of it in memory.
+    let mut file = fs::File::open(path).map_err(io_err(path))?;
+    let mut hasher = Sha256::new();
+    io::copy(&mut file, &mut hasher).map_err(io_err(path))?;
+    Ok(format!("{:x}", hasher.finalize()))
 }
 
 /// What the manifest records beyond the scenario.

@@ -163,7 +163,6 @@ impl DualTrackLever {
     }
 }
 
-
 /// What redeemed points buy.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -315,7 +315,8 @@ where
     F: Fn(u64, Option<(&str, &str)>, String) -> RosterIssue,
 {
     fn bad(&mut self, column: &str, value: &str, message: String) {
-        let i = (self.issue)(self.line, Some((column, value)), message);
+        let shown = shown_value(value);
+        let i = (self.issue)(self.line, Some((column, &shown)), message);
         self.issues.push(i);
     }
 
@@ -606,5 +607,41 @@ mod tests {
         assert!(did_you_mean("brith").contains("birth"));
         assert!(did_you_mean("wage").is_empty() || did_you_mean("wage").contains('`'));
         assert!(did_you_mean("zzzzzzzzzz").is_empty());
+    }
+}
+
+/// A bad cell as an error may echo it: withheld when it looks like a personal identifier (a
+/// run of 15 or more digits, as in ID numbers, or Chinese characters, as in names), since a
+/// roster whose cells are shifted against its header puts those in checked columns.
+fn shown_value(value: &str) -> String {
+    let longest_digits = value
+        .split(|c: char| !(c.is_ascii_digit() || c == 'X' || c == 'x'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let cjk = value
+        .chars()
+        .any(|c| ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c));
+    if longest_digits >= 15 || cjk {
+        format!(
+            "<withheld: {} characters that look like a personal identifier>",
+            value.chars().count()
+        )
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown_value;
+
+    #[test]
+    fn identifiers_are_withheld_and_ordinary_values_shown() {
+        assert_eq!(shown_value("1990-13"), "1990-13");
+        assert_eq!(shown_value("profesor"), "profesor");
+        assert!(shown_value("110101199003071234").starts_with("<withheld: 18"));
+        assert!(shown_value("11010119900307123X").starts_with("<withheld"));
+        assert!(shown_value("张伟").starts_with("<withheld: 2"));
     }
 }

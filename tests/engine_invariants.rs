@@ -164,6 +164,13 @@ fn retirees_get_plausible_pensions() {
         .iter()
         .filter(|r| r.track.is_institution())
         .collect();
-    let without: Vec<_> = inst.iter().filter(|r| r.pension.annuity == 0).map(|r| (r.id, r.hired, r.retire_month, r.contribution_months)).collect();
-    assert!(without.is_empty(), "established staff draw an occupational annuity: {without:?}");
+    let without: Vec<_> = inst
+        .iter()
+        .filter(|r| r.pension.annuity == 0)
+        .map(|r| (r.id, r.hired, r.retire_month, r.contribution_months))
+        .collect();
+    assert!(
+        without.is_empty(),
+        "established staff draw an occupational annuity: {without:?}"
+    );
 }

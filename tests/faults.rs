@@ -383,9 +383,13 @@ fn the_cli_names_the_limit_and_how_to_raise_it() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("the limit is 64.0 MB (set by SISANDBOX_MAX_MEMORY); raise it with SISANDBOX_MAX_MEMORY=<size> (for example SISANDBOX_MAX_MEMORY=8G)"),
+        err.contains("the limit is 64.0 MB (set by SISANDBOX_MAX_MEMORY); raise it with SISANDBOX_MAX_MEMORY=<size> (for example SISANDBOX_MAX_MEMORY="),
         "{err}"
     );
+    // The suggested size covers the estimate it quotes.
+    let need: f64 = err.split("needs about ").nth(1).and_then(|t| t.split(" GB").next()).and_then(|n| n.parse().ok()).expect("the estimate in GB");
+    let example: f64 = err.split("(for example SISANDBOX_MAX_MEMORY=").nth(1).and_then(|t| t.split('G').next()).and_then(|n| n.parse().ok()).expect("the example size");
+    assert!(example >= need, "{err}");
     let out = run("lots", "100");
     assert_eq!(out.status.code(), Some(2));
     assert!(

@@ -6,8 +6,8 @@ use super::env::MonthEnv;
 use super::insure;
 use crate::agent::{Agent, Intent, Status};
 use crate::career;
-use crate::perception;
 use crate::metrics::MonthAgg;
+use crate::perception;
 use crate::rng::{Draws, Purpose};
 use crate::scenario::Scenario;
 
@@ -30,7 +30,12 @@ pub fn step(
 }
 
 fn dies(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &Agent) -> bool {
-    let mut d = Draws::new(s.simulation.seed, a.id as u64, Purpose::Mortality, env.month.index());
+    let mut d = Draws::new(
+        s.simulation.seed,
+        a.id as u64,
+        Purpose::Mortality,
+        env.month.index(),
+    );
     d.chance(shared.mortality.at(a.is_female(), a.age_months(env.month)))
 }
 
@@ -109,7 +114,11 @@ fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
         Purpose::Quit,
         env.month.index(),
     );
-    let factor = if a.perception.evaluated { a.perception.quit_factor as f64 } else { 1.0 };
+    let factor = if a.perception.evaluated {
+        a.perception.quit_factor as f64
+    } else {
+        1.0
+    };
     let yearly = career::base_quit_rate(s, a.track) * factor;
     if !career::monthly_event(d.uniform(), yearly) {
         return Intent::None;

@@ -119,12 +119,15 @@ pub struct CaseReport {
 /// Reads and parses a case file.
 pub fn load_case(path: &Path) -> Result<Case, CaseError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| CaseError {
+    let fail = |e: String| CaseError {
         file: file.clone(),
         path: String::new(),
         line: None,
         message: format!("cannot read the case file: {e}"),
-    })?;
+    };
+    let bytes = crate::input::read_bounded(path, crate::input::MAX_CONFIG_BYTES)
+        .map_err(|e| fail(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))?;
     parse_case(&text, &file)
 }
 

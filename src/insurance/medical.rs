@@ -213,8 +213,25 @@ mod tests {
             (11, 1, 5)
         );
         assert_eq!(r.benefit_share(&p), 0.0);
-        assert_eq!(r.benefit_share(&rules("fujian", Sex::Male)), 0.5);
-        assert_eq!(rules("jiangsu", Sex::Male).waiting_period_months, 3);
+        // DOMAIN.md §5.3: Fujian pays 50 % during the wait, Jiangsu waits 3 months.
+        let mut params = InsuranceParams::default().medical;
+        params.waiting_benefit_share = params
+            .waiting_benefit_share
+            .clone()
+            .with_region("fujian", None, 0.5);
+        params.waiting_period_months = params
+            .waiting_period_months
+            .clone()
+            .with_region("jiangsu", None, 3);
+        let at = YearMonth::ym(2025, 1);
+        assert_eq!(
+            r.benefit_share(&MedicalRules::resolve(&params, Sex::Male, at, "fujian")),
+            0.5
+        );
+        assert_eq!(
+            MedicalRules::resolve(&params, Sex::Male, at, "jiangsu").waiting_period_months,
+            3
+        );
     }
 
     #[test]

@@ -275,8 +275,11 @@ impl Default for MedicalParams {
             ),
             continuous_years: constant(15.0),
             arrears_gap_months: constant(3),
-            waiting_period_months: constant(6).with_region("jiangsu", None, 3),
-            waiting_benefit_share: constant(0.0).with_region("fujian", None, 0.5),
+            // Jiangsu's 3-month wait and Fujian's 50 % benefit during the wait (DOMAIN.md §5.3)
+            // are regional entries a scenario adds with those regions: the default regions
+            // do not include them, and a default may only name regions the scenario defines.
+            waiting_period_months: constant(6),
+            waiting_benefit_share: constant(0.0),
             buy_in_multiplier: constant(1.0),
         }
     }

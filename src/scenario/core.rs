@@ -371,8 +371,15 @@ impl Mortality {
     /// phase looks them up instead of evaluating the law every month for every agent.
     pub fn monthly_table(&self) -> MonthlyMortality {
         let ages = 121 * 12;
-        let q = |female| (0..ages).map(|m| self.monthly(female, m as f64 / 12.0)).collect();
-        MonthlyMortality { male: q(false), female: q(true) }
+        let q = |female| {
+            (0..ages)
+                .map(|m| self.monthly(female, m as f64 / 12.0))
+                .collect()
+        };
+        MonthlyMortality {
+            male: q(false),
+            female: q(true),
+        }
     }
 
     /// Probability of being alive `months` after `age`, from the monthly hazards.

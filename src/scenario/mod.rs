@@ -18,8 +18,9 @@ pub mod source;
 pub mod validate;
 
 pub use self::core::{
-    AgeBand, CareerParams, Discipline, Fiscal, MonthlyMortality, Mortality, OutcomeParams, PopulationParams,
-    RegionParams, RungParams, SimulationParams, TrackRates, TrackShares, UniversityParams, Zone,
+    AgeBand, CareerParams, Discipline, Fiscal, MonthlyMortality, Mortality, OutcomeParams,
+    PopulationParams, RegionParams, RungParams, SimulationParams, TrackRates, TrackShares,
+    UniversityParams, Zone,
 };
 pub use catalog::{Allowed, Certainty, Issue, KeyDoc};
 pub use dated::{Dated, DatedEntry};

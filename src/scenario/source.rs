@@ -18,7 +18,8 @@ pub struct SourceFile {
 impl SourceFile {
     /// Reads a file; bytes that are not UTF-8 are a syntax error at the first bad byte.
     pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
-        let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+        let bytes = crate::input::read_bounded(path, crate::input::MAX_CONFIG_BYTES)
+            .map_err(ReadError::Io)?;
         match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceFile {
                 path: path.to_path_buf(),
