@@ -2,7 +2,7 @@
 //! docs/PERFORMANCE.md; CI runs these in quick, untimed mode (`cargo bench -- --test`).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use sisandbox::engine::{self, RunOptions};
+use sisandbox::engine::{self, RunOptions, Simulation};
 use sisandbox::insurance::case::parse_case;
 use sisandbox::insurance::InsuranceParams;
 use sisandbox::population;
@@ -13,6 +13,21 @@ fn scenario(agents: u32, years: u32) -> Scenario {
     s.simulation.agents = agents;
     s.simulation.years = years;
     s
+}
+
+/// One monthly step (agent phase, resolution, metrics) at each size, on a run prepared once:
+/// every iteration steps the next month.
+fn monthly_step(c: &mut Criterion) {
+    let mut g = c.benchmark_group("step");
+    g.sample_size(10);
+    for agents in [3_000, 100_000, 1_000_000] {
+        let s = scenario(agents, 40);
+        let mut sim = Simulation::new(&s, population::synthetic(&s));
+        g.bench_function(format!("{agents} staff, one month"), |b| {
+            b.iter(|| sim.step())
+        });
+    }
+    g.finish();
 }
 
 fn population_generation(c: &mut Criterion) {
@@ -66,6 +81,7 @@ fn pension_calculator(c: &mut Criterion) {
 
 criterion_group!(
     benches,
+    monthly_step,
     population_generation,
     default_run,
     one_year_at_100k,

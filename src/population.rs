@@ -10,11 +10,14 @@ use crate::scenario::{RungParams, Scenario, TrackShares};
 use crate::time::YearMonth;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 /// The initial staff, ordered by id (id = index).
 pub fn synthetic(s: &Scenario) -> Vec<Agent> {
     let start = s.simulation.start;
+    // In parallel: each agent has its own stream, so the result is the same on any thread count.
     (0..s.simulation.agents)
+        .into_par_iter()
         .map(|id| {
             let mut rng = chacha(s.simulation.seed, Purpose::Population, id as u64);
             synthetic_one(s, id, start, &mut rng)

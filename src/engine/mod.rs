@@ -68,34 +68,11 @@ pub fn run(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcom
     pool.install(|| run_in_pool(s, agents, opts))
 }
 
-fn run_in_pool(
-    s: &Scenario,
-    mut agents: Vec<Agent>,
-    opts: &RunOptions,
-) -> Result<Outcome, RunError> {
-    let start = s.simulation.start;
+fn run_in_pool(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcome, RunError> {
     let months = s.simulation.years * 12;
-    let history = init::History::new(s, init::first_year(&agents, start) - 1, end_month(s).year());
-    let opening = init::prepare(s, &mut agents, &history);
-    let mut shared = behave::Shared::new(s);
-    init::first_perception(s, &mut agents, &mut shared);
-    let initial = agents.len();
-    let mut state = resolve::State::new(s, &agents, history);
-    let mut series = Series::default();
-    let mut ledger = record::Ledger::new(s, opening);
+    let mut sim = Simulation::new(s, agents);
     for t in 0..months {
-        let month = start.plus_months(t as i32);
-        let env = MonthEnv::new(s, month);
-        let (mut agg, intents) = agent_phase(s, &env, &shared, &mut agents);
-        let res = resolve::resolve(s, &env, &mut agents, &intents, &mut state, &mut agg);
-        if env.evaluate {
-            shared.peers = behave::peer_table(s, &agents);
-        }
-        if env.year_end {
-            shared.points_factor = behave::points_factors(s, &agg.points_demand);
-        }
-        ledger.opening_accounts += std::mem::take(&mut state.brought_in);
-        ledger.record_month(s, &env, &agents, &agg, &res, &mut series);
+        sim.step();
         if let Some(p) = opts.progress {
             p(t + 1, months);
         }
@@ -106,7 +83,78 @@ fn run_in_pool(
             });
         }
     }
-    Ok(record::finish(s, agents, series, ledger, initial))
+    Ok(sim.finish())
+}
+
+/// A run in progress, one month at a time: what `run` drives, and what benchmarks time month
+/// by month. Its methods use the current rayon pool (`run` installs one with the requested
+/// number of threads).
+pub struct Simulation<'a> {
+    s: &'a Scenario,
+    agents: Vec<Agent>,
+    shared: behave::Shared,
+    state: resolve::State,
+    series: Series,
+    ledger: record::Ledger,
+    initial: usize,
+    months_done: u32,
+}
+
+impl<'a> Simulation<'a> {
+    /// Prepares the initial staff (retirement months, past records, first perceptions).
+    pub fn new(s: &'a Scenario, mut agents: Vec<Agent>) -> Self {
+        let start = s.simulation.start;
+        let history =
+            init::History::new(s, init::first_year(&agents, start) - 1, end_month(s).year());
+        let opening = init::prepare(s, &mut agents, &history);
+        let mut shared = behave::Shared::new(s);
+        init::first_perception(s, &mut agents, &mut shared);
+        Simulation {
+            s,
+            initial: agents.len(),
+            state: resolve::State::new(s, &agents, history),
+            ledger: record::Ledger::new(s, opening),
+            agents,
+            shared,
+            series: Series::default(),
+            months_done: 0,
+        }
+    }
+
+    /// The next month: agent phase, resolution, metrics.
+    pub fn step(&mut self) {
+        let s = self.s;
+        let env = MonthEnv::new(s, s.simulation.start.plus_months(self.months_done as i32));
+        let (mut agg, intents) = agent_phase(s, &env, &self.shared, &mut self.agents);
+        let res = resolve::resolve(
+            s,
+            &env,
+            &mut self.agents,
+            &intents,
+            &mut self.state,
+            &mut agg,
+        );
+        if env.evaluate {
+            self.shared.peers = behave::peer_table(s, &self.agents);
+        }
+        if env.year_end {
+            self.shared.points_factor = behave::points_factors(s, &agg.points_demand);
+        }
+        self.ledger.opening_accounts += std::mem::take(&mut self.state.brought_in);
+        self.ledger
+            .record_month(s, &env, &self.agents, &agg, &res, &mut self.series);
+        self.months_done += 1;
+    }
+
+    /// Agents in the run so far (staff, retirees and those who left or died).
+    pub fn agents(&self) -> usize {
+        self.agents.len()
+    }
+
+    /// The outcome of the months stepped so far.
+    pub fn finish(self) -> Outcome {
+        record::finish(self.s, self.agents, self.series, self.ledger, self.initial)
+    }
 }
 
 /// Phase 1: every agent steps; chunks merge in order.

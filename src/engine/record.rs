@@ -275,22 +275,29 @@ fn insurance_rows(m: YearMonth, agg: &MonthAgg, series: &mut Series) {
     }
 }
 
-/// Age band of an agent, for grouping.
-pub fn age_band(a: &Agent, m: YearMonth) -> &'static str {
-    match a.age_years(m) {
-        x if x < 30.0 => "under_30",
-        x if x < 40.0 => "30_39",
-        x if x < 50.0 => "40_49",
-        _ => "50_plus",
+/// Age bands of the yearly perception rows.
+pub const AGE_BANDS: [&str; 4] = ["under_30", "30_39", "40_49", "50_plus"];
+
+/// Index in [`AGE_BANDS`] of an agent's age in `m`.
+pub fn age_band(a: &Agent, m: YearMonth) -> usize {
+    match a.age_months(m) / 12 {
+        x if x < 30 => 0,
+        x if x < 40 => 1,
+        x if x < 50 => 2,
+        _ => 3,
     }
 }
 
-/// Yearly perception rows: mean perception and expected replacement rate by track, age band,
-/// title and region; the gap between tracks; the Gini of expected pensions; take-up of the
-/// voluntary annuity. Groups are written in a fixed order, sums in agent order.
+/// Yearly perception rows: mean perception, expected replacement rate, effort and take-home
+/// pay by track, age band, title and region; the gap between tracks; the Gini of expected
+/// pensions; take-up of the voluntary annuity. Groups are accumulated in fixed slots (no
+/// allocation per agent) and written in a fixed order.
 fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Series) {
-    use std::collections::BTreeMap;
-    let mut groups: BTreeMap<(&'static str, String), [f64; 5]> = BTreeMap::new();
+    const TRACKS: usize = 0;
+    const AGES: usize = 3;
+    const TITLES: usize = AGES + AGE_BANDS.len();
+    const REGIONS: usize = TITLES + 8;
+    let mut acc = vec![[0.0f64; 5]; REGIONS + s.regions.len()];
     let mut pensions = Vec::new();
     let (mut offered, mut joined) = (0u64, 0u64);
     for a in agents
@@ -298,14 +305,14 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
         .filter(|a| a.is_active() && a.perception.evaluated)
     {
         let p = &a.perception;
-        let keys = [
-            ("track", a.track.name().to_string()),
-            ("age_band", age_band(a, m).to_string()),
-            ("title", a.title().to_string()),
-            ("region", s.regions[a.region as usize].name.clone()),
-        ];
-        for k in keys {
-            let e = groups.entry(k).or_insert([0.0; 5]);
+        let title = TITLES + a.ladder as usize * 4 + a.rung as usize;
+        for slot in [
+            TRACKS + a.track as usize,
+            AGES + age_band(a, m),
+            title,
+            REGIONS + a.region as usize,
+        ] {
+            let e = &mut acc[slot];
             e[0] += p.index as f64;
             e[1] += p.expected_rr as f64;
             e[2] += a.effort as f64;
@@ -318,14 +325,32 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
             joined += u64::from(a.opted_in);
         }
     }
-    for ((group, key), [index, rr, effort, take_home, n]) in &groups {
+    let mut keys: Vec<(&'static str, String)> = Track::ALL
+        .iter()
+        .map(|t| ("track", t.name().to_string()))
+        .collect();
+    keys.extend(AGE_BANDS.iter().map(|b| ("age_band", b.to_string())));
+    for ladder in [
+        crate::agent::Ladder::Academic,
+        crate::agent::Ladder::Administrative,
+    ] {
+        keys.extend((0..4).map(|r| ("title", crate::agent::title_name(ladder, r).to_string())));
+    }
+    keys.extend(s.regions.iter().map(|r| ("region", r.name.clone())));
+    for ((group, key), [index, rr, effort, take_home, n]) in keys.into_iter().zip(&acc) {
+        if *n == 0.0 {
+            continue;
+        }
         series.push(m, group, key.clone(), "perception", index / n);
         series.push(m, group, key.clone(), "expected_replacement_rate", rr / n);
         series.push(m, group, key.clone(), "effort", effort / n);
-        series.push(m, group, key.clone(), "take_home", take_home / n);
+        series.push(m, group, key, "take_home", take_home / n);
     }
-    let mean_rr = |t: &str| groups.get(&("track", t.to_string())).map(|g| g[1] / g[4]);
-    if let (Some(e), Some(c)) = (mean_rr("establishment"), mean_rr("contract")) {
+    let mean_rr = |t: Track| {
+        let g = &acc[TRACKS + t as usize];
+        (g[4] > 0.0).then(|| g[1] / g[4])
+    };
+    if let (Some(e), Some(c)) = (mean_rr(Track::Establishment), mean_rr(Track::Contract)) {
         series.push(
             m,
             "all",
