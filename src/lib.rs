@@ -2,6 +2,7 @@
 //! university staff. See ARCHITECTURE.md for the map of modules and the invariants they keep.
 
 pub mod agent;
+pub mod bench;
 pub mod career;
 pub mod engine;
 pub mod experiment;

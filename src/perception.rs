@@ -10,7 +10,8 @@
 //! fall from its own previous perception. Preferences are drawn per agent from the scenario's
 //! distributions, with a lower β for young staff.
 //!
-//! The perception is re-evaluated once a year and in any month a lever starts; the behaviour
+//! The perception is re-evaluated once a year and in any month a lever's intensity changes
+//! (its start and each month of a phase-in); the behaviour
 //! it drives (leaving and moving, effort, opting into an enterprise annuity, the chosen base
 //! under a flexible scheme, the retirement month within the flexible window) reads it.
 //!

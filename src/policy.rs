@@ -2,8 +2,10 @@
 //!
 //! Every lever has a `start` month (absent: not in force) and an optional `full_from` month:
 //! between the two a lever phases in linearly (its intensity rises from the first month to 1),
-//! after `full_from` it is fully in force. Numeric levers move from the statutory value toward
-//! the lever's value with the intensity; switches are on from `start`. Levers combine freely:
+//! after `full_from` it is fully in force. The early-career reduction, the flexible minimum,
+//! the contract annuity, portability and fiscal matching move from the statutory value toward
+//! the lever's value with the intensity; switches, the floor and ceiling ratios and the
+//! conversion rate apply in full from `start`. Levers combine freely:
 //! each acts on its own part of the rules (the contribution base, the dual track, the points
 //! bank, regional and fiscal settings), and the engine reads them only through [`PolicyAt`].
 
@@ -314,7 +316,9 @@ pub struct PolicyAt {
     pub contract_annuity: f64,
     pub conversion_rate: Option<f64>,
     pub unified_new_hires: bool,
-    pub portability: Option<f64>,
+    /// Transfer share the portability lever moves toward, and its intensity (the statutory
+    /// share is the region's, blended in `engine::env`).
+    pub portability: Option<(f64, f64)>,
     pub points_bank: bool,
     pub ministry_matching: f64,
     pub local_matching: f64,
@@ -333,9 +337,6 @@ impl PolicyParams {
         let on_d = id > 0.0;
         let rg = &self.regional;
         let ir = rg.schedule().intensity(month);
-        let blend = |statutory: f64, lever: Option<f64>, i: f64| {
-            lever.map(|v| statutory + (v - statutory) * i)
-        };
         PolicyAt {
             flexible_base: on_b && cb.scheme == BaseScheme::Flexible,
             flexible_min_ratio: 1.0 + (cb.flexible_min_ratio - 1.0) * ib,
@@ -350,7 +351,7 @@ impl PolicyParams {
             conversion_rate: if on_d { dt.conversion_rate } else { None },
             unified_new_hires: on_d && dt.unified_new_hires,
             portability: if on_d {
-                blend(0.12, dt.portability, id)
+                dt.portability.map(|p| (p, id))
             } else {
                 None
             },
@@ -387,7 +388,7 @@ impl PolicyParams {
             k("contribution_base.ceiling_ratio", "share of AW", A::number(0.0, 10.0), "Ceiling ratio replacing the statutory one while the lever is in force."),
             k("contribution_base.make_up", "", A::OneOf(&["lump_sum", "none"]), "Whether the make-up (补差) of a late-published base is paid in a lump sum or not at all."),
             k("dual_track.equal_employer_rates", "", A::Bool, "Contract and temporary staff's basic-pension employer rate is raised to the institution scheme's."),
-            k("dual_track.contract_annuity", "", A::Bool, "Contract staff get an annuity at the occupational annuity's rates, paid by the university (phased in)."),
+            k("dual_track.contract_annuity", "", A::Bool, "Contract staff get an annuity at the occupational annuity's rates: the university pays the employer part, the member the individual part (phased in)."),
             k("dual_track.conversion_rate", "per year", share(), "Yearly share of contract staff converted to established posts while the lever is in force."),
             k("dual_track.unified_new_hires", "", A::Bool, "New hires join one scheme whatever their post: enterprise basic pension plus an annuity at the occupational annuity's rates."),
             k("dual_track.portability", "share of bases", A::number(0.0, 0.5), "Share of yearly bases moved with the pooled fund on a move across regions or schemes (statutory 0.12)."),
@@ -500,7 +501,7 @@ mod tests {
         p.dual_track.portability = Some(0.16);
         let a = p.at(ym(2027, 1));
         assert_eq!(a.contract_annuity, 0.5);
-        assert!((a.portability.unwrap() - 0.14).abs() < 1e-12);
+        assert_eq!(a.portability, Some((0.16, 0.5)));
         assert_eq!(p.at(ym(2026, 12)).portability, None);
         assert!(
             p.at(ym(2027, 1)).performance_in_base,

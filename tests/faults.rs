@@ -387,8 +387,18 @@ fn the_cli_names_the_limit_and_how_to_raise_it() {
         "{err}"
     );
     // The suggested size covers the estimate it quotes.
-    let need: f64 = err.split("needs about ").nth(1).and_then(|t| t.split(" GB").next()).and_then(|n| n.parse().ok()).expect("the estimate in GB");
-    let example: f64 = err.split("(for example SISANDBOX_MAX_MEMORY=").nth(1).and_then(|t| t.split('G').next()).and_then(|n| n.parse().ok()).expect("the example size");
+    let need: f64 = err
+        .split("needs about ")
+        .nth(1)
+        .and_then(|t| t.split(" GB").next())
+        .and_then(|n| n.parse().ok())
+        .expect("the estimate in GB");
+    let example: f64 = err
+        .split("(for example SISANDBOX_MAX_MEMORY=")
+        .nth(1)
+        .and_then(|t| t.split('G').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the example size");
     assert!(example >= need, "{err}");
     let out = run("lots", "100");
     assert_eq!(out.status.code(), Some(2));

@@ -631,9 +631,6 @@ fn case_files_with_raw_bytes_never_panic() {
 }
 
 #[test]
-#[ignore = "defect (src/experiment/spec.rs, morris design, ~line 474): `trajectories` has no upper \
-            bound, and `trajectories = 1000000000` makes SweepPlan::load allocate 384 GB and \
-            abort the process; run with --ignored once the sweep reader bounds it"]
 fn sweep_reader_never_panics_or_hangs() {
     let seeds = corpus(&["scenarios/sweeps"], "toml");
     let dir = tempfile::tempdir().unwrap();

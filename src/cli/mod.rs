@@ -1,5 +1,6 @@
 //! Command-line interface: parse, call the library, print. No model logic lives here.
 
+mod bench;
 mod compare;
 mod merge;
 mod pension;
@@ -41,6 +42,9 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Re-run a run from its manifest and check every output's SHA-256.
     Reproduce(reproduce::ReproduceArgs),
+    /// Throughput of the full model: agent-months per second, wall time and peak memory at
+    /// several sizes and thread counts (docs/PERFORMANCE.md).
+    Bench(bench::BenchArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -65,6 +69,7 @@ pub fn main() -> ExitCode {
         Some(Command::Compare(args)) => compare::run(&args),
         Some(Command::Plot(args)) => plot::run(&args),
         Some(Command::Reproduce(args)) => reproduce::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

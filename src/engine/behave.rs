@@ -101,6 +101,7 @@ fn rates_for(s: &Scenario, env: &MonthEnv, r: &RegionEnv, a: &Agent) -> Rates {
     let voluntary = a.track == Track::Contract
         && a.opted_in
         && annuity_share == 0.0
+        && q.ea_enabled
         && s.universities[a.university as usize].enterprise_annuity;
     let (ea, ea_ind) = if voluntary {
         (
@@ -209,11 +210,11 @@ fn choose_retirement(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agen
 /// Contract staff reconsider a voluntary enterprise annuity each year until they join
 /// (joining is sticky: inertia is the norm in pension saving).
 fn decide_annuity(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
-    let offered = s.universities[a.university as usize].enterprise_annuity;
+    let q = &env.regions[a.region as usize].rates;
+    let offered = s.universities[a.university as usize].enterprise_annuity && q.ea_enabled;
     if a.opted_in || a.track != Track::Contract || !offered || env.policy.contract_annuity > 0.0 {
         return;
     }
-    let q = &env.regions[a.region as usize].rates;
     let p = perception::opt_in_probability(
         s,
         a,

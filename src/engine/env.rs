@@ -49,7 +49,8 @@ pub struct MonthEnv {
     pub discount_monthly: f64,
     /// The levers in force.
     pub policy: PolicyAt,
-    /// Perceptions are re-evaluated this month (the yearly month, or a lever starts).
+    /// Perceptions are re-evaluated this month (the yearly month, or a lever's intensity
+    /// changes).
     pub evaluate: bool,
     /// Every base is set again this month (a contribution-base lever starts).
     pub rebase: bool,
@@ -117,8 +118,9 @@ fn apply_levers(rates: &mut RatesAt, policy: &PolicyAt) {
     if policy.equal_employer_rates {
         rates.pension_enterprise_employer_ppm = rates.pension_institution_employer_ppm;
     }
-    if let Some(p) = policy.portability {
-        rates.pooled_transfer_ppm = rate_to_ppm(p);
+    if let Some((target, intensity)) = policy.portability {
+        let statutory = rates.pooled_transfer_ppm as f64 / 1e6;
+        rates.pooled_transfer_ppm = rate_to_ppm(statutory + (target - statutory) * intensity);
     }
     rates.make_up &= policy.make_up;
 }

@@ -259,10 +259,11 @@ pub fn to_paid(c: &Contributions) -> Paid {
 /// December: interest on the personal account, the annuity and the housing fund.
 pub fn year_end(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let r = &env.regions[a.region as usize].rates;
+    let institution = scheme_of(a) == Scheme::Institution;
     let ins = &mut a.insurance;
     let before = ins.pension_account.total() + ins.annuity.total();
     ins.pension_account.close_year(r);
-    let (ret, notional) = if a.track.is_institution() {
+    let (ret, notional) = if institution {
         (r.oa_funded_return_ppm, r.oa_notional_rate_ppm)
     } else {
         (r.ea_return_ppm, r.ea_return_ppm)
@@ -355,6 +356,10 @@ pub fn on_move(env: &MonthEnv, a: &mut Agent, to_region: u16, agg: &mut MonthAgg
 /// 〔2017〕1号: on the bases paid since the 2014-10 reform), and enterprise years stay actual
 /// years.
 pub fn on_conversion(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    if a.unified {
+        // The unified scheme is the enterprise scheme whatever the post: nothing moves.
+        return;
+    }
     let r = &env.regions[a.region as usize].rates;
     let transfer = apply_ppm(a.insurance.reform_base_sum, r.pooled_transfer_ppm);
     let region = a.region as usize;

@@ -320,7 +320,12 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
             e[4] += 1.0;
         }
         pensions.push(p.expected_pension as f64);
-        if a.track == Track::Contract && s.universities[a.university as usize].enterprise_annuity {
+        let region = &s.regions[a.region as usize].name;
+        let enabled = *s.insurance.enterprise_annuity.enabled.at(m, region);
+        if a.track == Track::Contract
+            && enabled
+            && s.universities[a.university as usize].enterprise_annuity
+        {
             offered += 1;
             joined += u64::from(a.opted_in);
         }

@@ -336,17 +336,53 @@ fn bounds(p: &ParamSpec, design: Design, problems: &mut Vec<String>) -> (f64, f6
     }
 }
 
+/// A TOML error as `line L, column C: message`, without the parser's copy of the offending
+/// line (which can be arbitrarily long).
+fn syntax_message(text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let (line, column) = crate::scenario::source::line_col(text, span.start);
+            let key = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim())
+                .filter(|k| {
+                    !k.is_empty()
+                        && k.len() <= 64
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_.-\"".contains(c))
+                });
+            match key {
+                Some(k) => format!(
+                    "line {line}, column {column}: `{k}`: {}",
+                    e.message().trim_end()
+                ),
+                None => format!("line {line}, column {column}: {}", e.message().trim_end()),
+            }
+        }
+        None => e.message().trim_end().to_string(),
+    }
+}
+
 impl SweepPlan {
     /// Reads the sweep file, checks it, builds the variants and loads the scenario of each, so
     /// that every problem is reported before a run starts.
     pub fn load(path: &Path) -> Result<SweepPlan, SpecError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+        let bytes =
+            crate::input::read_bounded(path, crate::input::MAX_CONFIG_BYTES).map_err(|source| {
+                SpecError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+        let text = String::from_utf8(bytes).map_err(|_| SpecError::Syntax {
             path: path.to_path_buf(),
-            source,
+            message: "not UTF-8 text".into(),
         })?;
         let spec: SweepSpec = toml::from_str(&text).map_err(|e| SpecError::Syntax {
             path: path.to_path_buf(),
-            message: e.to_string().trim_end().to_string(),
+            message: syntax_message(&text, &e),
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let stem = path

@@ -76,6 +76,19 @@ pub(crate) fn tick_label(v: &f64) -> String {
         };
     }
     let magnitude = v.abs().log10().floor() as i32;
+    if magnitude >= 7 {
+        // Money totals in yuan reach 10^7..10^11: eight or more digits would run into the axis
+        // title, so large ticks are written as mantissa and power of ten ("2.5e7").
+        let mut exp = magnitude;
+        let mut m = (v / 10f64.powi(exp) * 100.0).round() / 100.0;
+        if m.abs() >= 10.0 {
+            m /= 10.0;
+            exp += 1;
+        }
+        let ms = format!("{m:.2}");
+        let ms = ms.trim_end_matches('0').trim_end_matches('.');
+        return format!("{ms}e{exp}");
+    }
     let decimals = (5 - magnitude).clamp(0, 12) as usize;
     let s = format!("{v:.decimals$}");
     let s = if s.contains('.') {
@@ -184,6 +197,10 @@ mod tests {
             (1_500_000.0, "1500000"),
             (0.000_012_5, "0.0000125"),
             (2030.0, "2030"),
+            (9_999_999.0, "9999999"),
+            (50_000_000.0, "5e7"),
+            (-125_000_000.0, "-1.25e8"),
+            (99_960_000.0, "1e8"),
         ];
         for (v, want) in cases {
             assert_eq!(tick_label(&v), want, "{v}");

@@ -216,7 +216,7 @@ pub struct TrackShares {
 pub struct Discipline {
     pub name: String,
     pub share: f64,
-    /// Multiplier on research output (feeds effort, promotion and the points bank).
+    /// Multiplier on research output (the points a member earns for research).
     pub output_level: f64,
 }
 

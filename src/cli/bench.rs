@@ -1,0 +1,56 @@
+//! `sisandbox bench`: throughput of the full model at several sizes and thread counts.
+
+use anyhow::{Context, Result};
+use sisandbox::bench::{self, BenchRow};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Staff sizes to run (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [3_000u32, 100_000, 1_000_000, 3_000_000])]
+    pub agents: Vec<u32>,
+    /// Horizon of each run in years.
+    #[arg(long, default_value_t = 40)]
+    pub years: u32,
+    /// Thread counts to run each size with (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2])]
+    pub threads: Vec<usize>,
+    /// Also write the table, the machine and the command into this Markdown file.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+}
+
+pub fn run(args: &BenchArgs) -> Result<()> {
+    anyhow::ensure!(
+        !args.agents.is_empty() && !args.threads.is_empty(),
+        "give at least one size and one thread count"
+    );
+    anyhow::ensure!(args.years >= 1, "--years must be at least 1");
+    let machine = bench::machine();
+    eprintln!("machine: {machine}");
+    let mut rows: Vec<BenchRow> = Vec::new();
+    for &agents in &args.agents {
+        for &threads in &args.threads {
+            let row = bench::measure(agents, args.years, threads)
+                .with_context(|| format!("{agents} staff on {threads} threads"))?;
+            eprintln!(
+                "{agents:>9} staff × {} years, {threads} thread(s): {:.2} s, {:.2} M agent-months/s",
+                args.years,
+                row.wall_seconds,
+                row.agent_months_per_second / 1e6
+            );
+            rows.push(row);
+        }
+    }
+    let table = bench::markdown(&rows);
+    println!("{table}");
+    if let Some(path) = &args.write {
+        let command = std::env::args().collect::<Vec<_>>().join(" ");
+        let text = format!(
+            "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.\n\n{table}"
+        );
+        sisandbox::output::write_atomic(path, |w| w.write_all(text.as_bytes()))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
