@@ -17,6 +17,8 @@ pub fn metric_name(lang: Lang, m: Metric) -> String {
         Metric::Agent(AgentMetric::MoneysWorth) => Msg::MoneysWorth,
         Metric::Agent(AgentMetric::Wage) => Msg::Wage,
         Metric::Agent(AgentMetric::Irr) => Msg::Irr,
+        Metric::Agent(AgentMetric::Perception) => Msg::Perception,
+        Metric::Agent(AgentMetric::TakeHome) => Msg::AgentTakeHome,
         Metric::Series(SeriesMetric::Staff) => Msg::Staff,
         Metric::Series(SeriesMetric::Exits) => Msg::Exits,
         Metric::Series(SeriesMetric::UniversityCost) => Msg::UniversityCost,
@@ -179,7 +181,6 @@ fn picker_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                 .accessible_name(lang.t(Msg::GroupBy));
         }
     });
-    ui.weak(lang.t(Msg::PerceptionPending));
 }
 
 /// Draws the chart on screen.

@@ -144,7 +144,8 @@ messages! {
     Exits => "Exits per month", "每月离职人数";
     UniversityCost => "University employer cost (yuan/year)", "高校单位缴费成本（元/年）";
     TakeHome => "Mean take-home pay (yuan/month)", "平均到手工资（元/月）";
-    PerceptionPending => "Welfare perception: not yet provided by the engine.", "福利感知：引擎尚未提供。";
+    Perception => "Welfare perception (index)", "福利感知（指数）";
+    AgentTakeHome => "Take-home pay, last month worked (yuan/month)", "最近在职月到手工资（元/月）";
     ChooseTwo => "Tick two or more scenarios with finished runs.", "请勾选两个或更多已完成运行的情景。";
     Value => "Value", "数值";
     Share => "Share", "占比";

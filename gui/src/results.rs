@@ -12,14 +12,18 @@ pub enum AgentMetric {
     MoneysWorth,
     Wage,
     Irr,
+    Perception,
+    TakeHome,
 }
 
 impl AgentMetric {
-    pub const ALL: [AgentMetric; 4] = [
+    pub const ALL: [AgentMetric; 6] = [
         AgentMetric::ReplacementRate,
         AgentMetric::MoneysWorth,
         AgentMetric::Wage,
         AgentMetric::Irr,
+        AgentMetric::Perception,
+        AgentMetric::TakeHome,
     ];
     /// The agents.csv column it comes from.
     pub fn column(self) -> &'static str {
@@ -28,6 +32,8 @@ impl AgentMetric {
             AgentMetric::MoneysWorth => "money_worth",
             AgentMetric::Wage => "wage",
             AgentMetric::Irr => "irr",
+            AgentMetric::Perception => "perception",
+            AgentMetric::TakeHome => "take_home",
         }
     }
 }
@@ -92,7 +98,7 @@ const AGE_BANDS: [&str; 6] = ["<30", "30–39", "40–49", "50–59", "60–69",
 #[derive(Clone, Debug, Default)]
 pub struct AgentTable {
     pub id: Vec<u32>,
-    pub values: [Vec<f64>; 4],
+    pub values: [Vec<f64>; AgentMetric::ALL.len()],
     /// Group label of each agent, per [`Grouping`] (index into `labels`).
     pub group: [Vec<u16>; 5],
     pub labels: [Vec<String>; 5],
@@ -156,6 +162,8 @@ pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replicatio
             r.money_worth.unwrap_or(f64::NAN),
             sisandbox::money::fen_to_yuan(r.wage),
             r.irr.unwrap_or(f64::NAN),
+            if r.perception.evaluated { f64::from(r.perception.index) } else { f64::NAN },
+            sisandbox::money::fen_to_yuan(r.take_home),
         ];
         for (col, x) in t.values.iter_mut().zip(v) {
             col.push(x);
