@@ -111,6 +111,29 @@ fn compare_prints_pairs_by_id_when_seeds_match_and_writes_csv() {
     let mean = vals.iter().sum::<f64>() / vals.len() as f64;
     let got: f64 = reference[col("mean")].parse().unwrap();
     assert!((got - mean).abs() < 1e-6 * mean, "{got} vs {mean}");
+    // Winners and losers of the paired run only: five band shares adding up to 1 in each row,
+    // with rows for every income decile.
+    assert!(
+        out.contains("winners and losers, default-seed7-2 against default-seed7"),
+        "{out}"
+    );
+    let winners = fs::read_to_string(tmp.path().join("cmp-winners-default-seed7-2.csv")).unwrap();
+    assert!(
+        !tmp.path().join("cmp-winners-default-seed8.csv").exists(),
+        "unpaired runs have none"
+    );
+    let mut wr = csv::Reader::from_reader(winners.as_bytes());
+    let deciles: std::collections::BTreeSet<String> = wr
+        .records()
+        .map(Result::unwrap)
+        .inspect(|r| {
+            let total: f64 = (4..9).map(|i| r[i].parse::<f64>().unwrap()).sum();
+            assert!((total - 1.0).abs() < 1e-5, "{r:?}");
+        })
+        .filter(|r| &r[1] == "income_decile")
+        .map(|r| r[2].to_string())
+        .collect();
+    assert_eq!(deciles.len(), 10);
     // One folder is not a comparison; a missing folder is an error, not a panic.
     let out = sisandbox(&["compare", a.to_str().unwrap(), "nowhere"], tmp.path());
     assert_eq!(out.status.code(), Some(2));

@@ -162,7 +162,11 @@ pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replicatio
             r.money_worth.unwrap_or(f64::NAN),
             sisandbox::money::fen_to_yuan(r.wage),
             r.irr.unwrap_or(f64::NAN),
-            if r.perception.evaluated { f64::from(r.perception.index) } else { f64::NAN },
+            if r.perception.evaluated {
+                f64::from(r.perception.index)
+            } else {
+                f64::NAN
+            },
             sisandbox::money::fen_to_yuan(r.take_home),
         ];
         for (col, x) in t.values.iter_mut().zip(v) {

@@ -2,7 +2,9 @@
 //! printed and written as CSV. The computation is `sisandbox::experiment::compare`.
 
 use anyhow::{Context, Result};
-use sisandbox::experiment::compare::{compare, RunData, COMPARE_METRICS};
+use sisandbox::experiment::compare::{
+    compare, winners_csv, winners_losers, RunData, BANDS, COMPARE_METRICS,
+};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -108,5 +110,40 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         c.rows.len(),
         args.csv.display()
     )?;
+    write_winners(&runs, &args.csv, &mut out)
+}
+
+/// Winners and losers of every paired run against the reference, by group and income decile:
+/// the `all` rows printed, the whole table written beside the comparison
+/// (`NAME-winners-RUN.csv`).
+fn write_winners(runs: &[RunData], csv: &std::path::Path, out: &mut dyn Write) -> Result<()> {
+    for other in &runs[1..] {
+        let Some(rows) = winners_losers(&runs[0], other) else {
+            continue;
+        };
+        writeln!(
+            out,
+            "\nwinners and losers, {} against {} (paired by agent):",
+            other.name, runs[0].name
+        )?;
+        writeln!(out, "{:<26} {:>7} {}", "metric", "pairs", BANDS.join(" "))?;
+        for r in rows.iter().filter(|r| r.group == "all") {
+            let shares: Vec<String> = r
+                .shares
+                .iter()
+                .map(|s| format!("{:>5.1}%", 100.0 * s))
+                .collect();
+            writeln!(out, "{:<26} {:>7} {}", r.metric, r.pairs, shares.join(" "))?;
+        }
+        let stem = csv
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("compare");
+        let path = csv.with_file_name(format!("{stem}-winners-{}.csv", other.name));
+        let text = winners_csv(&rows);
+        sisandbox::output::write_atomic(&path, |w| w.write_all(text.as_bytes()))
+            .with_context(|| format!("writing {}", path.display()))?;
+        writeln!(out, "by group and income decile: {}", path.display())?;
+    }
     Ok(())
 }

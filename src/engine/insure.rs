@@ -379,27 +379,27 @@ pub fn on_hire(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
 }
 
 /// The region that pays the pension, by `insurance::transfer::paying_place` (国办发〔2009〕66号)
-/// over the agent's stays. Runs once per retirement, so the named stays it builds are no cost
-/// in the monthly step.
+/// over the agent's stays, by region index (no allocation).
 pub fn paying_region(s: &Scenario, a: &Agent) -> u16 {
+    use crate::agent::Stays;
     use crate::insurance::transfer::{paying_place, Stay};
-    let name = |r: u16| s.regions[r as usize].name.as_str();
-    let stays: Vec<Stay> = a
-        .insurance
-        .stays
-        .iter()
-        .map(|(r, months)| Stay {
-            region: name(r).to_string(),
+    let mut stays = [(); Stays::CAPACITY].map(|_| Stay {
+        region: 0u16,
+        months: 0,
+    });
+    let mut n = 0;
+    for (region, months) in a.insurance.stays.iter() {
+        stays[n] = Stay {
+            region,
             months: months as i32,
-        })
-        .collect();
-    let place = paying_place(
-        name(a.insurance.hukou_region),
-        &stays,
+        };
+        n += 1;
+    }
+    *paying_place(
+        &a.insurance.hukou_region,
+        &stays[..n],
         &s.insurance.transfer,
-    );
-    s.region_index(place)
-        .map_or(a.insurance.hukou_region, |i| i as u16)
+    )
 }
 
 /// Retirement: the award by component. Short of the minimum years, the missing months are

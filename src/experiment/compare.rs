@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The agents.csv columns compared, and which agents each applies to.
-pub const COMPARE_METRICS: [&str; 7] = [
+pub const COMPARE_METRICS: [&str; 9] = [
     "replacement_final_wage",
     "replacement_average_wage",
     "money_worth",
@@ -20,6 +20,8 @@ pub const COMPARE_METRICS: [&str; 7] = [
     "pension_total",
     "wage",
     "pension_contributions",
+    "perception",
+    "take_home",
 ];
 
 /// The agent attributes results are grouped by (besides `all`).
@@ -32,7 +34,9 @@ pub struct AgentRow {
     /// Values of [`GROUPS`].
     pub groups: [String; 4],
     /// Values of [`COMPARE_METRICS`]; `None` where the metric does not apply to the agent.
-    pub values: [Option<f64>; 7],
+    pub values: [Option<f64>; COMPARE_METRICS.len()],
+    /// Income for deciles: the wage column (current wage of staff, final wage of retirees).
+    pub income: Option<f64>,
 }
 
 /// A run folder read for comparison.
@@ -82,6 +86,7 @@ impl RunData {
         };
         let id_col = col("id")?;
         let status_col = col("status")?;
+        let wage_col = col("wage")?;
         let group_cols = GROUPS.map(col);
         let metric_cols = COMPARE_METRICS.map(col);
         let group_cols: Vec<usize> = group_cols.into_iter().collect::<Result<_, _>>()?;
@@ -97,7 +102,7 @@ impl RunData {
                 )
             })?;
             let status = at(status_col);
-            let mut values = [None; 7];
+            let mut values = [None; COMPARE_METRICS.len()];
             for (m, &c) in metric_cols.iter().enumerate() {
                 let s = at(c);
                 let v = if s.is_empty() {
@@ -122,7 +127,13 @@ impl RunData {
                 };
             }
             let groups = [0, 1, 2, 3].map(|g| at(group_cols[g]).to_string());
-            agents.push(AgentRow { id, groups, values });
+            let income = at(wage_col).parse::<f64>().ok().filter(|w| *w > 0.0);
+            agents.push(AgentRow {
+                id,
+                groups,
+                values,
+                income,
+            });
         }
         let (mut seed, mut agents_initial) = (None, None);
         let manifest = dir.join("manifest.toml");
@@ -192,6 +203,139 @@ pub struct Comparison {
     /// Whether run `i` is paired with the reference (always false for the reference itself).
     pub paired: Vec<bool>,
     pub rows: Vec<CompareRow>,
+}
+
+/// The bands of a relative change, as winners and losers are reported.
+pub const BANDS: [&str; 5] = [
+    "gain_over_5pct",
+    "gain_up_to_5pct",
+    "no_change",
+    "loss_up_to_5pct",
+    "loss_over_5pct",
+];
+
+/// The band of a relative change `d` (0.05 = +5 %).
+pub fn band(d: f64) -> usize {
+    const SAME: f64 = 1e-9;
+    match d {
+        d if d > 0.05 => 0,
+        d if d > SAME => 1,
+        d if d >= -SAME => 2,
+        d if d >= -0.05 => 3,
+        _ => 4,
+    }
+}
+
+/// Winners and losers of one metric in one group: how many paired agents fall in each band.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WinnersRow {
+    pub metric: &'static str,
+    /// `all`, one of [`GROUPS`], or `income_decile` (1 lowest … 10 highest income in the
+    /// reference run).
+    pub group: &'static str,
+    pub key: String,
+    pub pairs: usize,
+    /// Shares of the pairs in each of [`BANDS`].
+    pub shares: [f64; 5],
+}
+
+/// Winners and losers of `other` against the paired `reference` (same seed and initial staff:
+/// common random numbers): each initial staff member's relative change in each metric (for the
+/// perception index, a log measure, its difference), by
+/// group and by income decile of the reference run, in five bands. `None` when the runs do not
+/// pair.
+pub fn winners_losers(reference: &RunData, other: &RunData) -> Option<Vec<WinnersRow>> {
+    if !pairable(reference, other) {
+        return None;
+    }
+    let limit = reference.agents_initial.unwrap_or(0) as u32;
+    let others: HashMap<u32, &AgentRow> = other.agents.iter().map(|a| (a.id, a)).collect();
+    let staff: Vec<&AgentRow> = reference.agents.iter().filter(|a| a.id < limit).collect();
+    let deciles = income_deciles(&staff);
+    let mut rows = Vec::new();
+    for (m, metric) in COMPARE_METRICS.iter().enumerate() {
+        let changes: Vec<(usize, f64)> = staff
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let (x, y) = (a.values[m]?, others.get(&a.id)?.values[m]?);
+                if *metric == "perception" {
+                    // A log index: its difference is already relative (0.05 ≈ 5 % of
+                    // certainty-equivalent consumption).
+                    return Some((i, y - x));
+                }
+                (x.abs() > 1e-12).then(|| (i, (y - x) / x.abs()))
+            })
+            .collect();
+        let mut push = |group: &'static str, key: String, keep: &dyn Fn(usize) -> bool| {
+            let mut counts = [0usize; 5];
+            for &(_, d) in changes.iter().filter(|(i, _)| keep(*i)) {
+                counts[band(d)] += 1;
+            }
+            let pairs: usize = counts.iter().sum();
+            if pairs > 0 {
+                let shares = counts.map(|c| c as f64 / pairs as f64);
+                rows.push(WinnersRow {
+                    metric,
+                    group,
+                    key,
+                    pairs,
+                    shares,
+                });
+            }
+        };
+        push("all", "all".into(), &|_| true);
+        for (g, gname) in GROUPS.iter().enumerate() {
+            for key in keys_of(std::slice::from_ref(reference), g) {
+                push(gname, key.clone(), &|i| staff[i].groups[g] == key);
+            }
+        }
+        for d in 1..=10u8 {
+            push("income_decile", d.to_string(), &|i| deciles[i] == Some(d));
+        }
+    }
+    Some(rows)
+}
+
+/// Income decile (1–10) of each agent among those with an income, by rank (ties by id order).
+fn income_deciles(staff: &[&AgentRow]) -> Vec<Option<u8>> {
+    let mut ranked: Vec<(f64, usize)> = staff
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((a.income?, i)))
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let n = ranked.len();
+    let mut out = vec![None; staff.len()];
+    for (rank, &(_, i)) in ranked.iter().enumerate() {
+        out[i] = Some((rank * 10 / n.max(1)) as u8 + 1);
+    }
+    out
+}
+
+/// CSV of winners and losers: `metric,group,key,pairs,` then one column per band.
+pub fn winners_csv(rows: &[WinnersRow]) -> String {
+    let mut out = format!("metric,group,key,pairs,{}\n", BANDS.join(","));
+    for r in rows {
+        let shares: Vec<String> = r.shares.iter().map(|s| format!("{s:.6}")).collect();
+        out += &format!(
+            "{},{},{},{},{}\n",
+            r.metric,
+            r.group,
+            csv_field(&r.key),
+            r.pairs,
+            shares.join(",")
+        );
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 /// Whether two runs share the seed and initial headcount, so their initial staff pair by id.
@@ -430,13 +574,61 @@ mod tests {
             agents_initial: Some(rows.len()),
             agents: rows
                 .iter()
-                .map(|&(id, track, v)| AgentRow {
-                    id,
-                    groups: [track.into(), "male".into(), "r".into(), "u".into()],
-                    values: [Some(v), None, None, None, None, None, None],
+                .map(|&(id, track, v)| {
+                    let mut values = [None; COMPARE_METRICS.len()];
+                    values[0] = Some(v);
+                    AgentRow {
+                        id,
+                        groups: [track.into(), "male".into(), "r".into(), "u".into()],
+                        values,
+                        income: Some(1000.0 + id as f64),
+                    }
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn winners_and_losers_fall_in_five_bands_by_group_and_income_decile() {
+        // Relative changes: +10 % (gain > 5 %), +2 % (gain ≤ 5 %), 0, −4 %, −20 %.
+        let base = [
+            (0, "contract", 1.0),
+            (1, "contract", 1.0),
+            (2, "establishment", 1.0),
+            (3, "establishment", 1.0),
+            (4, "establishment", 1.0),
+        ];
+        let reform = [
+            (0, "contract", 1.1),
+            (1, "contract", 1.02),
+            (2, "establishment", 1.0),
+            (3, "establishment", 0.96),
+            (4, "establishment", 0.8),
+        ];
+        let (a, b) = (run("a", 1, &base), run("b", 1, &reform));
+        let rows = winners_losers(&a, &b).expect("same seed and staff pair");
+        let all = rows
+            .iter()
+            .find(|r| r.group == "all" && r.metric == "replacement_final_wage")
+            .unwrap();
+        assert_eq!(all.pairs, 5);
+        assert_eq!(all.shares, [0.2; 5]);
+        let contract = rows
+            .iter()
+            .find(|r| r.group == "track" && r.key == "contract")
+            .unwrap();
+        assert_eq!(contract.shares, [0.5, 0.5, 0.0, 0.0, 0.0]);
+        // Income rises with id: agent 4 (−20 %) is in the top decile.
+        let top = rows
+            .iter()
+            .find(|r| r.group == "income_decile" && r.key == "9")
+            .unwrap();
+        assert_eq!((top.pairs, top.shares[4]), (1, 1.0));
+        assert!(winners_csv(&rows).starts_with("metric,group,key,pairs,gain_over_5pct,"));
+        assert!(
+            winners_losers(&a, &run("c", 2, &reform)).is_none(),
+            "different seeds do not pair"
+        );
     }
 
     #[test]

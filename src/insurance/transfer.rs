@@ -23,10 +23,11 @@ pub fn pooled_transfer_uniform(base: Fen, months: i32, rate_ppm: i64) -> Fen {
     apply_ppm(base * months.max(0) as Fen, rate_ppm)
 }
 
-/// Cumulative months paid in one place (all stays added up).
+/// Months paid in one place during one stay. `R` names the place: a region name, or the
+/// engine's region index (so that the rule needs no allocation there).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Stay {
-    pub region: String,
+pub struct Stay<R = String> {
+    pub region: R,
     pub months: i32,
 }
 
@@ -34,30 +35,36 @@ pub struct Stay {
 /// there; else the current place with ≥ 10 years; else the last earlier place with ≥ 10 years;
 /// else the hukou place. `stays` are in chronological order, the current place last; a place
 /// visited twice counts its months together.
-pub fn paying_place<'a>(hukou: &'a str, stays: &'a [Stay], p: &TransferParams) -> &'a str {
+pub fn paying_place<'a, R: PartialEq + ?Sized>(
+    hukou: &'a R,
+    stays: &'a [Stay<impl std::borrow::Borrow<R>>],
+    p: &TransferParams,
+) -> &'a R {
     let Some(current) = stays.last() else {
         return hukou;
     };
-    if current.region == hukou {
+    let current = current.region.borrow();
+    if current == hukou {
         return hukou;
     }
     let min = (p.paying_place_min_years * 12.0).round() as i32;
-    let months_in = |r: &str| {
+    let months_in = |r: &R| {
         stays
             .iter()
-            .filter(|s| s.region == r)
+            .filter(|s| s.region.borrow() == r)
             .map(|s| s.months)
             .sum::<i32>()
     };
-    if months_in(&current.region) >= min {
-        return &current.region;
+    if months_in(current) >= min {
+        return current;
     }
     stays
         .iter()
         .rev()
         .skip(1)
-        .find(|s| s.region != current.region && months_in(&s.region) >= min)
-        .map_or(hukou, |s| s.region.as_str())
+        .map(|s| s.region.borrow())
+        .find(|r| *r != current && months_in(r) >= min)
+        .unwrap_or(hukou)
 }
 
 /// Whether moving to `destination` opens a temporary account (临时账户) there instead of moving
@@ -236,7 +243,7 @@ mod tests {
             ),
             "beijing"
         );
-        assert_eq!(paying_place("gansu", &[], &p), "gansu");
+        assert_eq!(paying_place("gansu", &[] as &[Stay], &p), "gansu");
     }
 
     #[test]
