@@ -20,6 +20,9 @@ pub struct BenchArgs {
     pub write: Option<PathBuf>,
 }
 
+/// The line after which docs/PERFORMANCE.md holds notes written by hand.
+const NOTES: &str = "<!-- notes: kept when the table above is measured again -->";
+
 pub fn run(args: &BenchArgs) -> Result<()> {
     anyhow::ensure!(
         !args.agents.is_empty() && !args.threads.is_empty(),
@@ -46,8 +49,13 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     println!("{table}");
     if let Some(path) = &args.write {
         let command = std::env::args().collect::<Vec<_>>().join(" ");
+        // Notes kept by hand below the marker survive a new measurement.
+        let notes = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|old| old.find(NOTES).map(|i| old[i..].to_string()))
+            .unwrap_or_default();
         let text = format!(
-            "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.\n\n{table}"
+            "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.\n\n{table}\n{notes}"
         );
         sisandbox::output::write_atomic(path, |w| w.write_all(text.as_bytes()))
             .with_context(|| format!("writing {}", path.display()))?;
