@@ -1,6 +1,7 @@
 //! `sisandbox plot KIND ...`: figures for papers from run or sweep folders, in PNG and SVG.
 //! Reading the folders and drawing are in `sisandbox::experiment::figures` and `sisandbox::plot`.
 
+use std::io::Write;
 use anyhow::Result;
 use clap::Subcommand;
 use sisandbox::experiment::figures::{self, Formats, Selection};
@@ -145,8 +146,9 @@ pub fn run(args: &PlotArgs) -> Result<()> {
             common.formats(),
         )?,
     };
+    let mut stdout = std::io::stdout().lock();
     for p in written {
-        println!("{}", p.display());
+        writeln!(stdout, "{}", p.display())?;
     }
     Ok(())
 }
