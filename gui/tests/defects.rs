@@ -235,7 +235,7 @@ fn differences_lie_in_their_intervals_and_few_replications_are_flagged() {
     run_all(&mut h, dir.path(), 3);
     show_compare(&mut h);
     wait_until(&mut h, "the table", |h| {
-        shows(&h, "fewer than 5 replications")
+        shows(h, "fewer than 5 replications")
     });
     let table = h
         .state_mut()
