@@ -65,7 +65,9 @@ pub fn write_atomic(
         });
     }
     drop(w);
-    if let Err(e) = refuse_non_regular(path).and_then(|_| fs::rename(&tmp, path).map_err(io_err(path))) {
+    if let Err(e) =
+        refuse_non_regular(path).and_then(|_| fs::rename(&tmp, path).map_err(io_err(path)))
+    {
         let _ = fs::remove_file(&tmp);
         return Err(e);
     }

@@ -50,7 +50,15 @@ fn a_scenario_name_that_is_not_one_folder_name_is_refused_everywhere() {
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("work");
     fs::create_dir(&work).unwrap();
-    for name in ["../../escaped", "/tmp/escaped-abs", ".hidden", "a/b", "..", "", "x\\y"] {
+    for name in [
+        "../../escaped",
+        "/tmp/escaped-abs",
+        ".hidden",
+        "a/b",
+        "..",
+        "",
+        "x\\y",
+    ] {
         // In a file.
         let f = work.join("s.toml");
         fs::write(&f, format!("name = {}\n", toml::Value::String(name.into()))).unwrap();
@@ -78,7 +86,9 @@ fn a_scenario_name_that_is_not_one_folder_name_is_refused_everywhere() {
     // Names in other scripts are folder names too.
     let o = run(&work, &["--set", "name=\"基线-2025\"", "--out", "out"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(work.join("out/基线-2025-seed20251125/manifest.toml").is_file());
+    assert!(work
+        .join("out/基线-2025-seed20251125/manifest.toml")
+        .is_file());
 }
 
 #[test]
@@ -185,7 +195,11 @@ fn reproduce_checks_the_original_outputs_and_validates_the_manifest_scenario() {
         "{}",
         text(&o.stdout)
     );
-    assert!(text(&o.stderr).contains("changed or damaged"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("changed or damaged"),
+        "{}",
+        text(&o.stderr)
+    );
     // Edited scenarios are validated like any scenario file: nothing is run.
     fs::remove_dir_all(tmp.path().join("again")).unwrap();
     let edits: [(&str, toml::Value, &str); 3] = [
@@ -210,8 +224,16 @@ fn reproduce_checks_the_original_outputs_and_validates_the_manifest_scenario() {
         let err = text(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(wanted), "{wanted}: {err}");
-        assert!(!err.contains("original"), "refused before anything else: {err}");
+        assert!(
+            !err.contains("original"),
+            "refused before anything else: {err}"
+        );
     }
     assert!(!tmp.path().join("again").exists(), "nothing was run");
-    assert!(!tmp.path().parent().unwrap().join("escaped-seed3-reproduced").exists());
+    assert!(!tmp
+        .path()
+        .parent()
+        .unwrap()
+        .join("escaped-seed3-reproduced")
+        .exists());
 }

@@ -65,8 +65,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         let old = match std::fs::symlink_metadata(path) {
             Err(_) => String::new(),
             Ok(_) => {
-                let bytes = sisandbox::input::read_bounded(path, sisandbox::input::MAX_CONFIG_BYTES)
-                    .with_context(|| format!("reading {}", path.display()))?;
+                let bytes =
+                    sisandbox::input::read_bounded(path, sisandbox::input::MAX_CONFIG_BYTES)
+                        .with_context(|| format!("reading {}", path.display()))?;
                 String::from_utf8_lossy(&bytes).into_owned()
             }
         };

@@ -1,10 +1,10 @@
 //! `sisandbox plot KIND ...`: figures for papers from run or sweep folders, in PNG and SVG.
 //! Reading the folders and drawing are in `sisandbox::experiment::figures` and `sisandbox::plot`.
 
-use std::io::Write;
 use anyhow::Result;
 use clap::Subcommand;
 use sisandbox::experiment::figures::{self, Formats, Selection};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]

@@ -27,7 +27,11 @@ pub fn run(args: &ReproduceArgs) -> Result<()> {
     let r = reproduce(&manifest, &args.out, args.threads)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "re-ran seed {} into {}", r.seed, r.dir.display())?;
-    let lines = r.checks.iter().map(|c| (c, "")).chain(r.originals.iter().map(|c| (c, " (original)")));
+    let lines = r
+        .checks
+        .iter()
+        .map(|c| (c, ""))
+        .chain(r.originals.iter().map(|c| (c, " (original)")));
     for (c, what) in lines {
         if c.matches() {
             writeln!(out, "  ok        {}{what}  {}", c.name, c.expected)?;

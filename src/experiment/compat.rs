@@ -183,7 +183,9 @@ mod tests {
             assert!(blocking, "{lines:?}");
         }
         let (lines, _) = check(&[a, shape("2025-01", 480, 6000, 7)]);
-        assert!(lines.iter().any(|l| l.contains("40 years") && l.contains("10 years")));
+        assert!(lines
+            .iter()
+            .any(|l| l.contains("40 years") && l.contains("10 years")));
         assert!(lines.iter().any(|l| l.contains("6000 initial staff")));
     }
 

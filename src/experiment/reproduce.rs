@@ -75,12 +75,13 @@ pub fn reproduce(
         path: manifest.to_path_buf(),
         message,
     };
-    let bytes = crate::input::read_bounded(manifest, crate::input::MAX_CONFIG_BYTES).map_err(
-        |source| ReproduceError::Io {
-            path: manifest.to_path_buf(),
-            source,
-        },
-    )?;
+    let bytes =
+        crate::input::read_bounded(manifest, crate::input::MAX_CONFIG_BYTES).map_err(|source| {
+            ReproduceError::Io {
+                path: manifest.to_path_buf(),
+                source,
+            }
+        })?;
     let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
     let mut root: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
     let Some(toml::Value::Table(mut sc)) = root.remove("scenario") else {
