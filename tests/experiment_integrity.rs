@@ -59,7 +59,10 @@ fn a_sweep_never_takes_over_a_folder_it_did_not_write() {
             text(&o.stderr)
         );
     }
-    assert_eq!(fs::read_to_string(theirs.join("chapter1.tex")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(theirs.join("chapter1.tex")).unwrap(),
+        "mine"
+    );
     assert_eq!(
         fs::read_to_string(theirs.join("runs/notes.txt")).unwrap(),
         "mine too"

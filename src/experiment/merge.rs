@@ -77,4 +77,3 @@ pub fn merge(target: &Path, sources: &[PathBuf]) -> Result<usize, SweepError> {
     assemble_plan(&plan, target)?;
     Ok(copied)
 }
-

@@ -24,8 +24,8 @@
 pub mod compare;
 pub mod compat;
 pub mod design;
-pub mod merge;
 pub mod figures;
+pub mod merge;
 pub mod morris;
 pub mod reproduce;
 pub mod spec;
@@ -35,7 +35,7 @@ pub mod summary;
 pub mod sweep;
 pub mod tables;
 
-pub use spec::{Design, ParamSpec, SpecError, SweepPlan, SweepSpec, Variant};
 pub use merge::merge;
+pub use spec::{Design, ParamSpec, SpecError, SweepPlan, SweepSpec, Variant};
 pub use sweep::{run_sweep, Shard, SweepError, SweepOptions, SweepReport};
 pub use tables::assemble;

@@ -53,7 +53,10 @@ impl Reproduction {
 #[derive(Debug, thiserror::Error)]
 pub enum ReproduceError {
     #[error("cannot read manifest {path}: {error}")]
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Manifest { path: PathBuf, message: String },
     #[error(transparent)]

@@ -155,7 +155,10 @@ pub struct SweepPlan {
 pub enum SpecError {
     /// The cause is a field of the message, not a `source`, so that it is printed once.
     #[error("cannot read sweep file {path}: {error}")]
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Syntax { path: PathBuf, message: String },
     #[error("{path}: invalid sweep file:\n{}", .problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
@@ -638,7 +641,10 @@ impl SweepPlan {
         self.base_sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
         if let Some(roster) = &base.simulation.roster {
             let scenario = self.scenario_path();
-            let dir = scenario.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+            let dir = scenario
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new(""));
             let file = dir.join(roster);
             // An unreadable roster is reported by the runs themselves, with its own message.
             self.roster_sha256 = crate::output::sha256_file(&file).unwrap_or_default();

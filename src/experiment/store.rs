@@ -115,7 +115,12 @@ pub const MAX_RUN_FILE_BYTES: u64 = 1 << 30;
 /// an error naming it, not a run silently short of rows.
 pub fn check_run_file(path: &Path, header: &str) -> Result<(), StoreError> {
     let bytes = crate::input::read_bounded(path, MAX_RUN_FILE_BYTES).map_err(io_err(path))?;
-    let bad = |what: &str| bad_data(path, format!("{what}: the file is damaged or truncated; run it again"));
+    let bad = |what: &str| {
+        bad_data(
+            path,
+            format!("{what}: the file is damaged or truncated; run it again"),
+        )
+    };
     if bytes.is_empty() {
         return Err(bad("empty"));
     }

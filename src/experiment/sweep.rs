@@ -260,9 +260,9 @@ fn foreign_entry(dir: &Path) -> Option<String> {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect()
     };
-    let top = names(dir).into_iter().find(|n| {
-        !(n == PLAN || n == DESIGN || n == RUNS_DIR || is_tmp_or_table(n))
-    });
+    let top = names(dir)
+        .into_iter()
+        .find(|n| !(n == PLAN || n == DESIGN || n == RUNS_DIR || is_tmp_or_table(n)));
     top.or_else(|| {
         names(&dir.join(RUNS_DIR))
             .into_iter()

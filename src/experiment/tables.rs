@@ -17,7 +17,6 @@ pub fn assemble(dir: &Path) -> Result<(), SweepError> {
     assemble_plan(&plan, dir)
 }
 
-
 fn check_complete(plan: &SweepPlan, dir: &Path) -> Result<(), SweepError> {
     let missing: Vec<usize> = (0..plan.runs())
         .filter(|&id| !RunFiles::new(dir, id).complete())
@@ -371,4 +370,3 @@ fn write_morris(
     })?;
     Ok(())
 }
-

@@ -71,7 +71,10 @@ fn resolve_inherited_rosters(chain: &mut [ParsedFile]) {
         return;
     };
     let folder = |p: &Path| {
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::canonicalize(dir).ok()
     };
     let top_dir = folder(&top.path);
