@@ -264,8 +264,10 @@ mod tests {
     use crate::results::AgentTable;
 
     fn rep(rr: [f64; 2], cost: [f64; 3]) -> Replication {
-        let mut t = AgentTable::default();
-        t.id = vec![0, 1];
+        let mut t = AgentTable {
+            id: vec![0, 1],
+            ..AgentTable::default()
+        };
         t.values[AgentMetric::ReplacementRate as usize] = rr.to_vec();
         t.group[Grouping::Track as usize] = vec![0, 1];
         t.labels[Grouping::Track as usize] = vec!["establishment".into(), "contract".into()];
