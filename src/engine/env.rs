@@ -96,10 +96,11 @@ impl MonthEnv {
     /// a reform with.
     pub fn status_quo(&self, s: &Scenario) -> MonthEnv {
         let policy = PolicyAt::statutory();
+        let path = s.macro_paths.run_path(s.simulation.seed, self.month.year());
         let regions = s
             .regions
             .iter()
-            .map(|r| region_env(s, &r.name, self.month, &policy))
+            .map(|r| region_env(s, &r.name, self.month, &policy, path.as_ref()))
             .collect();
         MonthEnv {
             regions,
