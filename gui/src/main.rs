@@ -29,7 +29,10 @@ fn parse_args() -> Result<Startup, String> {
                 let w = args.next().ok_or("--lang needs en or zh")?;
                 s.lang = Lang::parse(&w).ok_or_else(|| format!("unknown language `{w}`"))?;
             }
-            "-h" | "--help" => return Err(USAGE.into()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             f if f.starts_with('-') => return Err(format!("unknown option `{f}`\n{USAGE}")),
             f => s.files.push(PathBuf::from(f)),
         }
