@@ -6,6 +6,7 @@ mod merge;
 mod pension;
 mod plot;
 mod reproduce;
+mod risk;
 mod run;
 mod sweep;
 
@@ -45,6 +46,9 @@ enum Command {
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
+    /// Early warning of contribution interruptions (train, evaluate, score, audit): runs the
+    /// separate `sisandbox-risk` executable (docs/RISK.md).
+    Risk(risk::RiskArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -70,6 +74,7 @@ pub fn main() -> ExitCode {
         Some(Command::Plot(args)) => plot::run(&args),
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Risk(args)) => risk::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
