@@ -58,7 +58,8 @@ fn rows(m: &Loaded, s: &Scored) -> Vec<Row> {
     let labels: Vec<bool> = s.examples.iter().map(|e| e.label).collect();
     let overall_auc = metrics::auc(&s.scores, &labels);
     let overall_warn = warned.iter().filter(|&&w| w).count() as f64 / warned.len().max(1) as f64;
-    let keys: [(&'static str, Box<dyn Fn(usize) -> String>); 4] = [
+    type Key<'a> = Box<dyn Fn(usize) -> String + 'a>;
+    let keys: [(&'static str, Key); 4] = [
         (
             "track",
             Box::new(|i| s.people[s.examples[i].person].track.name().to_string()),

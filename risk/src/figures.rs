@@ -4,10 +4,13 @@ use crate::io::Staged;
 use anyhow::Result;
 use sisandbox::plot::{self, BandSeries, FigureStyle, HistogramScale, Sample};
 
+/// A named calibration curve: (mean predicted, observed rate, windows) by bin.
+pub type Curve<'a> = (&'a str, Vec<(f64, f64, usize)>);
+
 /// Observed interruption rate against mean predicted risk by bin, with the diagonal.
-pub fn calibration(staged: &Staged, curves: &[(&str, Vec<(f64, f64, usize)>); 2]) -> Result<()> {
+pub fn calibration(staged: &Staged, curves: &[Curve; 2]) -> Result<()> {
     let style = FigureStyle {
-        title: "Calibration".into(),
+        title: "Calibration by decile of predicted risk".into(),
         x_label: "predicted risk within the horizon (share)".into(),
         y_label: "observed interruption rate (share)".into(),
         ..FigureStyle::default()
@@ -20,8 +23,13 @@ pub fn calibration(staged: &Staged, curves: &[(&str, Vec<(f64, f64, usize)>); 2]
         .iter()
         .map(|c| vec![c.1.iter().map(|p| p.1).collect()])
         .collect();
-    let diag_x = vec![0.0, 1.0];
-    let diag_y = vec![vec![0.0, 1.0]];
+    let top = curves
+        .iter()
+        .flat_map(|c| c.1.iter().map(|p| p.0.max(p.1)))
+        .fold(0.0f64, f64::max)
+        .max(1e-3);
+    let diag_x = vec![0.0, top];
+    let diag_y = vec![vec![0.0, top]];
     let mut series = vec![BandSeries {
         name: "perfect calibration",
         x: &diag_x,

@@ -58,6 +58,8 @@ impl Logistic {
     }
 
     /// Fits on windows `xs` with labels; `l2` is the penalty per example.
+    // Index loops mirror the matrix formulas (gradient, Hessian) they compute.
+    #[allow(clippy::needless_range_loop)]
     pub fn fit(xs: &[&[f32]], labels: &[bool], l2: f64) -> Logistic {
         let rows: Vec<Vec<f64>> = xs.iter().map(|x| engineer(x)).collect();
         let k = names().len();
@@ -144,6 +146,7 @@ impl Logistic {
 }
 
 /// Solves the symmetric positive-definite system `a x = b` by Cholesky (in place).
+#[allow(clippy::needless_range_loop)]
 fn solve(a: &mut [f64], b: &[f64], d: usize) -> Option<Vec<f64>> {
     for j in 0..d {
         let mut s = a[j * d + j];

@@ -76,18 +76,24 @@ pub fn threshold_for_precision(scores: &[f64], labels: &[bool], precision: f64) 
     best
 }
 
-/// Calibration in `bins` equal-width bins of predicted risk: (mean predicted, observed rate, n).
+/// Calibration in `bins` groups of equal size by predicted risk (deciles for 10; equal-count
+/// groups suit rare events, where equal-width bins would hold nearly everything in the first):
+/// (mean predicted, observed rate, n).
 pub fn calibration(scores: &[f64], labels: &[bool], bins: usize) -> Vec<(f64, f64, usize)> {
-    let mut acc = vec![(0.0, 0.0, 0usize); bins];
-    for (s, &l) in scores.iter().zip(labels) {
-        let b = ((s * bins as f64) as usize).min(bins - 1);
-        acc[b].0 += s;
-        acc[b].1 += f64::from(u8::from(l));
-        acc[b].2 += 1;
-    }
-    acc.into_iter()
-        .filter(|a| a.2 > 0)
-        .map(|(s, l, n)| (s / n as f64, l / n as f64, n))
+    let mut idx: Vec<usize> = (0..scores.len()).collect();
+    idx.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
+    let n = idx.len();
+    (0..bins)
+        .filter_map(|b| {
+            let part = &idx[b * n / bins..(b + 1) * n / bins];
+            if part.is_empty() {
+                return None;
+            }
+            let k = part.len() as f64;
+            let p = part.iter().map(|&i| scores[i]).sum::<f64>() / k;
+            let o = part.iter().filter(|&&i| labels[i]).count() as f64 / k;
+            Some((p, o, part.len()))
+        })
         .collect()
 }
 

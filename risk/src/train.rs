@@ -129,15 +129,15 @@ pub fn run(a: &TrainArgs, threads: usize) -> Result<()> {
         yellow: metrics::threshold_for_precision(&scores, &vy, targets[2]),
         targets,
     };
-    let mut means = vec![0.0f64; F];
+    let mut means = [0.0f64; F];
     let mut present = 0usize;
     for x in &xs {
         for t in 0..WINDOW {
             let m = &x[t * F..(t + 1) * F];
             if m[F - 1] > 0.5 {
                 present += 1;
-                for f in 0..F {
-                    means[f] += m[f] as f64;
+                for (acc, &v) in means.iter_mut().zip(m) {
+                    *acc += v as f64;
                 }
             }
         }
