@@ -401,3 +401,72 @@ proptest::proptest! {
         let _ = scenario::from_str("", "fuzz.toml", &[set.replacen(' ', "", 1)]);
     }
 }
+
+/// Loading is near-linear in the size of the file: 200,000 dated entries and 6,000
+/// universities (once quadratic: minutes and tens of seconds) load within a bound that a
+/// quadratic loader misses by far, even in a debug build on a loaded machine.
+#[test]
+fn large_scenarios_load_in_near_linear_time() {
+    use std::fmt::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut dated = String::from("[insurance.pension]\nenterprise_employer_rate = [\n");
+    for i in 0..100_000 {
+        let (y, m) = (1000 + i / 12, i % 12 + 1);
+        writeln!(dated, "  {{ from = \"{y:04}-{m:02}\", value = 0.16 }},").unwrap();
+        writeln!(
+            dated,
+            "  {{ from = \"{y:04}-{m:02}\", value = 0.15, region = \"sichuan\" }},"
+        )
+        .unwrap();
+    }
+    dated.push_str("]\n");
+    let mut univ = String::new();
+    for i in 0..6_000 {
+        write!(
+            univ,
+            "[[universities]]\nname = \"u{i}\"\nregion = \"sichuan\"\nfiscal = \"local\"\n\
+             staff_share = 1.0\nwage_level = 1.0\nenterprise_annuity = false\nheadcount_growth = 0.0\n"
+        )
+        .unwrap();
+    }
+    for (name, text) in [("dated.toml", dated), ("universities.toml", univ)] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let t0 = std::time::Instant::now();
+        let loaded = scenario::load(&f, &[]);
+        let secs = t0.elapsed().as_secs_f64();
+        assert!(loaded.is_ok(), "{name}: {}", loaded.err().unwrap());
+        assert!(secs < 60.0, "{name} took {secs:.1} s");
+        eprintln!("{name}: {secs:.2} s");
+    }
+}
+
+/// A roster named in a base file of another folder is found beside that base file, not beside
+/// the file that extends it.
+#[test]
+fn a_roster_inherited_through_extends_resolves_from_the_file_that_names_it() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("base")).unwrap();
+    std::fs::create_dir_all(d.path().join("reforms")).unwrap();
+    std::fs::write(d.path().join("base/staff.csv"), "id\n").unwrap();
+    std::fs::write(
+        d.path().join("base/base.toml"),
+        "[simulation]\nroster = \"staff.csv\"\n",
+    )
+    .unwrap();
+    let reform = d.path().join("reforms/reform.toml");
+    std::fs::write(&reform, "extends = \"../base/base.toml\"\nname = \"r\"\n").unwrap();
+    let s = scenario::load(&reform, &[]).unwrap().scenario;
+    let roster = s.simulation.roster.expect("inherited");
+    // Runs resolve it from the folder of the file loaded.
+    let resolved = d.path().join("reforms").join(&roster);
+    assert_eq!(
+        std::fs::canonicalize(resolved).unwrap(),
+        std::fs::canonicalize(d.path().join("base/staff.csv")).unwrap()
+    );
+    // In the same folder nothing changes.
+    let same = d.path().join("base/reform.toml");
+    std::fs::write(&same, "extends = \"base.toml\"\nname = \"r\"\n").unwrap();
+    let s = scenario::load(&same, &[]).unwrap().scenario;
+    assert_eq!(s.simulation.roster.as_deref(), Some("staff.csv"));
+}
