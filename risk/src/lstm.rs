@@ -5,7 +5,7 @@
 
 use crate::dataset::{F, WINDOW};
 use anyhow::{Context, Result};
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, Param, ParamId};
 use burn::nn::{Linear, LinearConfig, Lstm, LstmConfig};
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{activation, Bytes, Device, Tensor, TensorData};
@@ -105,10 +105,24 @@ pub fn predict(net: &Net, xs: &[&[f32]]) -> Vec<f64> {
     out
 }
 
+/// Gives the parameters ids 1, 2, … in module order: burn draws parameter ids from a
+/// process-wide generator, and they are written into the weights file, which would otherwise
+/// differ between two identical trainings.
+struct Renumber(u64);
+
+impl ModuleMapper for Renumber {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        self.0 += 1;
+        let (_, value, _) = param.consume();
+        Param::initialized(ParamId::from(self.0), value)
+    }
+}
+
 /// The network's weights as burnpack bytes.
 pub fn to_bytes(net: &Net) -> Result<Vec<u8>> {
     let bytes = net
         .clone()
+        .map(&mut Renumber(0))
         .into_record()
         .into_bytes()
         .map_err(|e| anyhow::anyhow!("{e:?}"))
