@@ -1,7 +1,10 @@
 //! Command-line interface: parse, call the library, print. No model logic lives here.
 
+mod audit;
 mod bench;
+mod budget;
 mod compare;
+mod makeup;
 mod merge;
 mod pension;
 mod plot;
@@ -9,6 +12,7 @@ mod reproduce;
 mod risk;
 mod run;
 mod sweep;
+mod synth_hr;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -49,6 +53,14 @@ enum Command {
     /// Early warning of contribution interruptions (train, evaluate, score, audit): runs the
     /// separate `sisandbox-risk` executable (docs/RISK.md).
     Risk(risk::RiskArgs),
+    /// Office: reconcile payroll, insurance declarations and finance payments (docs/OFFICE.md).
+    Audit(audit::AuditArgs),
+    /// Office: make-up (补差) after a new average wage or rate is published.
+    Makeup(makeup::MakeupArgs),
+    /// Office: next year's contributions from a roster, with a range over replications.
+    Budget(budget::BudgetArgs),
+    /// Office: realistic payroll, insurance and finance files with known anomalies.
+    SynthHr(synth_hr::SynthHrArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -79,6 +91,10 @@ pub fn main() -> ExitCode {
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Risk(args)) => risk::run(&args),
+        Some(Command::Audit(args)) => audit::run(&args),
+        Some(Command::Makeup(args)) => makeup::run(&args),
+        Some(Command::Budget(args)) => budget::run(&args),
+        Some(Command::SynthHr(args)) => synth_hr::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
