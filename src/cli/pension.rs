@@ -19,7 +19,7 @@ pub struct PensionArgs {
 
 pub fn run(args: &PensionArgs) -> anyhow::Result<()> {
     let case = load_case(&args.case)?;
-    let report = case.evaluate(&InsuranceParams::default());
+    let report = case.evaluate(&InsuranceParams::default())?;
     if args.json {
         println!("{}", render_json(&report));
     } else {

@@ -446,6 +446,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
         account_balance: ins.pension_account.total(),
         annuity_balance: ins.annuity.total(),
         required_months: elig.required_months,
+        ..Default::default()
     };
     let mut rules = AwardRules::from_rates(&r.rates, &s.insurance.benefit);
     if input.scheme == Scheme::Institution {
