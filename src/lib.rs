@@ -9,6 +9,7 @@ pub mod experiment;
 pub mod guard;
 pub mod input;
 pub mod insurance;
+pub mod macro_paths;
 pub mod metrics;
 pub mod money;
 pub mod output;

@@ -31,6 +31,8 @@ pub enum Purpose {
     Roster = 12,
     PointsBank = 13,
     Enrolment = 14,
+    /// The yearly draws of the macro paths (`macro_paths`), keyed by path number and year.
+    Macro = 15,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

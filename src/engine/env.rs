@@ -5,6 +5,7 @@ use crate::insurance::base::{self, BaseLimits};
 use crate::insurance::medical::MedicalRules;
 use crate::insurance::RatesAt;
 use crate::insurance::Sex;
+use crate::macro_paths::{MacroPath, Process};
 use crate::money::{rate_to_ppm, yuan_to_fen, Fen};
 use crate::policy::PolicyAt;
 use crate::scenario::Scenario;
@@ -59,10 +60,13 @@ pub struct MonthEnv {
 impl MonthEnv {
     pub fn new(s: &Scenario, month: YearMonth) -> Self {
         let policy = s.policy.at(month);
+        // `[macro]`: the run's path, when enabled, replaces wage growth, book rates, annuity
+        // returns and the level of the regional wage series from its first year on.
+        let path = s.macro_paths.run_path(s.simulation.seed, month.year());
         let regions = s
             .regions
             .iter()
-            .map(|r| region_env(s, &r.name, month, &policy))
+            .map(|r| region_env(s, &r.name, month, &policy, path.as_ref()))
             .collect();
         let starts = lever_starts(s, month);
         MonthEnv {
@@ -70,7 +74,9 @@ impl MonthEnv {
             regions,
             january_raise: month.month() == 1 && month > s.simulation.start,
             wage_growth: if month.month() == 1 && month > s.simulation.start {
-                *s.careers.wage_growth.at_general(month)
+                path.as_ref()
+                    .and_then(|p| p.get(Process::WageGrowth, month.year()))
+                    .unwrap_or(*s.careers.wage_growth.at_general(month))
             } else {
                 0.0
             },
@@ -125,7 +131,13 @@ fn apply_levers(rates: &mut RatesAt, policy: &PolicyAt) {
     rates.make_up &= policy.make_up;
 }
 
-fn region_env(s: &Scenario, name: &str, month: YearMonth, policy: &PolicyAt) -> RegionEnv {
+fn region_env(
+    s: &Scenario,
+    name: &str,
+    month: YearMonth,
+    policy: &PolicyAt,
+    path: Option<&MacroPath>,
+) -> RegionEnv {
     let r = s
         .regions
         .iter()
@@ -133,9 +145,15 @@ fn region_env(s: &Scenario, name: &str, month: YearMonth, policy: &PolicyAt) -> 
         .expect("regions come from the scenario");
     let mut rates = s.insurance.resolve(month, name);
     apply_levers(&mut rates, policy);
+    let level = |year: i32| path.map_or(1.0, |p| p.wage_level(year, r.wage_growth));
+    if let Some(p) = path {
+        p.apply_rates(&mut rates);
+    }
     let year_start = base::base_year_start(month, rates.adjustment_month);
-    let aw_for =
-        |start: YearMonth| yuan_to_fen(r.average_wage_at(YearMonth::ym(start.year() - 1, 1)));
+    let aw_for = |start: YearMonth| {
+        let y = start.year() - 1;
+        yuan_to_fen(r.average_wage_at(YearMonth::ym(y, 1)) * level(y))
+    };
     let new_wage = aw_for(year_start);
     let old_wage = aw_for(year_start.plus_months(-12));
     let new_limits = base::limits(new_wage, &rates);
@@ -152,8 +170,8 @@ fn region_env(s: &Scenario, name: &str, month: YearMonth, policy: &PolicyAt) -> 
         base_year_starts: month == year_start,
         publication: (published && elapsed > 0 && elapsed == rates.publication_lag_months)
             .then_some(elapsed),
-        calc_base: yuan_to_fen(r.calc_base_at(month)),
-        average_wage: yuan_to_fen(r.average_wage_at(month)),
+        calc_base: yuan_to_fen(r.calc_base_at(month) * level(month.year())),
+        average_wage: yuan_to_fen(r.average_wage_at(month) * level(month.year())),
         medical_required: [Sex::Male, Sex::Female].map(|sex| {
             MedicalRules::resolve(&s.insurance.medical, sex, month, name).required_months
         }),

@@ -29,6 +29,7 @@ pub use error::{Diagnostic, ScenarioError};
 pub use load::{from_str, load, Loaded};
 
 use crate::insurance::InsuranceParams;
+use crate::macro_paths::MacroParams;
 use crate::perception::PerceptionParams;
 use crate::policy::PolicyParams;
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,9 @@ pub struct Scenario {
     pub outcomes: OutcomeParams,
     pub perception: PerceptionParams,
     pub policy: PolicyParams,
+    /// `[macro]`: stochastic macro paths (off by default).
+    #[serde(rename = "macro")]
+    pub macro_paths: MacroParams,
 }
 
 impl Default for Scenario {
@@ -72,6 +76,7 @@ impl Default for Scenario {
             outcomes: OutcomeParams::default(),
             perception: PerceptionParams::default(),
             policy: PolicyParams::default(),
+            macro_paths: MacroParams::default(),
         }
     }
 }
@@ -95,6 +100,11 @@ impl Scenario {
                 .into_iter()
                 .map(|d| d.prefixed("policy")),
         );
+        v.extend(
+            MacroParams::key_docs()
+                .into_iter()
+                .map(|d| d.prefixed("macro")),
+        );
         v
     }
 
@@ -107,12 +117,14 @@ impl Scenario {
     /// catalog by the loader).
     pub fn check(&self) -> Vec<Issue> {
         let mut out = Vec::new();
+        validate::check_name(&self.name, &mut out);
         self::core::check_population(&self.population, &mut out);
         self::core::check_careers(&self.careers, &mut out);
         self.check_regions(&mut out);
         self.insurance.check("insurance", &mut out);
         self.perception.check("perception", &mut out);
         self.policy.check("policy", &mut out);
+        self.macro_paths.check("macro", &mut out);
         out
     }
 
