@@ -654,6 +654,7 @@ mod tests {
         // Gansu contract 中人: k = 1.2 % on the average index Ī (甘政办发〔2006〕87号).
         let (_, a, c) = retired_middle_person("gansu", Track::Contract);
         assert_eq!(c, 774_600);
+        assert!(a.pension.transitional > 0);
         let rules = s_rules("gansu");
         assert_eq!(
             (rules.transitional_rate, rules.deemed_index),
