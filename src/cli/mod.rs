@@ -1,13 +1,17 @@
 //! Command-line interface: parse, call the library, print. No model logic lives here.
 
+mod audit;
 mod bench;
+mod budget;
 mod compare;
+mod makeup;
 mod merge;
 mod pension;
 mod plot;
 mod reproduce;
 mod run;
 mod sweep;
+mod synth_hr;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -45,6 +49,14 @@ enum Command {
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
+    /// Office: reconcile payroll, insurance declarations and finance payments (docs/OFFICE.md).
+    Audit(audit::AuditArgs),
+    /// Office: make-up (补差) after a new average wage or rate is published.
+    Makeup(makeup::MakeupArgs),
+    /// Office: next year's contributions from a roster, with a range over replications.
+    Budget(budget::BudgetArgs),
+    /// Office: realistic payroll, insurance and finance files with known anomalies.
+    SynthHr(synth_hr::SynthHrArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -74,6 +86,10 @@ pub fn main() -> ExitCode {
         Some(Command::Plot(args)) => plot::run(&args),
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Audit(args)) => audit::run(&args),
+        Some(Command::Makeup(args)) => makeup::run(&args),
+        Some(Command::Budget(args)) => budget::run(&args),
+        Some(Command::SynthHr(args)) => synth_hr::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
