@@ -194,7 +194,10 @@ impl Mapping {
     /// Reads a mapping file (TOML), refusing unknown sections and keys by name.
     pub fn load(path: &Path) -> Result<Mapping, String> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))?;
+        let bytes = crate::input::read_bounded(path, crate::input::MAX_CONFIG_BYTES)
+            .map_err(|e| format!("{file}: {e}"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{file}: not UTF-8 text; save the mapping file as UTF-8"))?;
         Mapping::parse(&text, &file)
     }
 

@@ -80,16 +80,21 @@ pub fn is_spreadsheet(path: &Path) -> bool {
     )
 }
 
-/// Reads a CSV or spreadsheet file into a table.
+/// Largest office file read (a university's yearly payroll export is tens of megabytes).
+pub const MAX_OFFICE_BYTES: u64 = 1 << 30;
+
+/// Reads a CSV or spreadsheet file into a table (only a regular file, at most
+/// [`MAX_OFFICE_BYTES`]).
 pub fn read_table(path: &Path) -> Result<Table, ReadError> {
     let file = path.display().to_string();
+    let bytes =
+        crate::input::read_bounded(path, MAX_OFFICE_BYTES).map_err(|source| ReadError::Io {
+            file: file.clone(),
+            source,
+        })?;
     if is_spreadsheet(path) {
-        return read_sheet(path, &file);
+        return read_sheet(bytes, &file);
     }
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
-        file: file.clone(),
-        source,
-    })?;
     let (text, encoding) = decode(&bytes, &file)?;
     parse_csv(&text, &file, encoding)
 }
@@ -226,13 +231,14 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
-fn read_sheet(path: &Path, file: &str) -> Result<Table, ReadError> {
-    use calamine::{open_workbook_auto, Reader};
+fn read_sheet(bytes: Vec<u8>, file: &str) -> Result<Table, ReadError> {
+    use calamine::{open_workbook_auto_from_rs, Reader};
     let sheet_err = |message: String| ReadError::Sheet {
         file: file.to_string(),
         message,
     };
-    let mut book = open_workbook_auto(path).map_err(|e| sheet_err(e.to_string()))?;
+    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| sheet_err(e.to_string()))?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| sheet_err("the workbook has no sheet".into()))?

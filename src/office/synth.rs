@@ -176,9 +176,12 @@ pub fn generate(o: &SynthOptions, book: &mut RuleBook) -> Result<SynthData, Stri
     for (i, p) in data.people.iter().enumerate() {
         let mut row_of = vec![None; o.months as usize];
         for &(m, g) in &gross[i] {
-            let mut withheld = [0; 3];
+            // Months of the base year before the audit: withheld on that month's pay within
+            // its limits (their own base year is not generated).
+            let r = book.at(m).clone();
+            let own = due(contribution_base(g, r.limits), p.scheme, &r.rates);
+            let mut withheld = [own[0], own[2], own[4]];
             if m >= o.start {
-                let r = book.at(m).clone();
                 let start = r.year_start;
                 let prior: Vec<Fen> = gross[i]
                     .iter()
