@@ -7,6 +7,7 @@ pub mod career;
 pub mod engine;
 pub mod experiment;
 pub mod guard;
+pub mod household;
 pub mod input;
 pub mod insurance;
 pub mod macro_paths;

@@ -58,8 +58,8 @@ pub struct Line {
 impl Line {
     /// The difference relative to the baseline's level, when that is meaningful.
     pub fn relative(&self) -> Option<f64> {
-        (self.outcome.unit() != Unit::Share && self.base.abs() > 1e-9)
-            .then(|| self.diff / self.base.abs())
+        let levels = !matches!(self.outcome.unit(), Unit::Share | Unit::Ratio);
+        (levels && self.base.abs() > 1e-9).then(|| self.diff / self.base.abs())
     }
 }
 

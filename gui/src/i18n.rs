@@ -100,7 +100,7 @@ messages! {
     Source => "source", "来源";
     ListKeysNote => "Lists and dated tables take a TOML value (press Enter to apply).", "列表和分时段参数请输入 TOML 值（按回车应用）。";
     LeversNote => "Policy levers first, then the rules, then the model's internals. Numbers are committed with Enter; hover a name for its meaning, unit and source.", "先列政策杠杆，再列规则，最后是模型内部参数。数字按回车确认；将鼠标悬停在名称上可查看含义、单位和来源。";
-    KeysChanged => "keys set in this file (the rest come from its base or the defaults)", "个参数在本文件中设定（其余来自基准情景或默认值）";
+    KeysChanged => "keys set in this file (the rest come from its base or the defaults)", "本文件设定的参数个数（其余来自基准情景或默认值）";
     ResetToBase => "Reset to base: remove this key from the file so the base value applies", "恢复基准：从本文件删除此参数，使用基准值";
     Reset => "reset to base", "恢复基准";
     OverriddenHere => "Set in this file.", "在本文件中设定。";

@@ -9,6 +9,7 @@ mod merge;
 mod pension;
 mod plot;
 mod reproduce;
+mod risk;
 mod run;
 mod sweep;
 mod synth_hr;
@@ -49,6 +50,9 @@ enum Command {
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
+    /// Early warning of contribution interruptions (train, evaluate, score, audit): runs the
+    /// separate `sisandbox-risk` executable (docs/RISK.md).
+    Risk(risk::RiskArgs),
     /// Office: reconcile payroll, insurance declarations and finance payments (docs/OFFICE.md).
     Audit(audit::AuditArgs),
     /// Office: make-up (补差) after a new average wage or rate is published.
@@ -86,6 +90,7 @@ pub fn main() -> ExitCode {
         Some(Command::Plot(args)) => plot::run(&args),
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Risk(args)) => risk::run(&args),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Makeup(args)) => makeup::run(&args),
         Some(Command::Budget(args)) => budget::run(&args),
