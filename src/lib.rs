@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod money;
 pub mod output;
 pub mod perception;
+pub mod plan;
 pub mod plot;
 pub mod policy;
 pub mod population;

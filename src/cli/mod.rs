@@ -4,6 +4,7 @@ mod bench;
 mod compare;
 mod merge;
 mod pension;
+mod plan;
 mod plot;
 mod reproduce;
 mod run;
@@ -42,6 +43,9 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Re-run a run from its manifest and check every output's SHA-256.
     Reproduce(reproduce::ReproduceArgs),
+    /// Life-cycle planner for one person: percentile curves of balances, pension,
+    /// replacement rate and money's worth over stochastic macro paths, options side by side.
+    Plan(plan::PlanArgs),
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
@@ -70,6 +74,7 @@ pub fn main() -> ExitCode {
         Some(Command::Plot(args)) => plot::run(&args),
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
