@@ -96,15 +96,15 @@ pub enum Intent {
 pub struct InsuranceRecord {
     /// Contribution base in force (fen per month).
     pub base: Fen,
-    /// Months of contributions actually paid (enterprise years before 2014-10 included).
+    /// Months of contributions actually paid since the personal account started.
     pub actual_months: u32,
-    /// Deemed months (视同缴费年限): institution service before 2014-10.
+    /// Deemed months (视同缴费年限): service before the personal account of the scheme.
     pub deemed_months: u32,
     /// Months before personal accounts existed (for the "average-index" transitional form).
     pub pre_account_months: u32,
     /// Σ (monthly base / average wage) over actual months.
     pub index_sum: f64,
-    /// Deemed index (视同缴费指数) of institution staff.
+    /// Deemed index (视同缴费指数).
     pub deemed_index: f64,
     /// Basic-pension personal account.
     pub pension_account: PersonalAccount,

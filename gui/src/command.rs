@@ -26,11 +26,23 @@ pub enum Command {
         path: String,
         value: toml::Value,
     },
+    /// A typed entry of the form, committed (Enter or focus lost): checked against the key's
+    /// allowed values (`key` indexes the catalog), then written or refused with a message.
+    CommitField {
+        doc: DocId,
+        path: String,
+        key: usize,
+        editor: crate::catalog::Editor,
+        text: String,
+    },
     SetText(DocId, String),
     SetDiffBase(DocId, Option<DocId>),
     Run(DocId),
     RunAll,
+    /// Stops the run under way; the queue goes on.
     CancelRun,
+    /// Drops the scenarios waiting in the queue.
+    ClearQueue,
     ToggleCompared(DocId),
     SetBaseline(DocId),
     SetMetric(Metric),

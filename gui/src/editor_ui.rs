@@ -5,9 +5,10 @@
 use crate::catalog::{self, Editor, Row};
 use crate::command::Command;
 use crate::diff;
-use crate::document::{lookup, DocId, ScenarioDoc};
+use crate::document::{DocId, ScenarioDoc};
+use crate::field;
 use crate::i18n::{section_name, Lang, Msg};
-use sisandbox::scenario::{overrides::parse_value, Allowed, Diagnostic, KeyDoc};
+use sisandbox::scenario::{Allowed, Diagnostic, KeyDoc};
 use std::collections::BTreeMap;
 
 const ERROR: egui::Color32 = egui::Color32::from_rgb(0xC0, 0x30, 0x30);
@@ -35,7 +36,7 @@ pub fn form_ui(
     ui: &mut egui::Ui,
     lang: Lang,
     doc: &ScenarioDoc,
-    buffers: &mut BTreeMap<(DocId, String), String>,
+    fields: &mut Fields,
     cmds: &mut Vec<Command>,
 ) {
     problems_ui(ui, lang, doc);
@@ -55,12 +56,12 @@ pub fn form_ui(
                     .show(ui, |ui| {
                         for (sub, rows) in &section.subsections {
                             if sub.is_empty() {
-                                rows_ui(ui, lang, doc, effective, docs, rows, buffers, cmds);
+                                rows_ui(ui, lang, doc, docs, rows, fields, cmds);
                             } else {
                                 egui::CollapsingHeader::new(section_name(lang, sub))
                                     .id_salt(("sub", &section.name, sub))
                                     .show(ui, |ui| {
-                                        rows_ui(ui, lang, doc, effective, docs, rows, buffers, cmds)
+                                        rows_ui(ui, lang, doc, docs, rows, fields, cmds)
                                     });
                             }
                         }
@@ -74,10 +75,9 @@ fn rows_ui(
     ui: &mut egui::Ui,
     lang: Lang,
     doc: &ScenarioDoc,
-    effective: &toml::Table,
     docs: &[KeyDoc],
     rows: &[Row],
-    buffers: &mut BTreeMap<(DocId, String), String>,
+    fields: &mut Fields,
     cmds: &mut Vec<Command>,
 ) {
     egui::Grid::new(("rows", rows.first().map(|r| r.path.as_str())))
@@ -99,12 +99,14 @@ fn rows_ui(
                         kd.source,
                         kd.certainty.label()
                     ));
-                let current = lookup(effective, &row.path);
                 ui.horizontal(|ui| {
-                    value_ui(ui, doc.id, row, kd, current, label.id, buffers, cmds);
+                    value_ui(ui, lang, doc, row, kd, label.id, fields, cmds);
                 });
                 ui.vertical(|ui| {
                     ui.weak(format!("{}  ·  {}", kd.unit, kd.allowed.describe()));
+                    if let Some(e) = fields.errors.get(&(doc.id, row.path.clone())) {
+                        ui.colored_label(ERROR, e);
+                    }
                     for d in problems_at(doc.diagnostics(), &row.path) {
                         ui.colored_label(ERROR, &d.message);
                     }
@@ -118,65 +120,33 @@ fn problems_at<'a>(diags: &'a [Diagnostic], path: &'a str) -> impl Iterator<Item
     diags.iter().filter(move |d| d.key.as_deref() == Some(path))
 }
 
-fn number_range(a: &Allowed) -> (f64, f64) {
-    match a {
-        Allowed::Number { min, max } => (min.unwrap_or(f64::MIN), max.unwrap_or(f64::MAX)),
-        Allowed::Integer { min, max } => (
-            min.map_or(f64::MIN, |x| x as f64),
-            max.map_or(f64::MAX, |x| x as f64),
-        ),
-        _ => (f64::MIN, f64::MAX),
-    }
+/// Edit buffers of the form's text fields and the refusals of entries, by (scenario, key).
+pub struct Fields<'a> {
+    pub buffers: &'a mut BTreeMap<(DocId, String), String>,
+    pub errors: &'a BTreeMap<(DocId, String), String>,
 }
 
+/// The widget of one key. Switches and choices write at once; numbers, text and TOML values
+/// are typed and committed on Enter or when the field loses focus (`Command::CommitField`),
+/// where the entry is checked; a refused entry stays in the field beside its message.
 #[allow(clippy::too_many_arguments)]
 fn value_ui(
     ui: &mut egui::Ui,
-    doc: DocId,
+    _lang: Lang,
+    doc: &ScenarioDoc,
     row: &Row,
     kd: &KeyDoc,
-    current: Option<&toml::Value>,
     label: egui::Id,
-    buffers: &mut BTreeMap<(DocId, String), String>,
+    fields: &mut Fields,
     cmds: &mut Vec<Command>,
 ) {
+    let current = doc.value_at(&row.path);
     let set = |value: toml::Value| Command::SetValue {
-        doc,
+        doc: doc.id,
         path: row.path.clone(),
         value,
     };
-    let (lo, hi) = number_range(&kd.allowed);
     match row.editor {
-        Editor::Number => {
-            let mut v = current
-                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
-                .unwrap_or(0.0);
-            let speed = if hi < f64::MAX && lo > f64::MIN {
-                (hi - lo) / 1000.0
-            } else {
-                (v.abs() * 0.005).max(0.001)
-            };
-            let r = ui
-                .add(
-                    egui::DragValue::new(&mut v)
-                        .speed(speed)
-                        .range(lo..=hi)
-                        .max_decimals(6),
-                )
-                .labelled_by(label);
-            if r.changed() {
-                cmds.push(set(toml::Value::Float(v)));
-            }
-        }
-        Editor::Integer => {
-            let mut v = current.and_then(toml::Value::as_integer).unwrap_or(0);
-            let r = ui
-                .add(egui::DragValue::new(&mut v).range(lo..=hi))
-                .labelled_by(label);
-            if r.changed() {
-                cmds.push(set(toml::Value::Integer(v)));
-            }
-        }
         Editor::Bool => {
             let mut v = current.and_then(toml::Value::as_bool).unwrap_or(false);
             if ui.checkbox(&mut v, "").labelled_by(label).changed() {
@@ -201,26 +171,30 @@ fn value_ui(
                 .response
                 .labelled_by(label);
         }
-        Editor::Text | Editor::Toml => {
-            let shown = match (row.editor, current) {
-                (_, None) => String::new(),
-                (Editor::Text, Some(toml::Value::String(s))) => s.clone(),
-                (_, Some(v)) => v.to_string(),
+        Editor::Number | Editor::Integer | Editor::Text | Editor::Toml => {
+            let shown = field::shown(row.editor, current);
+            let key = (doc.id, row.path.clone());
+            let refused = fields.errors.contains_key(&key);
+            let buf = fields.buffers.entry(key).or_insert_with(|| shown.clone());
+            let width = if matches!(row.editor, Editor::Number | Editor::Integer) {
+                120.0
+            } else {
+                320.0
             };
-            let buf = buffers
-                .entry((doc, row.path.clone()))
-                .or_insert_with(|| shown.clone());
             let r = ui
-                .add_sized([320.0, 20.0], egui::TextEdit::singleline(buf))
+                .add(egui::TextEdit::singleline(buf).desired_width(width))
                 .labelled_by(label);
-            if r.lost_focus() && *buf != shown {
-                let value = if row.editor == Editor::Text {
-                    toml::Value::String(buf.clone())
-                } else {
-                    parse_value(buf)
-                };
-                cmds.push(set(value));
-            } else if !r.has_focus() && *buf != shown && !r.changed() {
+            if r.lost_focus() {
+                if *buf != shown || refused {
+                    cmds.push(Command::CommitField {
+                        doc: doc.id,
+                        path: row.path.clone(),
+                        key: row.doc,
+                        editor: row.editor,
+                        text: buf.clone(),
+                    });
+                }
+            } else if !r.has_focus() && !refused && *buf != shown {
                 // Another edit changed the value: show it.
                 *buf = shown;
             }

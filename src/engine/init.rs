@@ -103,13 +103,16 @@ pub fn reconstruct(s: &Scenario, a: &mut Agent, until: YearMonth, history: &Hist
         t.enterprise_pooled_since
     };
     let ins = &mut a.insurance;
-    if institution {
-        ins.deemed_months = months_between(a.work_start, reform.min(until));
-        ins.deemed_index = ratio;
-        ins.actual_months = service - ins.deemed_months;
-    } else {
-        ins.actual_months = service;
-        ins.pre_account_months = months_between(a.work_start, account_start.min(until));
+    // Service before the scheme's personal account existed is deemed contribution (视同缴费)
+    // in both schemes: before the institution reform for established staff (国发〔2015〕2号),
+    // before the enterprise personal account for contract staff (国发〔1997〕26号). Both tracks'
+    // 中人 therefore carry deemed months and a deemed index, and the enterprise's average-index
+    // family counts the same months as its N_pre.
+    ins.deemed_months = months_between(a.work_start, account_start.min(until));
+    ins.deemed_index = ratio;
+    ins.actual_months = service - ins.deemed_months;
+    if !institution {
+        ins.pre_account_months = ins.deemed_months;
     }
     ins.index_sum = ratio * ins.actual_months as f64;
     ins.medical_months = service;

@@ -555,6 +555,82 @@ mod tests {
         assert_eq!(a.insurance.stays.iter().last(), Some((to, 0)));
     }
 
+    /// A 中人 of `track` in `region`, in service since 1990-01, record rebuilt at 2026-01 and
+    /// retired in 2025-09 (a published calculation base) with a deemed index of exactly 1.2, so
+    /// that the arithmetic can be done by hand.
+    fn retired_middle_person(region: &str, track: Track) -> (Scenario, Agent, Fen) {
+        let (mut s, _, mut a, mut agg) = setup();
+        s.simulation.start = YearMonth::ym(2025, 1);
+        let env = MonthEnv::new(&s, YearMonth::ym(2025, 9));
+        let r = s.region_index(region).unwrap() as u16;
+        (a.region, a.track, a.unified) = (r, track, false);
+        a.insurance.hukou_region = r;
+        a.birth = YearMonth::ym(1965, 3);
+        a.work_start = YearMonth::ym(1990, 1);
+        let history = super::super::init::History::new(&s, 1989, 2027);
+        super::super::init::reconstruct(&s, &mut a, s.simulation.start, &history);
+        a.insurance.deemed_index = 1.2;
+        retire(&s, &env, &mut a, &mut agg);
+        let c = env.regions[r as usize].calc_base;
+        (s, a, c)
+    }
+
+    #[test]
+    fn every_middle_person_has_a_transitional_pension_by_the_regional_rule() {
+        // Deemed service 1990-01..1997-12 (enterprise personal account from 1998-01) = 96
+        // months = 8.00 years; 1990-01..2014-09 (institution reform) = 297 months = 24.75 years.
+        let regions: Vec<String> = Scenario::default()
+            .regions
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        for region in regions.iter().map(String::as_str) {
+            for track in [Track::Contract, Track::Establishment] {
+                let (_, a, c) = retired_middle_person(region, track);
+                let years = if track == Track::Contract { 8.0 } else { 24.75 };
+                let deemed = if track == Track::Contract { 96 } else { 297 };
+                assert_eq!(a.insurance.deemed_months, deemed, "{region} {track:?}");
+                let k = if region == "beijing" { 0.01 } else { 0.013 };
+                let expected = if region == "sichuan" && track == Track::Contract {
+                    // Family B: C × (1 + Ī)/2 × N_pre × k, Ī over deemed and actual months,
+                    // rounded to 4 decimals as the award does.
+                    let ins = &a.insurance;
+                    let actual = ins.index_sum / ins.actual_months as f64;
+                    let i = (1.2 * 96.0 + actual * ins.actual_months as f64)
+                        / (96 + ins.actual_months) as f64;
+                    let i = (i * 1e4).round() / 1e4;
+                    c as f64 * (1.0 + i) / 2.0 * years * k
+                } else {
+                    // Family A: C × I_deemed × N_deemed × k.
+                    c as f64 * 1.2 * years * k
+                };
+                assert!(a.pension.transitional > 0, "{region} {track:?}");
+                assert!(
+                    (a.pension.transitional - expected.round() as Fen).abs() <= 1,
+                    "{region} {track:?}: {} vs {expected}",
+                    a.pension.transitional
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn transitional_pensions_worked_by_hand() {
+        // Beijing contract 中人 (C = 12,049 in 2025, k = 1 %): 12,049 × 1.2 × 8.00 × 0.01 =
+        // 1,156.704 → 1,156.70.
+        let (_, a, c) = retired_middle_person("beijing", Track::Contract);
+        assert_eq!(c, 1_204_900);
+        assert_eq!(a.pension.transitional, 115_670);
+        // Beijing established 中人: 12,049 × 1.2 × 24.75 × 0.01 = 3,578.553 → 3,578.55.
+        let (_, a, _) = retired_middle_person("beijing", Track::Establishment);
+        assert_eq!(a.pension.transitional, 357_855);
+        // Gansu contract 中人 (C = 7,746, k = 1.3 %): 7,746 × 1.2 × 8.00 × 0.013 = 966.7008 →
+        // 966.70.
+        let (_, a, c) = retired_middle_person("gansu", Track::Contract);
+        assert_eq!(c, 774_600);
+        assert_eq!(a.pension.transitional, 96_670);
+    }
+
     #[test]
     fn paying_region_counts_all_stays_in_a_region() {
         let (s, _, mut a, _) = setup();
