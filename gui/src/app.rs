@@ -4,8 +4,9 @@
 use crate::command::Command;
 use crate::compare_ui::compare_ui;
 use crate::document::DocId;
-use crate::editor_ui::{diff_ui, form_ui, text_ui};
+use crate::editor_ui::{diff_ui, text_ui};
 use crate::i18n::{Lang, Msg};
+use crate::lever_ui::form_ui;
 use crate::run_ui::{run_ui, status_text};
 use crate::state::{AppState, Dialog, Tab};
 use std::path::PathBuf;
@@ -205,7 +206,7 @@ fn main_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
             ui.heading(doc.label());
             match tab {
                 Tab::Form => {
-                    let mut fields = crate::editor_ui::Fields {
+                    let mut fields = crate::lever_ui::Fields {
                         buffers: &mut state.buffers,
                         errors: &state.field_errors,
                     };

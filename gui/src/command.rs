@@ -35,6 +35,19 @@ pub enum Command {
         editor: crate::catalog::Editor,
         text: String,
     },
+    /// One cell of a dated table typed and committed.
+    SetDatedCell {
+        doc: DocId,
+        path: String,
+        key: usize,
+        index: usize,
+        col: crate::dated::Col,
+        text: String,
+    },
+    AddDatedRow(DocId, String),
+    RemoveDatedRow(DocId, String, usize),
+    /// Removes the key from the file, so the value of the base (or the default) applies.
+    ResetKey(DocId, String),
     SetText(DocId, String),
     SetDiffBase(DocId, Option<DocId>),
     Run(DocId),

@@ -173,6 +173,38 @@ impl ScenarioDoc {
         Ok(())
     }
 
+    /// Removes a key from the text, so the base's (or the default) value applies again. A key
+    /// inside a list removes the whole list, since a file replaces lists whole.
+    pub fn remove_key(&mut self, path: &str) -> Result<(), String> {
+        let mut doc: toml_edit::DocumentMut = self
+            .text
+            .parse()
+            .map_err(|e| format!("the TOML text does not parse: {e}"))?;
+        let segments = parse_path(path)?;
+        let keys: Vec<&str> = segments
+            .iter()
+            .map_while(|s| match s {
+                Segment::Key(k) => Some(k.as_str()),
+                Segment::Index(_) => None,
+            })
+            .collect();
+        let Some((last, parents)) = keys.split_last() else {
+            return Ok(());
+        };
+        let mut item = doc.as_item_mut();
+        for k in parents {
+            match item.get_mut(k) {
+                Some(next) => item = next,
+                None => return Ok(()),
+            }
+        }
+        if let Some(t) = item.as_table_like_mut() {
+            t.remove(last);
+        }
+        self.set_text(doc.to_string());
+        Ok(())
+    }
+
     /// Saves to `path` (atomically, through the core's writer) and makes it the document's path.
     pub fn save_to(&mut self, path: &Path) -> Result<(), String> {
         let text = self.text.clone();

@@ -311,6 +311,60 @@ impl AppState {
                 editor,
                 text,
             } => self.commit_field(doc, path, key, editor, &text),
+            Command::SetDatedCell {
+                doc,
+                path,
+                key,
+                index,
+                col,
+                text,
+            } => {
+                let slot = (doc, format!("{path}#{index}.{}", col.name()));
+                let Some(kd) = crate::catalog::key_docs().get(key) else {
+                    return;
+                };
+                let current = self.doc(doc).and_then(|d| d.value_at(&path)).cloned();
+                match crate::dated::set_cell(
+                    self.lang,
+                    current.as_ref(),
+                    &kd.allowed,
+                    index,
+                    col,
+                    &text,
+                ) {
+                    Ok(value) => {
+                        self.field_errors.remove(&slot);
+                        self.buffers.remove(&slot);
+                        self.apply(Command::SetValue { doc, path, value });
+                    }
+                    Err(e) => {
+                        self.field_errors.insert(slot, e);
+                    }
+                }
+            }
+            Command::AddDatedRow(doc, path) => {
+                let current = self.doc(doc).and_then(|d| d.value_at(&path)).cloned();
+                let value = crate::dated::add_row(current.as_ref());
+                self.apply(Command::SetValue { doc, path, value });
+            }
+            Command::RemoveDatedRow(doc, path, i) => {
+                let current = self.doc(doc).and_then(|d| d.value_at(&path)).cloned();
+                let value = crate::dated::remove_row(current.as_ref(), i);
+                self.buffers
+                    .retain(|(d, k), _| !(*d == doc && k.starts_with(&path)));
+                self.apply(Command::SetValue { doc, path, value });
+            }
+            Command::ResetKey(doc, path) => {
+                if let Some(d) = self.doc_mut(doc) {
+                    if let Err(e) = d.remove_key(&path) {
+                        self.err(format!("{path}: {e}"));
+                    }
+                }
+                self.buffers
+                    .retain(|(d, k), _| !(*d == doc && k.starts_with(&path)));
+                self.field_errors
+                    .retain(|(d, k), _| !(*d == doc && k.starts_with(&path)));
+            }
             Command::SetText(doc, text) => {
                 if let Some(d) = self.doc_mut(doc) {
                     d.set_text(text);

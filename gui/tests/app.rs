@@ -64,15 +64,24 @@ fn open_change_a_lever_run_and_compare_two_scenarios() {
         reform.text
     );
     assert!(reform.is_dirty());
-    h.get_by_role_and_label(Role::TextInput, "careers.conversion_rate")
-        .scroll_to_me();
+    h.get_by_role_and_label(
+        Role::TextInput,
+        "Conversion to established posts (per year)",
+    )
+    .scroll_to_me();
     h.run();
-    h.get_by_role_and_label(Role::TextInput, "careers.conversion_rate")
-        .click();
+    h.get_by_role_and_label(
+        Role::TextInput,
+        "Conversion to established posts (per year)",
+    )
+    .click();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role_and_label(Role::TextInput, "careers.conversion_rate")
-        .type_text("0.25");
+    h.get_by_role_and_label(
+        Role::TextInput,
+        "Conversion to established posts (per year)",
+    )
+    .type_text("0.25");
     h.run();
     h.key_press(egui::Key::Enter);
     h.run();
@@ -223,7 +232,7 @@ fn the_language_switches_to_chinese_while_running() {
     // Glyphs missing from the fonts would fail the harness; the CJK font is registered.
     assert!(h.query_by_label("运行").is_some());
     assert!(h.query_by_label("参数").is_some());
-    assert!(h.query_by_label_contains("职业生涯").is_some());
+    assert!(h.query_by_label_contains("政策杠杆：缴费基数").is_some());
 }
 
 #[test]

@@ -146,13 +146,13 @@ fn an_invalid_entry_is_shown_and_can_be_cleared_in_the_field() {
     h.state_mut().state.apply(Command::SetText(id, text));
     h.run();
     assert!(h.state().state.doc(id).unwrap().scenario().is_none());
-    let field = h.get_by_role_and_label(Role::TextInput, "careers.move_share");
+    let field = h.get_by_role_and_label(Role::TextInput, "Leavers who move to another university");
     assert_eq!(
         field.value().as_deref(),
         Some("2"),
         "the field shows what is written"
     );
-    enter(&mut h, "careers.move_share", "0.3");
+    enter(&mut h, "Leavers who move to another university", "0.3");
     let d = h.state().state.doc(id).unwrap();
     assert!(d.scenario().is_some(), "{:?}", d.diagnostics());
     assert!(d.text.contains("move_share = 0.3"), "{}", d.text);
@@ -172,15 +172,18 @@ fn number_fields_commit_on_enter_and_refuse_out_of_range_values_with_a_message()
     let id = id_of(&h, "base");
     let before = h.state().state.doc(id).unwrap().text.clone();
     // Keystrokes alone write nothing.
-    h.get_by_role_and_label(Role::TextInput, "simulation.agents")
+    h.get_by_role_and_label(Role::TextInput, "Staff simulated")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Staff simulated")
         .click();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, "simulation.agents")
+    h.get_by_role_and_label(Role::TextInput, "Staff simulated")
         .type_text("4");
     h.run();
     assert_eq!(h.state().state.doc(id).unwrap().text, before);
-    h.get_by_role_and_label(Role::TextInput, "simulation.agents")
+    h.get_by_role_and_label(Role::TextInput, "Staff simulated")
         .type_text("0");
     h.run();
     h.key_press(Key::Enter);
@@ -196,14 +199,14 @@ fn number_fields_commit_on_enter_and_refuse_out_of_range_values_with_a_message()
         h.state().state.doc(id).unwrap().text
     );
     // Out of range: refused with a message, nothing written, the entry kept for correction.
-    enter(&mut h, "simulation.agents", "-500");
+    enter(&mut h, "Staff simulated", "-500");
     let d = h.state().state.doc(id).unwrap();
     assert!(d.text.contains("agents = 40\n"), "{}", d.text);
     assert!(shows(&h, "at least 1"));
-    let field = h.get_by_role_and_label(Role::TextInput, "simulation.agents");
+    let field = h.get_by_role_and_label(Role::TextInput, "Staff simulated");
     assert_eq!(field.value().as_deref(), Some("-500"));
     // Not a number at all.
-    enter(&mut h, "simulation.agents", "forty");
+    enter(&mut h, "Staff simulated", "forty");
     assert!(shows(&h, "not a whole number"));
 }
 
