@@ -119,6 +119,7 @@ fn top_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             (Tab::Diff, Msg::TabDiff),
             (Tab::Run, Msg::TabRun),
             (Tab::Compare, Msg::TabCompare),
+            (Tab::Headline, Msg::TabHeadline),
         ] {
             if ui.selectable_label(state.tab == tab, lang.t(msg)).clicked() {
                 cmds.push(Command::SetTab(tab));
@@ -194,6 +195,7 @@ fn main_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     match state.tab {
         Tab::Run => run_ui(ui, state, cmds),
         Tab::Compare => compare_ui(ui, state, cmds),
+        Tab::Headline => crate::headline_ui::headline_ui(ui, state),
         tab => {
             let Some(id) = state.active else {
                 ui.label(lang.t(Msg::ScenarioFile));
