@@ -12,6 +12,7 @@ pub mod insurance;
 pub mod macro_paths;
 pub mod metrics;
 pub mod money;
+pub mod office;
 pub mod output;
 pub mod perception;
 pub mod plan;

@@ -1,7 +1,10 @@
 //! Command-line interface: parse, call the library, print. No model logic lives here.
 
+mod audit;
 mod bench;
+mod budget;
 mod compare;
+mod makeup;
 mod merge;
 mod pension;
 mod plan;
@@ -9,6 +12,7 @@ mod plot;
 mod reproduce;
 mod run;
 mod sweep;
+mod synth_hr;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -49,6 +53,14 @@ enum Command {
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
+    /// Office: reconcile payroll, insurance declarations and finance payments (docs/OFFICE.md).
+    Audit(audit::AuditArgs),
+    /// Office: make-up (补差) after a new average wage or rate is published.
+    Makeup(makeup::MakeupArgs),
+    /// Office: next year's contributions from a roster, with a range over replications.
+    Budget(budget::BudgetArgs),
+    /// Office: realistic payroll, insurance and finance files with known anomalies.
+    SynthHr(synth_hr::SynthHrArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -79,6 +91,10 @@ pub fn main() -> ExitCode {
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Audit(args)) => audit::run(&args),
+        Some(Command::Makeup(args)) => makeup::run(&args),
+        Some(Command::Budget(args)) => budget::run(&args),
+        Some(Command::SynthHr(args)) => synth_hr::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
