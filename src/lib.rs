@@ -16,6 +16,7 @@ pub mod money;
 pub mod office;
 pub mod output;
 pub mod perception;
+pub mod plan;
 pub mod plot;
 pub mod policy;
 pub mod population;

@@ -7,6 +7,7 @@ mod compare;
 mod makeup;
 mod merge;
 mod pension;
+mod plan;
 mod plot;
 mod reproduce;
 mod risk;
@@ -47,6 +48,9 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Re-run a run from its manifest and check every output's SHA-256.
     Reproduce(reproduce::ReproduceArgs),
+    /// Life-cycle planner for one person: percentile curves of balances, pension,
+    /// replacement rate and money's worth over stochastic macro paths, options side by side.
+    Plan(plan::PlanArgs),
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
@@ -91,6 +95,7 @@ pub fn main() -> ExitCode {
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Risk(args)) => risk::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Makeup(args)) => makeup::run(&args),
         Some(Command::Budget(args)) => budget::run(&args),
