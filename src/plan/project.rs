@@ -380,6 +380,7 @@ impl Context<'_> {
                 account_balance: at.account,
                 annuity_balance: at.annuity,
                 required_months: elig.required_months,
+                ..Default::default()
             },
             &AwardRules::from_rates(&r, b),
             b,
