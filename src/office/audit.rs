@@ -264,7 +264,7 @@ pub fn audit(inputs: &Inputs, book: &mut RuleBook, opts: &AuditOptions) -> Vec<F
                             String::new()
                         }
                     ),
-                    source: book.source(item_key(j, i.scheme)),
+                    source: book.source(item_key(j, i.scheme), ctx.month),
                     correction: format!(
                         "declare {} {} instead of {}",
                         item_name(j),
@@ -403,7 +403,7 @@ fn paid_not_insured(
         rule: "every person paid in the month is insured for the month".into(),
         source: format!(
             "《社会保险法》第五十八条; {}",
-            book.source("insurance.base.floor_ratio")
+            book.source("insurance.base.floor_ratio", ctx.month)
         ),
         correction: match expected {
             Some(b) => format!(
@@ -444,7 +444,7 @@ fn base_check(
                 if r.published { "published" } else { "not yet published: the difference is due on publication" },
                 ", 补差 for every month at the old base"
             ),
-            book.source("insurance.base.make_up"),
+            book.source("insurance.base.make_up", ctx.month),
         )
     } else if i.base < r.limits.floor {
         (
@@ -458,8 +458,8 @@ fn base_check(
             ),
             format!(
                 "{}; {}",
-                book.source("insurance.base.floor_ratio"),
-                book.source("regions[].average_wage")
+                book.source("insurance.base.floor_ratio", ctx.month),
+                book.source("regions[].average_wage", ctx.month)
             ),
         )
     } else if i.base > r.limits.ceiling {
@@ -474,8 +474,8 @@ fn base_check(
             ),
             format!(
                 "{}; {}",
-                book.source("insurance.base.ceiling_ratio"),
-                book.source("regions[].average_wage")
+                book.source("insurance.base.ceiling_ratio", ctx.month),
+                book.source("regions[].average_wage", ctx.month)
             ),
         )
     } else {
@@ -494,7 +494,7 @@ fn base_check(
                     format_yuan(r.limits.ceiling)
                 )
             },
-            book.source("insurance.base.floor_ratio"),
+            book.source("insurance.base.floor_ratio", ctx.month),
         )
     };
     let now = due(i.base, i.scheme, &r.rates);

@@ -5,6 +5,7 @@
 use super::records::ITEMS;
 use crate::insurance::base::{self, BaseLimits};
 use crate::insurance::contributions::{self, Membership};
+use crate::insurance::regions::{RuleTable, KEYS};
 use crate::insurance::{RatesAt, Scheme};
 use crate::money::{yuan_to_fen, Fen};
 use crate::scenario::Scenario;
@@ -84,11 +85,52 @@ impl<'a> RuleBook<'a> {
     }
 
     /// The official source recorded for a scenario key (`insurance.base.floor_ratio`).
-    pub fn source(&self, key: &str) -> String {
+    /// The source of `key` as applied in `month`: for a key whose default is the regional
+    /// rule table, the official document of the table entry in force for this region then
+    /// (unless the scenario replaced that value); otherwise the key catalogue's source.
+    pub fn source(&self, key: &str, month: YearMonth) -> String {
+        if let Some(text) = self.table_source(key, month) {
+            return format!("{text} [{key}]");
+        }
         match self.sources.get(key) {
             Some(s) if !s.is_empty() => format!("{s} [{key}]"),
             _ => format!("[{key}]"),
         }
+    }
+
+    /// The table entry behind `key` in `month`, if the scenario's value is the table's.
+    fn table_source(&self, key: &str, month: YearMonth) -> Option<String> {
+        let leaf = key
+            .strip_prefix("insurance.base.")
+            .or_else(|| key.strip_prefix("insurance.pension."))
+            .or_else(|| key.strip_prefix("regions[]."))?;
+        if !KEYS.iter().any(|(k, _)| *k == leaf) {
+            return None;
+        }
+        let table = RuleTable::builtin();
+        let (entry, own) = table.in_force_text(leaf, &self.region, month)?;
+        let in_use = match leaf {
+            "floor_ratio" | "ceiling_ratio" => {
+                let r = self.scenario.insurance.resolve(month, &self.region);
+                let ppm = if leaf == "floor_ratio" {
+                    r.floor_ratio_ppm
+                } else {
+                    r.ceiling_ratio_ppm
+                };
+                let table_ppm = entry.value.parse::<f64>().ok().map(|v| (v * 1e6).round() as i64);
+                table_ppm == Some(ppm)
+            }
+            _ => true,
+        };
+        if !in_use {
+            return Some(String::from("scenario value (replaces the regional rule table)"));
+        }
+        let whose = if own { self.region.as_str() } else { "national" };
+        let from = entry
+            .from
+            .map(|f| format!(" from {f}"))
+            .unwrap_or_default();
+        Some(format!("{} ({whose} rule{from})", entry.source))
     }
 
     fn average_wage(&self, year: i32) -> Fen {
@@ -207,7 +249,7 @@ mod tests {
         assert!(r.old_limits.floor < r.limits.floor);
         assert!(r.published);
         assert!(book
-            .source("insurance.base.floor_ratio")
+            .source("insurance.base.floor_ratio", YearMonth::ym(2025, 3))
             .contains("国办发〔2019〕13号"));
         assert!(RuleBook::new(&s, "atlantis")
             .unwrap_err()
