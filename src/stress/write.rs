@@ -291,7 +291,7 @@ mod tests {
         assert_eq!(short(2047.0), "2047");
         assert_eq!(short(2047.5), "2048");
         assert_eq!(short(0.12345), "0.123");
-        assert_eq!(short(3.14159), "3.14");
+        assert_eq!(short(4.56789), "4.57");
         assert_eq!(short(12.34), "12.3");
         assert_eq!(short(251_000_000.0), "2.51e8");
         assert_eq!(short(-999_999.0), "-1.00e6");
