@@ -24,9 +24,22 @@ const PENDING_EXEMPT: &[&str] = &[
 
 /// What is scanned: the top-level documents and every folder of sources, docs and inputs.
 /// (results/ holds run outputs; only its README is part of the repository.)
-const TOP_FILES: &[&str] = &["README.md", "ARCHITECTURE.md", "Cargo.toml", "results/README.md"];
+const TOP_FILES: &[&str] = &[
+    "README.md",
+    "ARCHITECTURE.md",
+    "Cargo.toml",
+    "results/README.md",
+];
 const DIRS: &[&str] = &[
-    "src", "docs", "scenarios", "tests", "scripts", "benches", "gui", "risk", ".ci",
+    "src",
+    "docs",
+    "scenarios",
+    "tests",
+    "scripts",
+    "benches",
+    "gui",
+    "risk",
+    ".ci",
 ];
 
 fn root() -> PathBuf {
@@ -64,7 +77,11 @@ fn text_files() -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|p| {
             let text = String::from_utf8(fs::read(&p).ok()?).ok()?;
-            let rel = p.strip_prefix(&root).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(&root)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             Some((rel, text))
         })
         .collect()
@@ -129,10 +146,7 @@ fn every_rules_reference_names_an_existing_section_or_example() {
     };
     let rules = sections(&read("docs/RULES.md"));
     for n in 0..=9 {
-        assert!(
-            rules.contains(&n.to_string()),
-            "docs/RULES.md has no §{n}"
-        );
+        assert!(rules.contains(&n.to_string()), "docs/RULES.md has no §{n}");
     }
     let examples: Vec<String> = read("docs/RULES-EXAMPLES.md")
         .lines()
