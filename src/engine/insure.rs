@@ -301,7 +301,7 @@ pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
 
 /// Takes `amount` (at most the total) out of a personal account, this year's contributions
 /// first; the total falls by exactly `amount`.
-fn take_personal(acc: &mut PersonalAccount, amount: Fen) {
+pub(super) fn take_personal(acc: &mut PersonalAccount, amount: Fen) {
     let from_year = amount.min(acc.year_contributions);
     acc.year_contributions -= from_year;
     acc.balance_micro -= (amount - from_year) * MICRO_PER_FEN;
@@ -309,7 +309,7 @@ fn take_personal(acc: &mut PersonalAccount, amount: Fen) {
 
 /// Takes `amount` (at most the total) out of an annuity account, funding any notional part
 /// first.
-fn take_annuity(acc: &mut AnnuityAccount, amount: Fen) {
+pub(super) fn take_annuity(acc: &mut AnnuityAccount, amount: Fen) {
     acc.fund_notional();
     let from_year = amount.min(acc.year_funded);
     acc.year_funded -= from_year;

@@ -38,6 +38,7 @@ pub struct InsuranceParams {
     pub retirement: RetirementParams,
     pub benefit: BenefitParams,
     pub transfer: TransferParams,
+    pub pooled_fund: super::funds::PooledFundParams,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -904,6 +905,9 @@ impl InsuranceParams {
             KeyDoc::new("transfer.temporary_account_age_female", "years", Allowed::integer(0, 80),
                 "Women at least this old moving to a non-hukou place get a temporary account.").source(S_TRANSFER, C),
         ]
+        .into_iter()
+        .chain(super::funds::PooledFundParams::key_docs())
+        .collect()
     }
 
     /// Cross-field checks; `path` is this section's path (`insurance`).
