@@ -28,20 +28,36 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 }
 
 /// Writes `path` through a temporary file in the same folder, then renames it into place.
+///
+/// The temporary file `.NAME.PID-N.tmp` is created exclusively (`O_CREAT | O_EXCL`: an
+/// existing file or a symbolic link planted under that name is never opened or followed), so
+/// processes writing the same folder never share one. A target that exists but is not a
+/// regular file (a device, a folder, a symbolic link) is refused rather than replaced. The
+/// data is flushed and synced before the rename, and the folder after it (best effort), so the
+/// file is either absent or complete, even after a power cut.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), OutputError> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    let file = fs::File::create(&tmp).map_err(io_err(&tmp))?;
-    let mut w = BufWriter::new(file);
+    refuse_non_regular(path)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| OutputError::Io {
+            path: path.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
+        })?;
+    let (tmp, file) = create_temporary(dir, name)?;
+    let mut w = BufWriter::with_capacity(1 << 16, file);
     let result = fill(&mut w)
         .and_then(|_| w.flush())
         .and_then(|_| w.get_ref().sync_all());
     if let Err(e) = result {
+        drop(w);
         let _ = fs::remove_file(&tmp);
         return Err(OutputError::Io {
             path: path.to_path_buf(),
@@ -49,7 +65,81 @@ pub fn write_atomic(
         });
     }
     drop(w);
-    fs::rename(&tmp, path).map_err(io_err(path))
+    if let Err(e) =
+        refuse_non_regular(path).and_then(|_| fs::rename(&tmp, path).map_err(io_err(path)))
+    {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A new temporary file beside `name` in `dir`, created exclusively.
+fn create_temporary(dir: &Path, name: &str) -> Result<(PathBuf, fs::File), OutputError> {
+    let pid = std::process::id();
+    loop {
+        let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{pid}-{n}.tmp"));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            // Left by another process that had the same id: take the next number.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < u64::MAX => continue,
+            Err(e) => return Err(io_err(&tmp)(e)),
+        }
+    }
+}
+
+/// An error if `path` exists and is not a regular file (never followed if a symbolic link).
+fn refuse_non_regular(path: &Path) -> Result<(), OutputError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(OutputError::Io {
+            path: path.to_path_buf(),
+            source: io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "exists and is not a regular file (a device, folder or symbolic link); \
+                 refusing to replace it",
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Why `name` cannot be one folder or file name inside an output folder, if it cannot: it
+/// must be a single path component that is not hidden, so that nothing is written outside
+/// the folder it is meant for (`..`, `/`, `C:` or a leading `.` would).
+pub fn component_problem(name: &str) -> Option<String> {
+    const ALLOWED: &str = "letters, digits, `-`, `_` and `.`, not starting with `.` or `-`, \
+                           at most 100 characters";
+    let ok = !name.is_empty()
+        && name.chars().count() <= 100
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (!ok).then(|| format!("a folder name: {ALLOWED}"))
+}
+
+/// `dir/name`, checked to stay inside `dir` (see [`component_problem`]).
+pub fn inside(dir: &Path, name: &str) -> Result<PathBuf, OutputError> {
+    match component_problem(name) {
+        None => Ok(dir.join(name)),
+        Some(why) => Err(OutputError::Io {
+            path: dir.join(name),
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{name}` is not allowed as {why}"),
+            ),
+        }),
+    }
 }
 
 /// The tidy time series: `month,group,key,metric,value`.
@@ -240,15 +330,98 @@ pub fn fresh_dir(root: &Path, base: &str) -> PathBuf {
     candidate
 }
 
+/// `.NAME.SUFFIX` beside `dir` in `root`.
+fn hidden(root: &Path, dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("run");
+    root.join(format!(".{name}{suffix}"))
+}
+
+/// The exclusive right to write one run folder: an advisory lock (`flock`) on
+/// `.NAME.lock` beside it, held while the folder is assembled. The lock dies with its process,
+/// so a run killed half-way leaves nothing that blocks the next one, while a second run
+/// writing the same folder at the same time (same scenario name and seed into one `--out`)
+/// is refused instead of deleting the first one's files.
+struct Claim {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl Claim {
+    fn take(parent: &Path, dir: &Path) -> Result<Claim, OutputError> {
+        let path = hidden(parent, dir, ".lock");
+        let busy = || OutputError::Io {
+            path: dir.to_path_buf(),
+            source: io::Error::new(
+                io::ErrorKind::WouldBlock,
+                "another sisandbox run is writing this folder now (the same scenario name and \
+                 seed into the same output folder); wait for it to finish, or give another \
+                 --out or --seed",
+            ),
+        };
+        // The holder removes the lock file when it is done; a file opened just before that
+        // is locked in vain, so check that the name still leads to the file locked.
+        for _ in 0..16 {
+            refuse_non_regular(&path)?;
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io_err(&path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => return Err(busy()),
+                Err(fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
+            }
+            if same_file(&file, &path) {
+                return Ok(Claim { file, path });
+            }
+        }
+        Err(busy())
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &fs::File, path: &Path) -> bool {
+    path.is_file()
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        // Removed while still locked, so no other run can hold a lock on it.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
 /// Writes a whole run into a new folder `dir` (which must not exist): assembled in a hidden
-/// sibling and renamed into place at the end.
+/// sibling `.NAME.partial` and renamed into place at the end, under an exclusive claim (see
+/// [`Claim`]): a concurrent writer of the same folder is refused, and a partial folder left
+/// by a killed run is removed.
 pub fn write_run(
     dir: &Path,
     s: &Scenario,
     outcome: &Outcome,
     meta: &RunMeta,
 ) -> Result<(), OutputError> {
-    if dir.exists() {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    inside(parent, name)?;
+    fs::create_dir_all(parent).map_err(io_err(parent))?;
+    let _claim = Claim::take(parent, dir)?;
+    if fs::symlink_metadata(dir).is_ok() {
         return Err(OutputError::Io {
             path: dir.to_path_buf(),
             source: io::Error::new(
@@ -257,12 +430,12 @@ pub fn write_run(
             ),
         });
     }
-    let parent = dir.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io_err(parent))?;
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("run");
-    let tmp = parent.join(format!(".{name}.partial"));
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+    let tmp = hidden(parent, dir, ".partial");
+    match fs::symlink_metadata(&tmp) {
+        // Left by a run that died: nobody else holds the claim.
+        Ok(m) if m.is_dir() => fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?,
+        Ok(_) => fs::remove_file(&tmp).map_err(io_err(&tmp))?,
+        Err(_) => {}
     }
     fs::create_dir(&tmp).map_err(io_err(&tmp))?;
     let result = write_files(&tmp, s, outcome, meta)

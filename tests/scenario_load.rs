@@ -401,3 +401,42 @@ proptest::proptest! {
         let _ = scenario::from_str("", "fuzz.toml", &[set.replacen(' ', "", 1)]);
     }
 }
+
+/// Loading is near-linear in the size of the file: 200,000 dated entries and 6,000
+/// universities (once quadratic: minutes and tens of seconds) load within a bound that a
+/// quadratic loader misses by far, even in a debug build on a loaded machine.
+#[test]
+fn large_scenarios_load_in_near_linear_time() {
+    use std::fmt::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut dated = String::from("[insurance.pension]\nenterprise_employer_rate = [\n");
+    for i in 0..100_000 {
+        let (y, m) = (1000 + i / 12, i % 12 + 1);
+        writeln!(dated, "  {{ from = \"{y:04}-{m:02}\", value = 0.16 }},").unwrap();
+        writeln!(
+            dated,
+            "  {{ from = \"{y:04}-{m:02}\", value = 0.15, region = \"sichuan\" }},"
+        )
+        .unwrap();
+    }
+    dated.push_str("]\n");
+    let mut univ = String::new();
+    for i in 0..6_000 {
+        write!(
+            univ,
+            "[[universities]]\nname = \"u{i}\"\nregion = \"sichuan\"\nfiscal = \"local\"\n\
+             staff_share = 1.0\nwage_level = 1.0\nenterprise_annuity = false\nheadcount_growth = 0.0\n"
+        )
+        .unwrap();
+    }
+    for (name, text) in [("dated.toml", dated), ("universities.toml", univ)] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let t0 = std::time::Instant::now();
+        let loaded = scenario::load(&f, &[]);
+        let secs = t0.elapsed().as_secs_f64();
+        assert!(loaded.is_ok(), "{name}: {}", loaded.err().unwrap());
+        assert!(secs < 60.0, "{name} took {secs:.1} s");
+        eprintln!("{name}: {secs:.2} s");
+    }
+}

@@ -4,8 +4,9 @@
 use crate::command::Command;
 use crate::compare_ui::compare_ui;
 use crate::document::DocId;
-use crate::editor_ui::{diff_ui, form_ui, text_ui};
+use crate::editor_ui::{diff_ui, text_ui};
 use crate::i18n::{Lang, Msg};
+use crate::lever_ui::form_ui;
 use crate::run_ui::{run_ui, status_text};
 use crate::state::{AppState, Dialog, Tab};
 use std::path::PathBuf;
@@ -204,16 +205,41 @@ fn main_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
             let doc = &state.docs[pos];
             ui.heading(doc.label());
             match tab {
-                Tab::Form => form_ui(ui, lang, doc, &mut state.buffers, cmds),
+                Tab::Form => {
+                    let mut fields = crate::lever_ui::Fields {
+                        buffers: &mut state.buffers,
+                        errors: &state.field_errors,
+                    };
+                    form_ui(ui, lang, doc, &mut fields, cmds)
+                }
                 Tab::Text => text_ui(ui, lang, doc, cmds),
                 _ => {
-                    let base: Option<DocId> =
-                        state.diff_base.get(&id).copied().flatten().or(doc.base);
+                    let base: Option<DocId> = state
+                        .diff_base
+                        .get(&id)
+                        .copied()
+                        .flatten()
+                        .or(doc.base)
+                        .or_else(|| extended_doc(state, doc));
                     diff_ui(ui, lang, doc, &state.docs, base, cmds)
                 }
             }
         }
     }
+}
+
+/// The open scenario that `doc` extends, if it is open.
+fn extended_doc(state: &AppState, doc: &crate::document::ScenarioDoc) -> Option<DocId> {
+    let target = doc.extends_path()?;
+    let same = |p: &std::path::Path| match (p.canonicalize(), target.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => p == target,
+    };
+    state
+        .docs
+        .iter()
+        .find(|d| d.id != doc.id && same(&d.path))
+        .map(|d| d.id)
 }
 
 fn dialog_ui(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Command>) {

@@ -26,11 +26,36 @@ pub enum Command {
         path: String,
         value: toml::Value,
     },
+    /// A typed entry of the form, committed (Enter or focus lost): checked against the key's
+    /// allowed values (`key` indexes the catalog), then written or refused with a message.
+    CommitField {
+        doc: DocId,
+        path: String,
+        key: usize,
+        editor: crate::catalog::Editor,
+        text: String,
+    },
+    /// One cell of a dated table typed and committed.
+    SetDatedCell {
+        doc: DocId,
+        path: String,
+        key: usize,
+        index: usize,
+        col: crate::dated::Col,
+        text: String,
+    },
+    AddDatedRow(DocId, String),
+    RemoveDatedRow(DocId, String, usize),
+    /// Removes the key from the file, so the value of the base (or the default) applies.
+    ResetKey(DocId, String),
     SetText(DocId, String),
     SetDiffBase(DocId, Option<DocId>),
     Run(DocId),
     RunAll,
+    /// Stops the run under way; the queue goes on.
     CancelRun,
+    /// Drops the scenarios waiting in the queue.
+    ClearQueue,
     ToggleCompared(DocId),
     SetBaseline(DocId),
     SetMetric(Metric),

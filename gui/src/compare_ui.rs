@@ -3,13 +3,16 @@
 
 use crate::analysis::{ChartData, ChartKind, Metric};
 use crate::command::Command;
+use crate::fmt::{self, Unit};
 use crate::i18n::{Lang, Msg};
 use crate::results::{AgentMetric, Grouping, SeriesMetric};
 use crate::state::AppState;
-use crate::summary::Table;
+use crate::summary::{Level, SummaryRow, Table, FEW_REPLICATIONS};
 use egui_plot::{BoxElem, BoxPlot, BoxSpread, FilledArea, Legend, Line, Plot};
 use sisandbox::plot::Palette;
 use std::path::PathBuf;
+
+const WARN: egui::Color32 = egui::Color32::from_rgb(0xB0, 0x6A, 0x00);
 
 pub fn metric_name(lang: Lang, m: Metric) -> String {
     let msg = match m {
@@ -22,7 +25,8 @@ pub fn metric_name(lang: Lang, m: Metric) -> String {
         Metric::Series(SeriesMetric::Staff) => Msg::Staff,
         Metric::Series(SeriesMetric::Exits) => Msg::Exits,
         Metric::Series(SeriesMetric::UniversityCost) => Msg::UniversityCost,
-        Metric::Series(SeriesMetric::TakeHome) => Msg::TakeHome,
+        Metric::Series(SeriesMetric::TakeHomeEstablishment) => Msg::TakeHomeEstablishment,
+        Metric::Series(SeriesMetric::TakeHomeContract) => Msg::TakeHomeContract,
     };
     lang.t(msg).to_string()
 }
@@ -75,17 +79,19 @@ pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
         return;
     };
     let names = cached.prepared.names.clone();
+    let chart = cached.chart.clone();
     let palette = Palette::pinned(names.iter().cloned());
     ui.horizontal_wrapped(|ui| {
         for n in &names {
             ui.colored_label(color(&palette, n), format!("■ {n}"));
         }
+        if kind == ChartKind::Bands {
+            ui.weak(band_note(lang));
+        }
     });
     let (x, y) = axis_names(lang, metric, kind);
-    let height = (ui.available_height() * 0.55).max(220.0);
-    chart_ui(ui, &cached.chart, &palette, &x, &y, height);
-    ui.label(egui::RichText::new(lang.t(Msg::Summary)).strong());
-    table_ui(ui, lang, &cached.table, metric);
+    let height = (ui.available_height() * 0.5).max(200.0);
+    chart_ui(ui, &chart, &palette, &x, &y, height);
     ui.horizontal(|ui| {
         let l = ui.label(lang.t(Msg::ExportPath));
         ui.add(egui::TextEdit::singleline(&mut export_path).desired_width(280.0))
@@ -102,6 +108,33 @@ pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
         }
     });
     state.compare.export_path = export_path;
+    ui.label(egui::RichText::new(lang.t(Msg::Summary)).strong());
+    match state.summary() {
+        None => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(lang.t(Msg::TablePending));
+            });
+        }
+        Some(table) => table_ui(ui, lang, table, metric),
+    }
+}
+
+/// The band the time-series charts draw, named from the constant they use.
+fn band_note(lang: Lang) -> String {
+    let (lo, hi) = crate::analysis::BAND;
+    match lang {
+        Lang::En => format!(
+            "line: median over replications; band: {:.0}–{:.0} % of replications",
+            lo * 100.0,
+            hi * 100.0
+        ),
+        Lang::Zh => format!(
+            "线：各次重复的中位数；阴影：各次重复的 {:.0}–{:.0}% 分位区间",
+            lo * 100.0,
+            hi * 100.0
+        ),
+    }
 }
 
 fn picker_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
@@ -281,23 +314,64 @@ pub fn chart_ui(
     });
 }
 
-fn fmt(x: Option<f64>) -> String {
-    match x {
-        None => "—".into(),
-        Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
-        Some(v) => format!("{v:.4}"),
-    }
+/// What the intervals of the rows on screen are over, and a caveat when they are rough.
+fn level_note(lang: Lang, rows: &[&SummaryRow]) -> (String, Option<String>) {
+    let Some(r) = rows.first() else {
+        return (String::new(), None);
+    };
+    let n = r.n;
+    let note = match (lang, r.level) {
+        (Lang::En, Level::Replications) => format!(
+            "Mean and Δ over {}; replication k of each scenario uses seed + k and is paired with \
+             the baseline's. Intervals: 95 % Student-t of the same mean.",
+            fmt::count(lang, n, Level::Replications)
+        ),
+        (Lang::Zh, Level::Replications) => format!(
+            "均值与差值基于 {}；各情景第 k 次重复使用种子 seed + k，与基准的同次重复配对。区间：同一均值的 95% t 区间。",
+            fmt::count(lang, n, Level::Replications)
+        ),
+        (Lang::En, Level::Agents) => "One replication: mean and Δ over agents (paired by agent \
+             where seed and headcount agree). Intervals: 95 % Student-t over agents."
+            .to_string(),
+        (Lang::Zh, Level::Agents) => {
+            "仅一次重复：均值与差值基于人员（种子与人数相同时按人员配对）。区间：基于人员的 95% t 区间。"
+                .to_string()
+        }
+    };
+    let reps = match r.level {
+        Level::Replications => n,
+        Level::Agents => 1,
+    };
+    let caveat = (reps < FEW_REPLICATIONS).then(|| match lang {
+        Lang::En => format!(
+            "Caution: fewer than {FEW_REPLICATIONS} replications: differences between runs are not \
+             yet well estimated; run {FEW_REPLICATIONS} or more before reporting."
+        ),
+        Lang::Zh => format!(
+            "注意：重复次数少于 {FEW_REPLICATIONS} 次：运行间的差异尚未被充分估计；报告前请至少重复 {FEW_REPLICATIONS} 次。"
+        ),
+    });
+    (note, caveat)
 }
 
-fn fmt_ci(x: Option<(f64, f64)>) -> String {
-    match x {
-        Some((a, b)) => format!("[{}, {}]", fmt(Some(a)), fmt(Some(b))),
+fn pairing_cell(lang: Lang, r: &SummaryRow) -> String {
+    match r.pairing_share() {
         None => "—".into(),
+        Some(share) => match lang {
+            Lang::En => format!(
+                "{} of {} agents paired ({})",
+                fmt::thousands(r.pairs as f64, 0),
+                fmt::thousands(r.agents as f64, 0),
+                fmt::share(share)
+            ),
+            Lang::Zh => format!(
+                "{} 人中 {} 人配对（{}）",
+                fmt::thousands(r.agents as f64, 0),
+                fmt::thousands(r.pairs as f64, 0),
+                fmt::share(share)
+            ),
+        },
     }
-}
-
-fn pct(x: Option<f64>) -> String {
-    x.map_or("—".into(), |x| format!("{:.1} %", x * 100.0))
 }
 
 /// The summary table of the metric on screen.
@@ -309,21 +383,34 @@ pub fn table_ui(ui: &mut egui::Ui, lang: Lang, rows: &Table, metric: Metric) {
             return;
         }
     };
-    ui.weak(lang.t(Msg::TableNote));
+    let rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.metric == metric).collect();
+    let (note, caveat) = level_note(lang, &rows);
+    ui.weak(note);
+    if let Some(c) = caveat {
+        ui.colored_label(WARN, c);
+    }
+    for r in &rows {
+        if let Some(w) =
+            crate::summary::pairing_warning(lang, r.pairs, r.agents).filter(|_| r.paired)
+        {
+            ui.colored_label(WARN, format!("{}: {w}", r.scenario));
+        }
+    }
+    let unit = Unit::of(metric);
     egui::ScrollArea::vertical()
         .id_salt("summary")
-        .max_height(ui.available_height() - 30.0)
+        .max_height(ui.available_height() - 10.0)
         .show(ui, |ui| {
             egui::Grid::new("summary-table")
                 .striped(true)
                 .show(ui, |ui| {
                     for h in [
                         Msg::Scenario,
-                        Msg::Count,
                         Msg::Estimate,
                         Msg::Ci,
                         Msg::Diff,
                         Msg::DiffCi,
+                        Msg::Count,
                         Msg::Winners,
                         Msg::Losers,
                         Msg::Paired,
@@ -331,20 +418,23 @@ pub fn table_ui(ui: &mut egui::Ui, lang: Lang, rows: &Table, metric: Metric) {
                         ui.strong(lang.t(h));
                     }
                     ui.end_row();
-                    for r in rows.iter().filter(|r| r.metric == metric) {
+                    for r in &rows {
+                        let low = r.paired
+                            && crate::summary::pairing_warning(lang, r.pairs, r.agents).is_some();
+                        let share = |x: Option<f64>| match x {
+                            Some(x) if low => format!("! {}", fmt::share(x)),
+                            Some(x) => fmt::share(x),
+                            None => "—".into(),
+                        };
                         ui.label(&r.scenario);
-                        ui.label(r.n.to_string());
-                        ui.label(fmt(r.estimate));
-                        ui.label(fmt_ci(r.estimate_ci));
-                        ui.label(fmt(r.diff));
-                        ui.label(fmt_ci(r.diff_ci));
-                        ui.label(pct(r.gain));
-                        ui.label(pct(r.loss));
-                        ui.label(if r.paired {
-                            r.pairs.to_string()
-                        } else {
-                            "—".into()
-                        });
+                        ui.label(r.estimate.map_or("—".into(), |x| fmt::value(lang, unit, x)));
+                        ui.label(fmt::interval(lang, unit, r.estimate_ci, false));
+                        ui.label(r.diff.map_or("—".into(), |d| fmt::diff(lang, unit, d)));
+                        ui.label(fmt::interval(lang, unit, r.diff_ci, true));
+                        ui.label(fmt::count(lang, r.n, r.level));
+                        ui.label(share(r.gain));
+                        ui.label(share(r.loss));
+                        ui.label(pairing_cell(lang, r));
                         ui.end_row();
                     }
                 });

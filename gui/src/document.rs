@@ -38,6 +38,9 @@ pub struct ScenarioDoc {
     /// The resolved scenario of the last text that validated, so the form keeps showing
     /// values while the text has a problem.
     last_effective: Option<toml::Table>,
+    /// The text as a plain TOML table (only the keys it writes), when it parses: the form shows
+    /// a key's written value, even an invalid one, so the entry can be seen and corrected.
+    written: Option<toml::Table>,
 }
 
 impl ScenarioDoc {
@@ -54,6 +57,7 @@ impl ScenarioDoc {
             check,
             base: None,
             last_effective: None,
+            written: None,
         };
         doc.remember();
         doc
@@ -102,10 +106,40 @@ impl ScenarioDoc {
         self.effective().or(self.last_effective.as_ref())
     }
 
+    /// The value the form shows at a key path: what the text writes there, else the resolved
+    /// value (from a base or the defaults), else the last resolved value.
+    pub fn value_at(&self, path: &str) -> Option<&toml::Value> {
+        self.written
+            .as_ref()
+            .and_then(|w| lookup(w, path))
+            .or_else(|| self.shown().and_then(|e| lookup(e, path)))
+    }
+
+    /// Whether the text itself writes a value at this key path (rather than inheriting it).
+    pub fn writes(&self, path: &str) -> bool {
+        self.written
+            .as_ref()
+            .is_some_and(|w| lookup(w, path).is_some())
+    }
+
     fn remember(&mut self) {
         if let Check::Valid { effective, .. } = &self.check {
             self.last_effective = Some(effective.clone());
         }
+        self.written = toml::from_str(&self.text).ok();
+    }
+
+    /// The file this scenario `extends`, resolved against its folder, when the text names one.
+    pub fn extends_path(&self) -> Option<PathBuf> {
+        let name = self.written.as_ref()?.get("extends")?.as_str()?;
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        Some(dir.join(name))
+    }
+
+    /// Validates the text again, for when a file it `extends` may have changed on disk.
+    pub fn revalidate(&mut self) {
+        self.check = validate(&self.text, &self.path);
+        self.remember();
     }
 
     pub fn diagnostics(&self) -> &[Diagnostic] {
@@ -135,6 +169,38 @@ impl ScenarioDoc {
         let segments = parse_path(path)?;
         let effective = self.shown().cloned();
         set_in(doc.as_item_mut(), &segments, &value, effective.as_ref(), "")?;
+        self.set_text(doc.to_string());
+        Ok(())
+    }
+
+    /// Removes a key from the text, so the base's (or the default) value applies again. A key
+    /// inside a list removes the whole list, since a file replaces lists whole.
+    pub fn remove_key(&mut self, path: &str) -> Result<(), String> {
+        let mut doc: toml_edit::DocumentMut = self
+            .text
+            .parse()
+            .map_err(|e| format!("the TOML text does not parse: {e}"))?;
+        let segments = parse_path(path)?;
+        let keys: Vec<&str> = segments
+            .iter()
+            .map_while(|s| match s {
+                Segment::Key(k) => Some(k.as_str()),
+                Segment::Index(_) => None,
+            })
+            .collect();
+        let Some((last, parents)) = keys.split_last() else {
+            return Ok(());
+        };
+        let mut item = doc.as_item_mut();
+        for k in parents {
+            match item.get_mut(k) {
+                Some(next) => item = next,
+                None => return Ok(()),
+            }
+        }
+        if let Some(t) = item.as_table_like_mut() {
+            t.remove(last);
+        }
         self.set_text(doc.to_string());
         Ok(())
     }

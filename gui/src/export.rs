@@ -85,7 +85,7 @@ pub fn table(
     sisandbox::output::write_atomic(path, |w| {
         writeln!(
             w,
-            "scenario,outcome,n,estimate,estimate_low,estimate_high,diff,diff_low,diff_high,paired,pairs,share_gain,share_loss"
+            "scenario,outcome,n,over,estimate,estimate_low,estimate_high,diff,diff_low,diff_high,paired,pairs,share_gain,share_loss"
         )?;
         for r in rows {
             let lo_hi = |c: Option<(f64, f64)>| (cell(c.map(|x| x.0)), cell(c.map(|x| x.1)));
@@ -93,10 +93,14 @@ pub fn table(
             let (dl, dh) = lo_hi(r.diff_ci);
             writeln!(
                 w,
-                "{},{},{},{},{el},{eh},{},{dl},{dh},{},{},{},{}",
+                "{},{},{},{},{},{el},{eh},{},{dl},{dh},{},{},{},{}",
                 quote(r.scenario.clone()),
                 quote(metric_name(r)),
                 r.n,
+                match r.level {
+                    crate::summary::Level::Agents => "agents",
+                    crate::summary::Level::Replications => "replications",
+                },
                 cell(r.estimate),
                 cell(r.diff),
                 r.paired,

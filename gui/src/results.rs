@@ -44,15 +44,19 @@ pub enum SeriesMetric {
     Staff,
     Exits,
     UniversityCost,
-    TakeHome,
+    /// Mean take-home pay of established (编制) staff.
+    TakeHomeEstablishment,
+    /// Mean take-home pay of contract staff.
+    TakeHomeContract,
 }
 
 impl SeriesMetric {
-    pub const ALL: [SeriesMetric; 4] = [
+    pub const ALL: [SeriesMetric; 5] = [
         SeriesMetric::Staff,
         SeriesMetric::Exits,
         SeriesMetric::UniversityCost,
-        SeriesMetric::TakeHome,
+        SeriesMetric::TakeHomeEstablishment,
+        SeriesMetric::TakeHomeContract,
     ];
 
     /// Whether a series.csv row belongs to this metric (rows of several keys in one month are
@@ -64,8 +68,11 @@ impl SeriesMetric {
             SeriesMetric::UniversityCost => {
                 group == "university" && metric == "employer_cost" && key.ends_with("/total")
             }
-            SeriesMetric::TakeHome => {
+            SeriesMetric::TakeHomeEstablishment => {
                 group == "track" && key == "establishment" && metric == "mean_take_home"
+            }
+            SeriesMetric::TakeHomeContract => {
+                group == "track" && key == "contract" && metric == "mean_take_home"
             }
         }
     }
@@ -119,7 +126,7 @@ pub struct Replication {
     pub dir: std::path::PathBuf,
     pub agents: AgentTable,
     /// Per [`SeriesMetric`]: (month index, value), months in order.
-    pub series: [Vec<(f64, f64)>; 4],
+    pub series: [Vec<(f64, f64)>; SeriesMetric::ALL.len()],
 }
 
 /// All replications of one scenario run.
@@ -192,7 +199,7 @@ pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replicatio
             t.left += 1;
         }
     }
-    let mut series: [Vec<(f64, f64)>; 4] = Default::default();
+    let mut series: [Vec<(f64, f64)>; SeriesMetric::ALL.len()] = Default::default();
     for row in &o.series.rows {
         for m in SeriesMetric::ALL {
             if m.matches(row.group, &row.key, row.metric) {

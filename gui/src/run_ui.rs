@@ -30,22 +30,39 @@ pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) 
             }
             ui.end_row();
         });
+    // One run at a time: starting more while one runs would only queue surprises.
+    let idle = !state.busy();
     ui.horizontal(|ui| {
         if let Some(doc) = state.active_doc() {
             let valid = doc.scenario().is_some();
             let text = format!("{} {}", lang.t(Msg::RunButton), doc.label());
-            if ui.add_enabled(valid, egui::Button::new(text)).clicked() {
+            if ui
+                .add_enabled(valid && idle, egui::Button::new(text))
+                .clicked()
+            {
                 cmds.push(Command::Run(doc.id));
             }
         }
-        if ui.button(lang.t(Msg::RunAll)).clicked() {
-            cmds.push(Command::RunAll);
-        }
         if ui
-            .add_enabled(state.busy(), egui::Button::new(lang.t(Msg::Cancel)))
+            .add_enabled(idle, egui::Button::new(lang.t(Msg::RunAll)))
             .clicked()
         {
+            cmds.push(Command::RunAll);
+        }
+        let r = ui
+            .add_enabled(state.job.is_some(), egui::Button::new(lang.t(Msg::Cancel)))
+            .on_hover_text(lang.t(Msg::CancelHelp));
+        if r.clicked() {
             cmds.push(Command::CancelRun);
+        }
+        if ui
+            .add_enabled(
+                state.queued() > 0,
+                egui::Button::new(lang.t(Msg::ClearQueue)),
+            )
+            .clicked()
+        {
+            cmds.push(Command::ClearQueue);
         }
     });
     if let Some(job) = &state.job {
@@ -84,7 +101,11 @@ pub fn status_text(lang: Lang, s: Option<&RunStatus>) -> String {
         Some(RunStatus::Queued) => lang.t(Msg::Queued).into(),
         Some(RunStatus::Running) => lang.t(Msg::Running).into(),
         Some(RunStatus::Finished) => lang.t(Msg::Finished).into(),
-        Some(RunStatus::Cancelled) => lang.t(Msg::Cancelled).into(),
+        Some(RunStatus::Cancelled { kept, of }) => format!(
+            "{} ({kept}/{of} {})",
+            lang.t(Msg::Cancelled),
+            lang.t(Msg::ReplicationsKept)
+        ),
         Some(RunStatus::Failed(e)) => format!("{}: {e}", lang.t(Msg::Failed)),
     }
 }

@@ -40,7 +40,8 @@ pub struct Progress {
 #[derive(Debug)]
 pub enum JobEnd {
     Finished(RunSet),
-    Cancelled,
+    /// Stopped by the user, with the replications that had finished (written to disk).
+    Cancelled(RunSet),
     Failed(String),
 }
 
@@ -148,15 +149,21 @@ fn work(
                 }
                 reps.push(extract(&s, dir, &o));
             }
-            Err(SimulateError::Run(RunError::Cancelled { .. })) => return JobEnd::Cancelled,
+            Err(SimulateError::Run(RunError::Cancelled { .. })) => {
+                return JobEnd::Cancelled(set(req, reps))
+            }
             Err(e) => return JobEnd::Failed(e.to_string()),
         }
         if cancel.load(Ordering::Relaxed) {
-            return JobEnd::Cancelled;
+            return JobEnd::Cancelled(set(req, reps));
         }
     }
-    JobEnd::Finished(RunSet {
+    JobEnd::Finished(set(req, reps))
+}
+
+fn set(req: &RunRequest, replications: Vec<Replication>) -> RunSet {
+    RunSet {
         name: req.scenario.name.clone(),
-        replications: reps,
-    })
+        replications,
+    }
 }

@@ -2,16 +2,16 @@
 //! the comparison. Drawing code reads it and returns [`Command`]s; [`AppState::apply`] is the
 //! only place it changes.
 
-use crate::analysis::{self, ChartData, ChartKind, Metric, Prepared};
+use crate::analysis::ChartKind;
 use crate::command::Command;
+pub use crate::compare_state::{Cached, CompareState};
 use crate::document::{DocId, ScenarioDoc};
-use crate::export;
-use crate::i18n::{Lang, Msg};
-use crate::results::{AgentMetric, Grouping, RunSet};
+use crate::i18n::Lang;
+use crate::results::RunSet;
 use crate::runner::{Job, JobEnd, RunRequest};
-use crate::summary::{self, Table};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The panes of the main area.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -30,7 +30,11 @@ pub enum RunStatus {
     Queued,
     Running,
     Finished,
-    Cancelled,
+    /// Stopped by the user; `kept` replications of `of` had finished and are kept.
+    Cancelled {
+        kept: usize,
+        of: u32,
+    },
     Failed(String),
 }
 
@@ -39,37 +43,6 @@ pub enum RunStatus {
 pub enum Dialog {
     Quit,
     Close(DocId),
-}
-
-/// The comparison being shown, and its cached data.
-pub struct CompareState {
-    /// Scenarios ticked, in the order ticked.
-    pub picked: Vec<DocId>,
-    pub baseline: Option<DocId>,
-    pub metric: Metric,
-    pub chart: ChartKind,
-    pub grouping: Grouping,
-    pub export_path: String,
-    cache: Option<(CacheKey, Cached)>,
-    /// The summary table depends on the runs only: (runs, generation) and the rows.
-    table_cache: Option<((Vec<DocId>, u64), Table)>,
-}
-
-#[derive(Clone, PartialEq)]
-struct CacheKey {
-    runs: Vec<DocId>,
-    metric: Metric,
-    chart: ChartKind,
-    grouping: Grouping,
-    generation: u64,
-}
-
-/// What the compare view draws, computed when the selection or the runs change.
-pub struct Cached {
-    pub prepared: Prepared,
-    pub chart: ChartData,
-    /// The summary table, or why it could not be made.
-    pub table: Table,
 }
 
 /// How runs are made.
@@ -92,11 +65,11 @@ pub struct AppState {
     /// Per open scenario, which scenario its diff view compares with.
     pub diff_base: BTreeMap<DocId, Option<DocId>>,
     pub run_settings: RunSettings,
-    pub runs: BTreeMap<DocId, RunSet>,
+    pub runs: BTreeMap<DocId, Arc<RunSet>>,
     pub run_status: BTreeMap<DocId, RunStatus>,
     queue: VecDeque<DocId>,
     pub job: Option<Job>,
-    generation: u64,
+    pub(crate) generation: u64,
     pub compare: CompareState,
     pub dialog: Option<Dialog>,
     /// The user confirmed quitting (or nothing was unsaved).
@@ -105,7 +78,9 @@ pub struct AppState {
     pub message: Option<(bool, String)>,
     /// Edit buffers of the form's text fields, by (scenario, key).
     pub buffers: BTreeMap<(DocId, String), String>,
-    ctx: egui::Context,
+    /// Entries of the form that were refused, with why, by (scenario, key).
+    pub field_errors: BTreeMap<(DocId, String), String>,
+    pub(crate) ctx: egui::Context,
 }
 
 impl AppState {
@@ -128,20 +103,12 @@ impl AppState {
             queue: VecDeque::new(),
             job: None,
             generation: 0,
-            compare: CompareState {
-                picked: Vec::new(),
-                baseline: None,
-                metric: Metric::Agent(AgentMetric::ReplacementRate),
-                chart: ChartKind::Histogram,
-                grouping: Grouping::Track,
-                export_path: "results/comparison.png".into(),
-                cache: None,
-                table_cache: None,
-            },
+            compare: CompareState::default(),
             dialog: None,
             quit_confirmed: false,
             message: None,
             buffers: BTreeMap::new(),
+            field_errors: BTreeMap::new(),
             ctx,
         }
     }
@@ -166,11 +133,16 @@ impl AppState {
         self.job.is_some() || !self.queue.is_empty()
     }
 
-    fn ok(&mut self, text: String) {
+    /// Scenarios waiting for the run under way.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub(crate) fn ok(&mut self, text: String) {
         self.message = Some((false, text));
     }
 
-    fn err(&mut self, text: String) {
+    pub(crate) fn err(&mut self, text: String) {
         self.message = Some((true, text));
     }
 
@@ -185,7 +157,9 @@ impl AppState {
 
     /// Opens a scenario file (or brings it forward if it is open already).
     pub fn open(&mut self, path: &Path) -> Option<DocId> {
-        if let Some(d) = self.docs.iter().find(|d| d.path == path) {
+        if let Some(d) = self.docs.iter_mut().find(|d| d.path == path) {
+            // Opening again reads the files it extends again.
+            d.revalidate();
             self.active = Some(d.id);
             return Some(d.id);
         }
@@ -206,21 +180,21 @@ impl AppState {
     pub fn poll(&mut self) {
         if let Some(job) = &self.job {
             if let Some(end) = job.poll() {
-                let doc = job.doc;
+                let (doc, of) = (job.doc, job.replications);
                 self.job = None;
                 let status = match end {
                     JobEnd::Finished(set) => {
-                        self.runs.insert(doc, set);
-                        self.generation += 1;
-                        if !self.compare.picked.contains(&doc) {
-                            self.compare.picked.push(doc);
-                        }
-                        if self.compare.baseline.is_none() {
-                            self.compare.baseline = Some(doc);
-                        }
+                        self.add_runs(doc, set);
                         RunStatus::Finished
                     }
-                    JobEnd::Cancelled => RunStatus::Cancelled,
+                    JobEnd::Cancelled(set) => {
+                        // Replications that finished were written to disk: keep them.
+                        let kept = set.replications.len();
+                        if kept > 0 {
+                            self.add_runs(doc, set);
+                        }
+                        RunStatus::Cancelled { kept, of }
+                    }
                     JobEnd::Failed(e) => RunStatus::Failed(e),
                 };
                 self.run_status.insert(doc, status);
@@ -228,6 +202,9 @@ impl AppState {
         }
         if self.job.is_none() {
             while let Some(doc) = self.queue.pop_front() {
+                // The files it extends may have been saved since it was last checked.
+                let Some(d) = self.doc_mut(doc) else { continue };
+                d.revalidate();
                 let Some(d) = self.doc(doc) else { continue };
                 let Some(s) = d.scenario() else {
                     self.run_status
@@ -248,6 +225,17 @@ impl AppState {
                 self.run_status.insert(doc, RunStatus::Running);
                 break;
             }
+        }
+    }
+
+    fn add_runs(&mut self, doc: DocId, set: RunSet) {
+        self.runs.insert(doc, Arc::new(set));
+        self.generation += 1;
+        if !self.compare.picked.contains(&doc) {
+            self.compare.picked.push(doc);
+        }
+        if self.compare.baseline.is_none() {
+            self.compare.baseline = Some(doc);
         }
     }
 
@@ -316,6 +304,67 @@ impl AppState {
                     }
                 }
             }
+            Command::CommitField {
+                doc,
+                path,
+                key,
+                editor,
+                text,
+            } => self.commit_field(doc, path, key, editor, &text),
+            Command::SetDatedCell {
+                doc,
+                path,
+                key,
+                index,
+                col,
+                text,
+            } => {
+                let slot = (doc, format!("{path}#{index}.{}", col.name()));
+                let Some(kd) = crate::catalog::key_docs().get(key) else {
+                    return;
+                };
+                let current = self.doc(doc).and_then(|d| d.value_at(&path)).cloned();
+                match crate::dated::set_cell(
+                    self.lang,
+                    current.as_ref(),
+                    &kd.allowed,
+                    index,
+                    col,
+                    &text,
+                ) {
+                    Ok(value) => {
+                        self.field_errors.remove(&slot);
+                        self.buffers.remove(&slot);
+                        self.apply(Command::SetValue { doc, path, value });
+                    }
+                    Err(e) => {
+                        self.field_errors.insert(slot, e);
+                    }
+                }
+            }
+            Command::AddDatedRow(doc, path) => {
+                let current = self.doc(doc).and_then(|d| d.value_at(&path)).cloned();
+                let value = crate::dated::add_row(current.as_ref());
+                self.apply(Command::SetValue { doc, path, value });
+            }
+            Command::RemoveDatedRow(doc, path, i) => {
+                let current = self.doc(doc).and_then(|d| d.value_at(&path)).cloned();
+                let value = crate::dated::remove_row(current.as_ref(), i);
+                self.buffers
+                    .retain(|(d, k), _| !(*d == doc && k.starts_with(&path)));
+                self.apply(Command::SetValue { doc, path, value });
+            }
+            Command::ResetKey(doc, path) => {
+                if let Some(d) = self.doc_mut(doc) {
+                    if let Err(e) = d.remove_key(&path) {
+                        self.err(format!("{path}: {e}"));
+                    }
+                }
+                self.buffers
+                    .retain(|(d, k), _| !(*d == doc && k.starts_with(&path)));
+                self.field_errors
+                    .retain(|(d, k), _| !(*d == doc && k.starts_with(&path)));
+            }
             Command::SetText(doc, text) => {
                 if let Some(d) = self.doc_mut(doc) {
                     d.set_text(text);
@@ -338,11 +387,13 @@ impl AppState {
                 }
             }
             Command::CancelRun => {
-                for doc in self.queue.drain(..) {
-                    self.run_status.insert(doc, RunStatus::Cancelled);
-                }
                 if let Some(j) = &self.job {
                     j.cancel();
+                }
+            }
+            Command::ClearQueue => {
+                for doc in self.queue.drain(..) {
+                    self.run_status.remove(&doc);
                 }
             }
             Command::ToggleCompared(doc) => {
@@ -394,10 +445,45 @@ impl AppState {
         }
     }
 
+    fn commit_field(
+        &mut self,
+        doc: DocId,
+        path: String,
+        key: usize,
+        editor: crate::catalog::Editor,
+        text: &str,
+    ) {
+        let Some(kd) = crate::catalog::key_docs().get(key) else {
+            return;
+        };
+        let slot = (doc, path.clone());
+        match crate::field::parse(self.lang, editor, &kd.allowed, text) {
+            Ok(value) => {
+                self.field_errors.remove(&slot);
+                let unchanged = self
+                    .doc(doc)
+                    .is_some_and(|d| d.value_at(&path) == Some(&value));
+                if !unchanged {
+                    self.apply(Command::SetValue { doc, path, value });
+                }
+                self.buffers.remove(&slot);
+            }
+            Err(e) => {
+                self.field_errors.insert(slot, e);
+            }
+        }
+    }
+
     fn save(&mut self, id: DocId, path: &Path) {
         let Some(d) = self.doc_mut(id) else { return };
         match d.save_to(path) {
-            Ok(()) => self.ok(format!("{}", path.display())),
+            Ok(()) => {
+                self.ok(format!("{}", path.display()));
+                // Scenarios that extend this file read it again.
+                for other in self.docs.iter_mut().filter(|d| d.id != id) {
+                    other.revalidate();
+                }
+            }
             Err(e) => self.err(e),
         }
     }
@@ -440,98 +526,5 @@ impl AppState {
         let id = self.add_doc(doc);
         self.diff_base.insert(id, Some(base));
         self.tab = Tab::Form;
-    }
-
-    /// The runs of the comparison: the baseline first, then the others as picked.
-    pub fn compared_runs(&self) -> Vec<(DocId, &RunSet)> {
-        let mut ids: Vec<DocId> = self
-            .compare
-            .picked
-            .iter()
-            .copied()
-            .filter(|d| self.runs.contains_key(d))
-            .collect();
-        if let Some(b) = self.compare.baseline {
-            if let Some(i) = ids.iter().position(|d| *d == b) {
-                ids.remove(i);
-                ids.insert(0, b);
-            }
-        }
-        ids.into_iter()
-            .filter_map(|d| self.runs.get(&d).map(|r| (d, r)))
-            .collect()
-    }
-
-    /// The chart and table of the current comparison, computed again only when it changed.
-    pub fn comparison(&mut self) -> Option<&Cached> {
-        let runs = self.compared_runs();
-        if runs.len() < 2 {
-            return None;
-        }
-        let key = CacheKey {
-            runs: runs.iter().map(|r| r.0).collect(),
-            metric: self.compare.metric,
-            chart: self.compare.chart,
-            grouping: self.compare.grouping,
-            generation: self.generation,
-        };
-        let fresh = self.compare.cache.as_ref().is_some_and(|(k, _)| *k == key);
-        if !fresh {
-            let sets: Vec<&RunSet> = runs.iter().map(|r| r.1).collect();
-            let c = &self.compare;
-            let prepared = analysis::prepare(&sets, c.metric, c.chart, c.grouping);
-            let chart = analysis::chart_data(&prepared, c.chart);
-            let table_key = (key.runs.clone(), key.generation);
-            let table = match &c.table_cache {
-                Some((k, rows)) if *k == table_key => rows.clone(),
-                _ => {
-                    let rows = summary::summarize(&sets, &Metric::all());
-                    self.compare.table_cache = Some((table_key, rows.clone()));
-                    rows
-                }
-            };
-            self.compare.cache = Some((
-                key,
-                Cached {
-                    prepared,
-                    chart,
-                    table,
-                },
-            ));
-        }
-        self.compare.cache.as_ref().map(|c| &c.1)
-    }
-
-    fn export_chart(&mut self, path: &Path) {
-        let lang = self.lang;
-        let (metric, chart) = (self.compare.metric, self.compare.chart);
-        let Some(c) = self.comparison() else { return };
-        let title = crate::compare_ui::metric_name(lang, metric);
-        let (x, y) = crate::compare_ui::axis_names(lang, metric, chart);
-        let r = export::chart(path, &c.prepared, chart, &title, &x, &y);
-        self.report_export(path, r);
-    }
-
-    fn export_table(&mut self, path: &Path) {
-        let lang = self.lang;
-        let Some(c) = self.comparison() else { return };
-        let r = match &c.table {
-            Ok(rows) => export::table(path, rows, |r| {
-                crate::compare_ui::metric_name(lang, r.metric)
-            }),
-            Err(e) => Err(e.clone()),
-        };
-        self.report_export(path, r);
-    }
-
-    fn report_export(&mut self, path: &Path, r: Result<(), String>) {
-        match r {
-            Ok(()) => self.ok(format!(
-                "{}: {}",
-                self.lang.t(Msg::Exported),
-                path.display()
-            )),
-            Err(e) => self.err(e),
-        }
     }
 }

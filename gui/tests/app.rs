@@ -64,8 +64,26 @@ fn open_change_a_lever_run_and_compare_two_scenarios() {
         reform.text
     );
     assert!(reform.is_dirty());
-    h.get_by_role_and_label(Role::SpinButton, "careers.conversion_rate")
-        .set_value_accesskit(0.25);
+    h.get_by_role_and_label(
+        Role::TextInput,
+        "Conversion to established posts (per year)",
+    )
+    .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(
+        Role::TextInput,
+        "Conversion to established posts (per year)",
+    )
+    .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(
+        Role::TextInput,
+        "Conversion to established posts (per year)",
+    )
+    .type_text("0.25");
+    h.run();
+    h.key_press(egui::Key::Enter);
     h.run();
     let reform = h.state().state.active_doc().unwrap();
     assert!(
@@ -96,6 +114,12 @@ fn open_change_a_lever_run_and_compare_two_scenarios() {
 
     // The comparison shows both scenarios in the chart's key and in the table.
     h.get_by_label("Compare").click();
+    h.step();
+    let start = Instant::now();
+    while h.state_mut().state.summary().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(120), "no summary");
+        h.step();
+    }
     h.run();
     assert_eq!(h.state().state.tab, Tab::Compare);
     assert!(h.query_by_label("■ base").is_some());
@@ -103,7 +127,18 @@ fn open_change_a_lever_run_and_compare_two_scenarios() {
     assert!(h.get_all_by_label("base-reform").count() >= 2);
     let cached = h.state_mut().state.comparison().expect("a comparison");
     assert_eq!(cached.prepared.names, ["base", "base-reform"]);
-    let table = cached.table.as_ref().expect("a summary table");
+    let start = Instant::now();
+    while h.state_mut().state.summary().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(120), "no summary");
+        h.step();
+    }
+    let table = h
+        .state_mut()
+        .state
+        .summary()
+        .unwrap()
+        .as_ref()
+        .expect("a summary table");
     let rr = Metric::Agent(sisandbox_gui::results::AgentMetric::ReplacementRate);
     let reform_rr = table
         .iter()
@@ -156,7 +191,7 @@ fn open_change_a_lever_run_and_compare_two_scenarios() {
     let svg = std::fs::read_to_string(dir.path().join("cmp.svg")).unwrap();
     assert!(svg.contains("base-reform"));
     let csv = std::fs::read_to_string(dir.path().join("cmp.csv")).unwrap();
-    assert!(csv.starts_with("scenario,outcome,n,estimate"), "{csv}");
+    assert!(csv.starts_with("scenario,outcome,n,over,estimate"), "{csv}");
     assert!(csv.lines().any(|l| l.starts_with("base-reform,")), "{csv}");
 }
 
@@ -197,7 +232,7 @@ fn the_language_switches_to_chinese_while_running() {
     // Glyphs missing from the fonts would fail the harness; the CJK font is registered.
     assert!(h.query_by_label("运行").is_some());
     assert!(h.query_by_label("参数").is_some());
-    assert!(h.query_by_label_contains("职业生涯").is_some());
+    assert!(h.query_by_label_contains("政策杠杆：缴费基数").is_some());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use sisandbox::bench::{self, BenchRow};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -13,7 +14,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 40)]
     pub years: u32,
     /// Thread counts to run each size with (comma-separated).
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2])]
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2], value_parser = super::run::threads_arg)]
     pub threads: Vec<usize>,
     /// Also write the table, the machine and the command into this Markdown file.
     #[arg(long, value_name = "FILE")]
@@ -29,6 +30,15 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         "give at least one size and one thread count"
     );
     anyhow::ensure!(args.years >= 1, "--years must be at least 1");
+    // Every size is checked against the memory guard before the first is run, like a run.
+    let limit = sisandbox::guard::memory_limit()?;
+    for &agents in &args.agents {
+        let mut s = sisandbox::scenario::Scenario::default();
+        s.simulation.agents = agents;
+        s.simulation.years = args.years;
+        sisandbox::guard::check(&s, agents as u64, &limit)
+            .with_context(|| format!("{agents} staff for {} years", args.years))?;
+    }
     let machine = bench::machine();
     eprintln!("machine: {machine}");
     let mut rows: Vec<BenchRow> = Vec::new();
@@ -46,13 +56,24 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         }
     }
     let table = bench::markdown(&rows);
-    println!("{table}");
+    writeln!(std::io::stdout().lock(), "{table}")?;
     if let Some(path) = &args.write {
         let command = std::env::args().collect::<Vec<_>>().join(" ");
         // Notes kept by hand below the marker survive a new measurement.
-        let notes = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|old| old.find(NOTES).map(|i| old[i..].to_string()))
+        // Read bounded and only if a regular file (a FIFO or a device would hang or fill
+        // memory); a file that is not there yet has no notes.
+        let old = match std::fs::symlink_metadata(path) {
+            Err(_) => String::new(),
+            Ok(_) => {
+                let bytes =
+                    sisandbox::input::read_bounded(path, sisandbox::input::MAX_CONFIG_BYTES)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+        };
+        let notes = old
+            .find(NOTES)
+            .map(|i| old[i..].to_string())
             .unwrap_or_default();
         let text = format!(
             "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.\n\n{table}\n{notes}"

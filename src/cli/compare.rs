@@ -1,25 +1,35 @@
 //! `sisandbox compare RUN_A RUN_B [...]`: side-by-side outcome distributions of run folders,
-//! printed and written as CSV. The computation is `sisandbox::experiment::compare`.
+//! printed, and written as CSV where --out says. The computation is `sisandbox::experiment::compare`.
 
 use anyhow::{Context, Result};
 use sisandbox::experiment::compare::{
-    compare, winners_csv, winners_losers, RunData, BANDS, COMPARE_METRICS,
+    compare, winners_csv, winners_losers, RunData, BANDS, COMPARE_METRICS, GROUPS,
 };
+use sisandbox::experiment::compat::{self, RunShape};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
     /// Run folders written by `sisandbox run`; the first is the reference.
     #[arg(required = true, num_args = 2..)]
     pub runs: Vec<PathBuf>,
-    /// Where to write the full comparison as CSV.
-    #[arg(long, default_value = "compare.csv")]
-    pub csv: PathBuf,
+    /// Also write the full comparison as CSV to this file (and the winners and losers of each
+    /// paired run beside it, `NAME-winners-RUN.csv`). Without it nothing is written.
+    #[arg(long, visible_alias = "csv", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace the --out file (and its winners files) if they exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Compare runs even when their start month, horizon, initial staff or staff source
+    /// differ (the differences are then printed as a warning).
+    #[arg(long)]
+    pub allow_mismatch: bool,
     /// Metrics to print (default: all). The CSV always has all.
     #[arg(long = "metric", value_name = "METRIC")]
     pub metrics: Vec<String>,
     /// Groups to print: all, track, sex, region, university (default: all and track).
+    /// Repeat for several.
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
 }
@@ -38,6 +48,12 @@ pub fn run(args: &CompareArgs) -> Result<()> {
             anyhow::bail!("--metric {m}: one of {}", COMPARE_METRICS.join(", "));
         }
     }
+    for g in &args.groups {
+        if g != "all" && !GROUPS.contains(&g.as_str()) {
+            anyhow::bail!("--group {g}: one of all, {}", GROUPS.join(", "));
+        }
+    }
+    check_compatible(args)?;
     let runs = args
         .runs
         .iter()
@@ -101,22 +117,69 @@ pub fn run(args: &CompareArgs) -> Result<()> {
             )?;
         }
     }
+    let Some(csv) = &args.out else {
+        writeln!(
+            out,
+            "\n(give --out FILE to write the full table of {} rows as CSV)",
+            c.rows.len()
+        )?;
+        return write_winners(&runs, None, args.force, &mut out);
+    };
     let text = c.to_csv();
-    sisandbox::output::write_atomic(&args.csv, |w| w.write_all(text.as_bytes()))
-        .with_context(|| format!("writing {}", args.csv.display()))?;
+    write_new(csv, args.force, &text)?;
     writeln!(
         out,
         "\nfull table ({} rows) written to {}",
         c.rows.len(),
-        args.csv.display()
+        csv.display()
     )?;
-    write_winners(&runs, &args.csv, &mut out)
+    write_winners(&runs, Some(csv), args.force, &mut out)
+}
+
+/// Refuses runs that differ in start, horizon, initial staff or staff source (the comparison
+/// would show the difference in set-up, not the reform's effect) unless --allow-mismatch;
+/// notes a different seed (the runs are compared unpaired).
+fn check_compatible(args: &CompareArgs) -> Result<()> {
+    let shapes = args
+        .runs
+        .iter()
+        .map(|d| RunShape::load(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (lines, blocking) = compat::check(&shapes);
+    if blocking && !args.allow_mismatch {
+        anyhow::bail!(
+            "these runs are not comparable:\n  {}\nrun them with the same start, --years and \
+             --agents (or give --allow-mismatch to compare them anyway)",
+            lines.join("\n  ")
+        );
+    }
+    for l in &lines {
+        eprintln!("warning: {l}");
+    }
+    Ok(())
+}
+
+/// Writes `path` atomically; an existing file is replaced only with --force.
+fn write_new(path: &Path, force: bool, text: &str) -> Result<()> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        anyhow::bail!(
+            "{} exists; give --force to replace it, or another --out",
+            path.display()
+        );
+    }
+    sisandbox::output::write_atomic(path, |w| w.write_all(text.as_bytes()))
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Winners and losers of every paired run against the reference, by group and income decile:
 /// the `all` rows printed, the whole table written beside the comparison
 /// (`NAME-winners-RUN.csv`).
-fn write_winners(runs: &[RunData], csv: &std::path::Path, out: &mut dyn Write) -> Result<()> {
+fn write_winners(
+    runs: &[RunData],
+    csv: Option<&Path>,
+    force: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     for other in &runs[1..] {
         let Some(rows) = winners_losers(&runs[0], other) else {
             continue;
@@ -135,14 +198,16 @@ fn write_winners(runs: &[RunData], csv: &std::path::Path, out: &mut dyn Write) -
                 .collect();
             writeln!(out, "{:<26} {:>7} {}", r.metric, r.pairs, shares.join(" "))?;
         }
+        let Some(csv) = csv else {
+            continue;
+        };
         let stem = csv
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("compare");
-        let path = csv.with_file_name(format!("{stem}-winners-{}.csv", other.name));
-        let text = winners_csv(&rows);
-        sisandbox::output::write_atomic(&path, |w| w.write_all(text.as_bytes()))
-            .with_context(|| format!("writing {}", path.display()))?;
+        let dir = csv.parent().unwrap_or(Path::new(""));
+        let path = sisandbox::output::inside(dir, &format!("{stem}-winners-{}.csv", other.name))?;
+        write_new(&path, force, &winners_csv(&rows))?;
         writeln!(out, "by group and income decile: {}", path.display())?;
     }
     Ok(())

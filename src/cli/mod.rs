@@ -61,8 +61,12 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Pension(args)) => pension::run(&args),
         Some(Command::Docs(_)) => {
-            print!("{}", sisandbox::scenario::scenarios_markdown());
-            Ok(())
+            use std::io::Write;
+            let text = sisandbox::scenario::scenarios_markdown();
+            std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(Into::into)
         }
         Some(Command::Sweep(args)) => sweep::run(&args),
         Some(Command::Merge(args)) => merge::run(&args),
@@ -73,9 +77,20 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of standard output went away (`sisandbox compare … | head`): nothing is
+        // wrong and nobody is listening, so stop quietly.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

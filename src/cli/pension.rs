@@ -17,13 +17,17 @@ pub struct PensionArgs {
     pub explain: bool,
 }
 
+use std::io::Write;
+
 pub fn run(args: &PensionArgs) -> anyhow::Result<()> {
     let case = load_case(&args.case)?;
     let report = case.evaluate(&InsuranceParams::default());
+    // Written, not printed: a closed pipe (`| head`) is an error the caller exits on quietly.
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", render_json(&report));
+        writeln!(out, "{}", render_json(&report))?;
     } else {
-        print!("{}", render_text(&report, args.explain));
+        write!(out, "{}", render_text(&report, args.explain))?;
     }
     Ok(())
 }

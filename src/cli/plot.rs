@@ -4,6 +4,7 @@
 use anyhow::Result;
 use clap::Subcommand;
 use sisandbox::experiment::figures::{self, Formats, Selection};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -145,8 +146,9 @@ pub fn run(args: &PlotArgs) -> Result<()> {
             common.formats(),
         )?,
     };
+    let mut stdout = std::io::stdout().lock();
     for p in written {
-        println!("{}", p.display());
+        writeln!(stdout, "{}", p.display())?;
     }
     Ok(())
 }

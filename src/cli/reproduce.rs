@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Result};
 use sisandbox::experiment::reproduce::reproduce;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -13,7 +14,7 @@ pub struct ReproduceArgs {
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
     /// Worker threads (0: all cores). Results are identical for any value.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = super::run::threads_arg)]
     pub threads: usize,
 }
 
@@ -24,30 +25,46 @@ pub fn run(args: &ReproduceArgs) -> Result<()> {
         args.manifest.clone()
     };
     let r = reproduce(&manifest, &args.out, args.threads)?;
-    println!("re-ran seed {} into {}", r.seed, r.dir.display());
-    for c in &r.checks {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "re-ran seed {} into {}", r.seed, r.dir.display())?;
+    let lines = r
+        .checks
+        .iter()
+        .map(|c| (c, ""))
+        .chain(r.originals.iter().map(|c| (c, " (original)")));
+    for (c, what) in lines {
         if c.matches() {
-            println!("  ok        {}  {}", c.name, c.expected);
+            writeln!(out, "  ok        {}{what}  {}", c.name, c.expected)?;
         } else {
-            println!(
-                "  MISMATCH  {}  expected {}  got {}",
+            writeln!(
+                out,
+                "  MISMATCH  {}{what}  expected {}  got {}",
                 c.name, c.expected, c.actual
-            );
+            )?;
         }
     }
     if r.ok() {
-        println!("reproduced: every output matches its recorded SHA-256");
-        Ok(())
-    } else {
-        let note = if r.recorded_version != sisandbox::version() {
-            format!(
-                " (the manifest was written by sisandbox {}, this is {})",
-                r.recorded_version,
-                sisandbox::version()
-            )
-        } else {
-            String::new()
-        };
-        bail!("not reproduced: some outputs differ from the manifest{note}")
+        writeln!(
+            out,
+            "reproduced: every output, re-run and original, matches its recorded SHA-256"
+        )?;
+        return Ok(());
     }
+    if r.originals.iter().any(|c| !c.matches()) {
+        bail!(
+            "the original outputs beside {} do not match their recorded SHA-256: they were \
+             changed or damaged after the run",
+            manifest.display()
+        );
+    }
+    let note = if r.recorded_version != sisandbox::version() {
+        format!(
+            " (the manifest was written by sisandbox {}, this is {})",
+            r.recorded_version,
+            sisandbox::version()
+        )
+    } else {
+        String::new()
+    };
+    bail!("not reproduced: some outputs differ from the manifest{note}")
 }

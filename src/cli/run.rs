@@ -16,14 +16,14 @@ const DEFAULT_OUT: &str = "results";
 pub struct RunArgs {
     /// Scenario file (TOML). Without it, the embedded default scenario runs.
     pub scenario: Option<PathBuf>,
-    /// Master seed (overrides simulation.seed).
-    #[arg(long)]
+    /// Master seed (overrides simulation.seed): a whole number 0 to 2^63 − 1.
+    #[arg(long, value_parser = seed_arg)]
     pub seed: Option<u64>,
     /// Folder under which the run's own folder is created.
     #[arg(long, default_value = DEFAULT_OUT)]
     pub out: PathBuf,
-    /// Worker threads (0: all cores). Results are identical for any value.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0: all cores; at most 1024). Results are identical for any value.
+    #[arg(long, default_value_t = 0, value_parser = threads_arg)]
     pub threads: usize,
     /// Initial headcount (overrides simulation.agents).
     #[arg(long)]
@@ -52,6 +52,32 @@ impl Default for RunArgs {
             set: Vec::new(),
             quiet: false,
         }
+    }
+}
+
+/// The most worker threads a command accepts: far above any machine's cores, low enough that
+/// a typo (`--threads 1000000`) is an error rather than a million threads.
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses `--threads` (0 to [`MAX_THREADS`]).
+pub fn threads_arg(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of threads 0 to {MAX_THREADS} (0: one per core)"
+        )),
+    }
+}
+
+/// Parses a seed: scenario files and manifests hold it as a TOML integer, so it is a whole
+/// number 0 to 2^63 − 1.
+pub fn seed_arg(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= i64::MAX as u64 => Ok(n),
+        _ => Err(format!(
+            "expected a whole number 0 to {} (2^63 − 1): seeds are stored as TOML integers",
+            i64::MAX
+        )),
     }
 }
 

@@ -5,7 +5,7 @@
 use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use sisandbox::experiment::{run_sweep, Shard, SweepOptions, SweepPlan};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -18,11 +18,11 @@ pub struct SweepArgs {
     /// resumes: runs already complete are skipped.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Runs at the same time (0: one per core).
-    #[arg(long, short, default_value_t = 0)]
+    /// Runs at the same time (0: one per core; at most 1024).
+    #[arg(long, short, default_value_t = 0, value_parser = super::run::threads_arg)]
     pub jobs: usize,
     /// Threads inside each run. Results are identical for any value.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = super::run::threads_arg)]
     pub threads: usize,
     /// Run every run again, even those already complete.
     #[arg(long)]
@@ -52,16 +52,18 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("results/sweeps").join(&name));
     if args.dry_run {
-        println!(
+        let mut stdout = std::io::stdout().lock();
+        writeln!(
+            stdout,
             "{name}: {} design, {} variants x {} replications = {} runs, master seed {}",
             plan.design.name(),
             plan.variants.len(),
             plan.replications,
             plan.runs(),
             plan.master_seed
-        );
+        )?;
         for v in &plan.variants {
-            println!("  variant {:>4}: {}", v.index, plan.describe(v));
+            writeln!(stdout, "  variant {:>4}: {}", v.index, plan.describe(v))?;
         }
         return Ok(());
     }

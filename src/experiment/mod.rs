@@ -11,6 +11,7 @@
 //! - [`morris`]: elementary effects (μ, μ*, σ) per parameter and metric;
 //! - [`stats`]: means, standard deviations, Student-t confidence intervals, quantiles;
 //! - [`figures`]: the figures of `sisandbox plot`, read from run and sweep folders;
+//! - [`compat`]: whether run folders are comparable (start, horizon, staff, seed);
 //! - [`compare`]: side-by-side outcome distributions of run folders, paired by agent id;
 //! - [`reproduce`]: re-running a manifest and checking every output's SHA-256.
 //!
@@ -19,6 +20,7 @@
 //! split or how often a sweep was interrupted.
 
 pub mod compare;
+pub mod compat;
 pub mod design;
 pub mod figures;
 pub mod morris;

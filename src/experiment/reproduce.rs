@@ -30,7 +30,11 @@ impl FileCheck {
 pub struct Reproduction {
     /// The folder the run was written to again.
     pub dir: PathBuf,
+    /// The re-run's outputs against the recorded hashes.
     pub checks: Vec<FileCheck>,
+    /// The original outputs beside the manifest against the recorded hashes (an edited or
+    /// damaged result is found even when the re-run matches the manifest).
+    pub originals: Vec<FileCheck>,
     /// The sisandbox version recorded in the manifest (a different version may legitimately
     /// give different outputs).
     pub recorded_version: String,
@@ -40,7 +44,9 @@ pub struct Reproduction {
 impl Reproduction {
     /// Whether every output matches its recorded hash.
     pub fn ok(&self) -> bool {
-        !self.checks.is_empty() && self.checks.iter().all(FileCheck::matches)
+        !self.checks.is_empty()
+            && self.checks.iter().all(FileCheck::matches)
+            && self.originals.iter().all(FileCheck::matches)
     }
 }
 
@@ -69,10 +75,14 @@ pub fn reproduce(
         path: manifest.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(manifest).map_err(|source| ReproduceError::Io {
-        path: manifest.to_path_buf(),
-        source,
-    })?;
+    let bytes =
+        crate::input::read_bounded(manifest, crate::input::MAX_CONFIG_BYTES).map_err(|source| {
+            ReproduceError::Io {
+                path: manifest.to_path_buf(),
+                source,
+            }
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
     let mut root: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
     let Some(toml::Value::Table(mut sc)) = root.remove("scenario") else {
         return Err(bad(
@@ -105,20 +115,14 @@ pub fn reproduce(
         .map(PathBuf::from)
         .filter(|p| p.is_file())
         .and_then(|p| p.parent().map(Path::to_path_buf));
-    // The table is the serialised, already validated `Scenario`: deserialise it as it is (the
-    // file loader would re-check every default as if the manifest had written it) and rerun
-    // the cross-field checks.
-    let s: Scenario = toml::Value::Table(sc)
-        .try_into()
-        .map_err(|e: toml::de::Error| bad(format!("[scenario]: {}", e.to_string().trim_end())))?;
-    let issues = s.check();
-    if !issues.is_empty() {
-        let text: Vec<String> = issues
-            .iter()
-            .map(|i| format!("[scenario] {}: {}", i.path, i.message))
-            .collect();
-        return Err(bad(text.join("; ")));
-    }
+    // The table is validated like any scenario file (catalog ranges, types, cross-field
+    // checks), so that an edited manifest (years = 0, a NaN rate, a name with `..`) is refused
+    // with the key and what is allowed instead of being run.
+    let scenario_text = toml::to_string(&sc).map_err(|e| bad(format!("[scenario]: {e}")))?;
+    let origin = format!("{} [scenario]", manifest.display());
+    let s: Scenario = crate::scenario::from_str(&scenario_text, &origin, &[])
+        .map_err(|e| bad(e.to_string()))?
+        .scenario;
     if let Some(seed) = run.get("seed").and_then(|v| v.as_integer()) {
         if seed as u64 != s.simulation.seed {
             return Err(bad(format!(
@@ -127,6 +131,10 @@ pub fn reproduce(
             )));
         }
     }
+    // The original outputs first: a result edited after it was written is reported even if
+    // the re-run reproduces the manifest.
+    let original_dir = manifest.parent().unwrap_or(Path::new("."));
+    let originals = check_files(&outputs, original_dir)?;
     let t0 = Instant::now();
     let outcome = simulate(
         &s,
@@ -153,14 +161,27 @@ pub fn reproduce(
         &format!("{}-seed{}-reproduced", s.name, s.simulation.seed),
     );
     output::write_run(&dir, &s, &outcome, &meta)?;
+    let checks = check_files(&outputs, &dir)?;
+    Ok(Reproduction {
+        dir,
+        checks,
+        originals,
+        recorded_version,
+        seed: s.simulation.seed,
+    })
+}
+
+/// Each recorded output's hash against the file of that name in `dir` (`missing` if absent).
+/// A name that is not a plain file name (an edited manifest with `../x`) is an error.
+fn check_files(outputs: &toml::Table, dir: &Path) -> Result<Vec<FileCheck>, ReproduceError> {
     let mut checks = Vec::new();
-    for (name, expected) in &outputs {
+    for (name, expected) in outputs {
         let expected = expected.as_str().unwrap_or_default().to_string();
-        let path = dir.join(name);
-        let actual = if path.is_file() {
-            format!("sha256:{}", output::sha256_file(&path)?)
-        } else {
-            "missing".to_string()
+        let path = output::inside(dir, name)?;
+        let actual = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => format!("sha256:{}", output::sha256_file(&path)?),
+            Ok(_) => "not a regular file".to_string(),
+            Err(_) => "missing".to_string(),
         };
         checks.push(FileCheck {
             name: name.clone(),
@@ -168,10 +189,5 @@ pub fn reproduce(
             actual,
         });
     }
-    Ok(Reproduction {
-        dir,
-        checks,
-        recorded_version,
-        seed: s.simulation.seed,
-    })
+    Ok(checks)
 }

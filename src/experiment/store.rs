@@ -16,9 +16,8 @@
 use super::stats::{csv_line, fmt, fmt_opt};
 use super::summary::{AgentOutcome, MetricRow, YearRow, PAIRED_METRICS};
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const PLAN: &str = "plan.toml";
 pub const DESIGN: &str = "design.csv";
@@ -47,40 +46,23 @@ pub fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
     }
 }
 
-static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Writes `path` through `.NAME.PID-N.tmp` in the same folder (flushed and synced), renames it
-/// into place and syncs the folder, so the file is either absent or complete, even after a
-/// power cut, and processes writing the same folder never share a temporary file.
+/// Writes `path` atomically through a temporary file created exclusively and unique to the
+/// process (see [`crate::output::write_atomic`]), so concurrent shards never collide and an
+/// interrupted write leaves no partial file under a real name.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), StoreError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
-    let result = (|| {
-        let file = fs::File::create(&tmp)?;
-        let mut w = BufWriter::with_capacity(1 << 16, file);
-        fill(&mut w)?;
-        w.flush()?;
-        w.get_ref().sync_all()?;
-        drop(w);
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(StoreError {
+    crate::output::write_atomic(path, fill).map_err(|e| match e {
+        crate::output::OutputError::Io { path, source } => StoreError {
+            path,
+            error: source,
+        },
+        other => StoreError {
             path: path.to_path_buf(),
-            error: e,
-        });
-    }
-    // Make the rename durable; not every platform can open a folder, so this is best effort.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+            error: io::Error::other(other.to_string()),
+        },
+    })
 }
 
 /// Removes temporary files left by interrupted writes in `dir` (not recursive). Only call it

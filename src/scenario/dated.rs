@@ -141,16 +141,18 @@ impl<T> Dated<T> {
                     .into(),
             );
         }
-        for (i, a) in self.entries.iter().enumerate() {
-            for b in &self.entries[i + 1..] {
-                if a.from == b.from && a.region == b.region {
-                    let when = a
-                        .from
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| "the start".into());
-                    let r = a.region.as_deref().unwrap_or("every region");
-                    out.push(format!("two entries for {when} and {r}"));
-                }
+        // Sorted by (month, region), equal entries are neighbours: n log n, not n².
+        let mut order: Vec<&DatedEntry<T>> = self.entries.iter().collect();
+        order.sort_by(|a, b| (a.from, &a.region).cmp(&(b.from, &b.region)));
+        for pair in order.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if a.from == b.from && a.region == b.region {
+                let when = a
+                    .from
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "the start".into());
+                let r = a.region.as_deref().unwrap_or("every region");
+                out.push(format!("two entries for {when} and {r}"));
             }
         }
         out

@@ -117,6 +117,7 @@ impl Scenario {
     /// catalog by the loader).
     pub fn check(&self) -> Vec<Issue> {
         let mut out = Vec::new();
+        validate::check_name(&self.name, &mut out);
         self::core::check_population(&self.population, &mut out);
         self::core::check_careers(&self.careers, &mut out);
         self.check_regions(&mut out);

@@ -81,41 +81,48 @@ impl Origins {
     /// Forgets everything at or below `path` and takes what `other` has there (a value was
     /// replaced whole by an overlay).
     pub fn replace_subtree(&mut self, path: &str, other: &Origins) {
-        self.0.retain(|k, _| !is_under(k, path));
-        for (k, o) in other
-            .0
-            .range(path.to_string()..)
-            .take_while(|(k, _)| k.starts_with(path))
-        {
-            if is_under(k, path) {
-                self.0.insert(k.clone(), o.clone());
-            }
+        self.forget_subtree(path);
+        for (k, o) in other.subtree(path) {
+            self.0.insert(k.clone(), o.clone());
         }
     }
 
     /// Forgets everything at or below `path` and records `origin` for it (an override).
     pub fn set_subtree(&mut self, path: &str, origin: Origin) {
-        self.0.retain(|k, _| !is_under(k, path));
+        self.forget_subtree(path);
         self.0.insert(path.to_string(), origin);
+    }
+
+    /// The entries at or below `path`. Every key below `path` starts with it, so they lie in
+    /// one range of the sorted map: the cost is that of the subtree, not of the whole map
+    /// (a scenario may hold hundreds of thousands of dated entries).
+    fn subtree<'a>(&'a self, path: &'a str) -> impl Iterator<Item = (&'a String, &'a Origin)> {
+        self.0
+            .range::<str, _>((std::ops::Bound::Included(path), std::ops::Bound::Unbounded))
+            .take_while(move |(k, _)| k.starts_with(path))
+            .filter(move |(k, _)| is_under(k, path))
+    }
+
+    fn forget_subtree(&mut self, path: &str) {
+        let doomed: Vec<String> = self.subtree(path).map(|(k, _)| k.clone()).collect();
+        for k in doomed {
+            self.0.remove(&k);
+        }
     }
 
     /// Where `path` was written: the key itself, else the first key written below it (a table
     /// given key by key), else the nearest enclosing key (a list replaced whole).
-    pub fn locate(&self, path: &str) -> Option<&Origin> {
+    pub fn locate<'a>(&'a self, path: &'a str) -> Option<&'a Origin> {
         if let Some(o) = self.0.get(path) {
             return Some(o);
         }
-        let below = self
-            .0
-            .iter()
-            .filter(|(k, _)| is_under(k, path))
-            .map(|(_, o)| o);
+        let below = self.subtree(path).map(|(_, o)| o);
         below
             .min_by_key(|o| position_key(o))
             .or_else(|| self.enclosing(path))
     }
 
-    fn enclosing(&self, path: &str) -> Option<&Origin> {
+    fn enclosing<'a>(&'a self, path: &'a str) -> Option<&'a Origin> {
         let mut p = path;
         while let Some(cut) = p.rfind(['.', '[']) {
             p = &p[..cut];
@@ -171,14 +178,32 @@ pub fn item_path(path: &str, i: usize) -> String {
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+    LineIndex::new(text).line_col(text, offset)
+}
+
+/// Where each line of a text starts, so that locating many offsets costs a binary search each
+/// instead of a scan from the start of the text (which made loading quadratic in file size).
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
     }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[start..].chars().count() + 1)
+
+    /// 1-based line and column (in characters) of a byte offset of `text` (the text indexed).
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
 }
 
 /// The spans of one key path: its key (or list item) and its whole value.
@@ -215,8 +240,9 @@ pub fn parse_file(file: &SourceFile) -> Result<(toml::Table, Origins), Box<Diagn
         Box::new(d.at(&file.path, line, column))
     })?;
     let mut origins = Origins::default();
+    let lines = LineIndex::new(&file.text);
     for (path, spans) in parsed.spans {
-        let (line, column) = line_col(&file.text, spans.key.start);
+        let (line, column) = lines.line_col(&file.text, spans.key.start);
         origins.insert(
             path,
             Origin::File {

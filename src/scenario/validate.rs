@@ -11,6 +11,14 @@ use super::source::{child_path, item_path, Origins};
 use crate::time::YearMonth;
 use std::collections::BTreeMap;
 
+/// The scenario's `name` names its run folder (`<name>-seed<seed>`), so it must be one safe
+/// path component: `../x`, `/tmp/x` or `.hidden` would write a run outside its folder.
+pub fn check_name(name: &str, out: &mut Vec<super::Issue>) {
+    if let Some(why) = crate::output::component_problem(name) {
+        out.push(super::Issue::new("name", format!("expected {why}")));
+    }
+}
+
 /// What the catalog walk found.
 #[derive(Debug, Default)]
 pub struct Findings {
