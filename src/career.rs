@@ -8,9 +8,11 @@ use crate::agent::{Agent, Intent, Ladder, Status, Track};
 use crate::money::Fen;
 use crate::population;
 use crate::rng::{chacha, normal, Draws, Purpose};
+use crate::scenario::catalog::{Allowed, Certainty, KeyDoc};
 use crate::scenario::{RungParams, Scenario};
 use crate::time::YearMonth;
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 /// The rungs of an agent's ladder.
 pub fn ladder(s: &Scenario, l: Ladder) -> &[RungParams] {
@@ -31,7 +33,7 @@ pub fn monthly_from_yearly(p: f64) -> f64 {
     1.0 - (1.0 - p.clamp(0.0, 1.0)).powf(1.0 / 12.0)
 }
 
-/// Yearly leaving rate of a track before behavioural shifts.
+/// Yearly leaving rate of a track for staff aged 30–39 past their first years.
 pub fn base_quit_rate(s: &Scenario, track: Track) -> f64 {
     let q = &s.careers.quit_rate;
     match track {
@@ -39,6 +41,76 @@ pub fn base_quit_rate(s: &Scenario, track: Track) -> f64 {
         Track::Contract => q.contract,
         Track::Temporary => q.temporary,
     }
+}
+
+/// `[careers.quit_profile]`: how the yearly leaving rate varies with age and tenure, as
+/// factors of the track's rate (`careers.quit_rate`, which is the rate of staff aged 30–39
+/// past their first years). The rate of a cell is the product, used as it is: a baseline's
+/// realised rates equal these products (behaviour shifts them only where a lever changes
+/// perception), nothing is rescaled to hit a total.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuitProfile {
+    pub under_30: f64,
+    pub from_40: f64,
+    pub from_50: f64,
+    /// Factor in the first `early_years` years at the university.
+    pub early_tenure: f64,
+    pub early_years: f64,
+}
+
+impl Default for QuitProfile {
+    fn default() -> Self {
+        QuitProfile {
+            under_30: 1.5,
+            from_40: 0.6,
+            from_50: 0.3,
+            early_tenure: 1.5,
+            early_years: 3.0,
+        }
+    }
+}
+
+impl QuitProfile {
+    /// Docs of every key, paths relative to `careers.quit_profile`.
+    pub fn key_docs() -> Vec<KeyDoc> {
+        use Allowed as A;
+        let k = KeyDoc::new;
+        let src = "shape: job separation falls with age and tenure (Farber 1994, The Analysis of Interfirm Worker Mobility, J. Labor Econ. 12(4) 554-593); levels uncalibrated (no published quit rates of Chinese university staff by age), range 0.2-3";
+        vec![
+            k("under_30", "×", A::number(0.0, 10.0), "Leaving rate of staff under 30, as a factor of the track's rate.").source(src, Certainty::U),
+            k("from_40", "×", A::number(0.0, 10.0), "Factor for staff aged 40–49."),
+            k("from_50", "×", A::number(0.0, 10.0), "Factor for staff aged 50 and over."),
+            k("early_tenure", "×", A::number(0.0, 10.0), "Factor in the first early_years years at the university (multiplies the age factor).").source(src, Certainty::U),
+            k("early_years", "years", A::number(0.0, 40.0), "Years at the university that count as early tenure."),
+        ]
+    }
+
+    /// The factor of an agent aged `age` years with `tenure` years at its university.
+    pub fn factor(&self, age: f64, tenure: f64) -> f64 {
+        let by_age = if age < 30.0 {
+            self.under_30
+        } else if age < 40.0 {
+            1.0
+        } else if age < 50.0 {
+            self.from_40
+        } else {
+            self.from_50
+        };
+        by_age
+            * if tenure < self.early_years {
+                self.early_tenure
+            } else {
+                1.0
+            }
+    }
+}
+
+/// Yearly leaving rate of an agent in `month` before behaviour shifts it: its track's rate
+/// times the factors of its age and tenure.
+pub fn quit_rate(s: &Scenario, a: &Agent, month: YearMonth) -> f64 {
+    let tenure = month.months_since(a.hired) as f64 / 12.0;
+    base_quit_rate(s, a.track) * s.careers.quit_profile.factor(a.age_years(month), tenure)
 }
 
 /// January pay update: scale growth plus one salary-scale step, in fen.

@@ -56,7 +56,7 @@ impl Schedule {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BaseScheme {
-    /// The previous year's average wage within the floor and ceiling (DOMAIN.md §1).
+    /// The previous year's average wage within the floor and ceiling (国发〔2005〕38号; 国发〔2015〕2号).
     Statutory,
     /// The university lets staff choose their base between `flexible_min_ratio` of their wage
     /// and their wage, within the statutory limits.
@@ -176,7 +176,7 @@ pub enum PointsUse {
 }
 
 /// `[policy.points_bank]`: the 积分银行 that turns teaching and research output into welfare
-/// points (the English source document, §4.1).
+/// points (Gao 2025, Social Security and Administration Management 6(1), §4.1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PointsBankLever {
@@ -326,6 +326,33 @@ pub struct PolicyAt {
     pub selective: bool,
 }
 
+impl PolicyAt {
+    /// Whether no lever changes anything this month: the statutory rules. Perception then needs
+    /// no second, statutory valuation for its reference.
+    pub fn is_statutory(&self) -> bool {
+        !self.flexible_base
+            && self.early_career_reduction == 0.0
+            && self.performance_in_base
+            && self.floor_ratio.is_none()
+            && self.ceiling_ratio.is_none()
+            && self.make_up
+            && !self.equal_employer_rates
+            && self.contract_annuity == 0.0
+            && self.conversion_rate.is_none()
+            && !self.unified_new_hires
+            && self.portability.is_none()
+            && !self.points_bank
+            && self.ministry_matching == 0.0
+            && self.local_matching == 0.0
+            && !self.selective
+    }
+
+    /// The statutory rules (no lever in force).
+    pub fn statutory() -> Self {
+        PolicyParams::default().at(YearMonth::ym(2000, 1))
+    }
+}
+
 impl PolicyParams {
     /// What is in force in `month`.
     pub fn at(&self, month: YearMonth) -> PolicyAt {
@@ -367,7 +394,7 @@ impl PolicyParams {
         use Allowed as A;
         let k = KeyDoc::new;
         let share = A::unit_interval;
-        let src_en = "English source document §4.3 (contribution-base schemes)";
+        let src_en = "Gao (2025), Social Security and Administration Management 6(1), doi:10.23977/socsam.2025.060113, §4.3 (contribution-base schemes)";
         let mut v = Vec::new();
         for lever in ["contribution_base", "dual_track", "points_bank", "regional"] {
             v.push(k(
@@ -381,9 +408,9 @@ impl PolicyParams {
         v.extend([
             k("contribution_base.scheme", "", A::OneOf(&["statutory", "flexible"]), "Statutory base, or a university-set flexible base that staff choose between flexible_min_ratio of their wage and their wage.").source(src_en, Certainty::Model),
             k("contribution_base.flexible_min_ratio", "share", share(), "Lowest base a member may choose under the flexible scheme, as a share of their wage (never below the statutory floor)."),
-            k("contribution_base.performance_in_base", "", A::Bool, "Whether performance pay (绩效工资) counts in the contribution base.").source("DOMAIN.md §1 (wage items of the institution base)", Certainty::C),
+            k("contribution_base.performance_in_base", "", A::Bool, "Whether performance pay (绩效工资) counts in the contribution base.").source("provincial lists of the wage items of the public-institution base (under 国发〔2015〕2号)", Certainty::C),
             k("contribution_base.early_career_years", "years", A::number(0.0, 40.0), "Staff within this many years of their first job are early-career."),
-            k("contribution_base.early_career_reduction", "share", share(), "Share by which an early-career base is reduced (the young staff who would rather contribute less, Chinese source document §2.1)."),
+            k("contribution_base.early_career_reduction", "share", share(), "Share by which an early-career base is reduced (the hypothesis that young staff would rather contribute less; no published measurement)."),
             k("contribution_base.floor_ratio", "share of AW", A::number(0.0, 5.0), "Floor ratio replacing the statutory one while the lever is in force."),
             k("contribution_base.ceiling_ratio", "share of AW", A::number(0.0, 10.0), "Ceiling ratio replacing the statutory one while the lever is in force."),
             k("contribution_base.make_up", "", A::OneOf(&["lump_sum", "none"]), "Whether the make-up (补差) of a late-published base is paid in a lump sum or not at all."),
@@ -392,16 +419,16 @@ impl PolicyParams {
             k("dual_track.conversion_rate", "per year", share(), "Yearly share of contract staff converted to established posts while the lever is in force."),
             k("dual_track.unified_new_hires", "", A::Bool, "New hires join one scheme whatever their post: enterprise basic pension plus an annuity at the occupational annuity's rates."),
             k("dual_track.portability", "share of bases", A::number(0.0, 0.5), "Share of yearly bases moved with the pooled fund on a move across regions or schemes (statutory 0.12)."),
-            k("points_bank.teaching_rate", "points/year", A::at_least(0.0), "Points a year for a unit of teaching output.").source("English source document §4.1 (points bank)", Certainty::Model),
+            k("points_bank.teaching_rate", "points/year", A::at_least(0.0), "Points a year for a unit of teaching output.").source("Gao (2025), Social Security and Administration Management 6(1), doi:10.23977/socsam.2025.060113, §4.1 (points bank)", Certainty::Model),
             k("points_bank.research_rate", "points/year", A::at_least(0.0), "Points a year for a unit of research output (scaled by the discipline's output level)."),
             k("points_bank.point_value", "yuan/point", A::at_least(0.0), "Yuan a point buys when redeemed."),
             k("points_bank.vesting_years", "years", A::integer(0, 7), "Years before earned points can be redeemed."),
             k("points_bank.expiry_years", "years", A::integer(1, 8), "Years after earning when unredeemed points expire."),
             k("points_bank.yearly_budget", "yuan/year", A::at_least(0.0), "Each university's yearly redemption budget; demand above it is scaled down pro rata."),
             k("points_bank.use_for", "", A::OneOf(&["annuity", "health"]), "What redeemed points buy: annuity contributions or health benefits."),
-            k("regional.ministry_matching", "share", share(), "Share of a ministry-affiliated university's employer contributions paid by the central budget.").source("English source document §2.2 (fiscal matching)", Certainty::Model),
+            k("regional.ministry_matching", "share", share(), "Share of a ministry-affiliated university's employer contributions paid by the central budget.").source("Gao (2025), Social Security and Administration Management 6(1), doi:10.23977/socsam.2025.060113, §2.2 (fiscal matching)", Certainty::Model),
             k("regional.local_matching", "share", share(), "Share of a local university's employer contributions paid by the provincial budget."),
-            k("regional.temporary_enrolment.pension", "share", share(), "Share of temporary staff enrolled in the basic pension (selective participation).").source("English source document §2.2 (选择性参保)", Certainty::Model),
+            k("regional.temporary_enrolment.pension", "share", share(), "Share of temporary staff enrolled in the basic pension (selective participation).").source("Gao (2025), Social Security and Administration Management 6(1), doi:10.23977/socsam.2025.060113, §2.2 (选择性参保)", Certainty::Model),
             k("regional.temporary_enrolment.medical", "share", share(), "Share of temporary staff enrolled in medical insurance."),
             k("regional.temporary_enrolment.unemployment", "share", share(), "Share of temporary staff enrolled in unemployment insurance."),
             k("regional.temporary_enrolment.work_injury", "share", share(), "Share of temporary staff enrolled in work-injury insurance."),

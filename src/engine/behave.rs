@@ -1,30 +1,41 @@
 //! The engine's side of perception and behaviour: it builds what `perception` needs from the
-//! month's environment, applies the agent's choices (retirement month, flexible base, voluntary
-//! annuity, effort), runs the points bank, and keeps the peer table that fairness compares to.
+//! month's environment (and, while a lever is in force, from the same month under the
+//! statutory rules), applies the agent's choices (retirement month, flexible base, voluntary
+//! annuity, effort), completes the month's evaluations against the same month's peers, states
+//! leaving intents, and runs the points bank.
+//!
+//! An evaluation month has two passes: each agent's own valuation in the agent phase, then,
+//! once all are known, fairness against the peer means of that same month (so a lever that
+//! moves everyone's expectations moves the peers' too, and nobody looks behind at its start).
 
 use super::env::{MonthEnv, RegionEnv};
-use super::insure::{self, scheme_of};
-use crate::agent::{Agent, Ladder, Track};
+use super::insure::scheme_of;
+use crate::agent::{Agent, Intent, Ladder, Track};
+use crate::career;
 use crate::insurance::params::TransitionalForm;
-use crate::insurance::{retirement, Scheme};
+use crate::insurance::{contributions, retirement, Scheme};
 use crate::metrics::{item, MonthAgg, Paid};
-use crate::money::{fen_to_yuan, yuan_to_fen, Fen};
-use crate::perception::{self, Context, Rates, Tables};
+use crate::money::{apply_ppm, fen_to_yuan, yuan_to_fen, Fen};
+use crate::perception::{self, BaseRule, Context, Perception, Rates, Tables};
 use crate::policy::PointsUse;
 use crate::rng::{chacha, Draws, Purpose};
 use crate::scenario::{MonthlyMortality, Scenario};
+use crate::time::YearMonth;
 use rand::Rng;
+use rayon::prelude::*;
 
 /// What every agent's evaluation shares, kept by the engine across months.
 pub struct Shared {
     pub tables: Tables,
     /// Monthly death probabilities by age in months.
     pub mortality: MonthlyMortality,
-    /// Mean expected replacement rate by peer slot at the last evaluation.
-    pub peers: Vec<Option<f64>>,
     /// Share of vested points each university can redeem this January (its budget over the
     /// demand of last December, at most 1).
     pub points_factor: Vec<f64>,
+    /// Share of the points its staff earn that each university's yearly budget can redeem in
+    /// the long run (budget over the yearly points' value, at most 1): what a point is expected
+    /// to be worth.
+    pub points_share: Vec<f64>,
 }
 
 impl Shared {
@@ -32,28 +43,40 @@ impl Shared {
         Shared {
             tables: Tables::new(s),
             mortality: s.careers.mortality.monthly_table(),
-            peers: vec![None; s.universities.len() * 8],
             points_factor: vec![1.0; s.universities.len()],
+            points_share: vec![1.0; s.universities.len()],
         }
     }
 }
 
-/// Peers are the staff of the same university, ladder and rung.
-pub fn peer_slot(a: &Agent) -> usize {
-    (a.university as usize * 2 + a.ladder as usize) * 4 + a.rung as usize
+/// Peers are the staff of the same university, ladder, rung and age band (age bands of ten
+/// years from 30: a replacement rate depends on the years still to work, so colleagues of
+/// another generation are no fair comparison).
+pub fn peer_slot(a: &Agent, month: YearMonth) -> usize {
+    let band = ((a.age_years(month) - 20.0) / 10.0).clamp(0.0, 3.0) as usize;
+    ((a.university as usize * 2 + a.ladder as usize) * 4 + a.rung as usize) * 4 + band
 }
 
-/// Mean expected replacement rate of active, evaluated staff by peer slot (both tracks: the
-/// comparison of established and contract staff of the same university and title).
-pub fn peer_table(s: &Scenario, agents: &[Agent]) -> Vec<Option<f64>> {
-    let mut sum = vec![(0.0, 0u64); s.universities.len() * 8];
-    for a in agents
-        .iter()
-        .filter(|a| a.is_active() && a.perception.evaluated)
-    {
-        let e = &mut sum[peer_slot(a)];
-        e.0 += a.perception.expected_rr as f64;
-        e.1 += 1;
+/// Mean entitled replacement rate of the active, evaluated established staff by peer slot,
+/// from the valuation `of` each agent (its own, or its statutory one): what an established
+/// colleague of the same university, title and age can expect. Everyone compares with it,
+/// established staff with their own kind and contract and temporary staff across the dual
+/// track; the comparison runs upward only (see `perception::shortfall`).
+fn peer_table(
+    s: &Scenario,
+    month: YearMonth,
+    agents: &[Agent],
+    of: impl Fn(&Perception) -> Option<f32>,
+) -> Vec<Option<f64>> {
+    let mut sum = vec![(0.0, 0u64); s.universities.len() * 32];
+    for a in agents.iter().filter(|a| {
+        a.is_active() && a.perception.evaluated && a.track == Track::Establishment && !a.unified
+    }) {
+        if let Some(rr) = of(&a.perception) {
+            let e = &mut sum[peer_slot(a, month)];
+            e.0 += rr as f64;
+            e.1 += 1;
+        }
     }
     sum.into_iter()
         .map(|(x, n)| (n > 0).then(|| x / n as f64))
@@ -112,10 +135,9 @@ fn rates_for(s: &Scenario, env: &MonthEnv, r: &RegionEnv, a: &Agent) -> Rates {
         (0.0, 0.0)
     };
     Rates {
-        individual_total: ppm(q.pension_individual_ppm
+        individual_si: ppm(q.pension_individual_ppm
             + q.medical_individual_ppm
-            + q.unemployment_individual_ppm
-            + q.housing_individual_ppm)
+            + q.unemployment_individual_ppm)
             + annuity_share * ppm(q.oa_individual_ppm)
             + ea_ind,
         account: ppm(q.pension_individual_ppm),
@@ -125,62 +147,204 @@ fn rates_for(s: &Scenario, env: &MonthEnv, r: &RegionEnv, a: &Agent) -> Rates {
     }
 }
 
-/// Share of the employer's pension contributions that would follow a move.
-fn portability(r: &RegionEnv, a: &Agent) -> f64 {
-    let q = &r.rates;
-    let employer = match scheme_of(a) {
-        Scheme::Enterprise => q.pension_enterprise_employer_ppm,
-        Scheme::Institution => q.pension_institution_employer_ppm,
-    };
-    if employer <= 0 {
-        return 1.0;
+/// The wage a base is set on: the previous calendar year's average monthly wage, or the
+/// current wage without a full previous year (as `insure` sets bases).
+fn base_wage(a: &Agent) -> Fen {
+    if a.prev_year_avg_wage > 0 {
+        a.prev_year_avg_wage
+    } else {
+        a.wage()
     }
-    (q.pooled_transfer_ppm as f64 / employer as f64).min(1.0)
 }
 
-/// Yuan value of the points an agent holds.
-fn points_value(s: &Scenario, a: &Agent) -> f64 {
-    a.points.iter().map(|&p| p as f64).sum::<f64>() * s.policy.points_bank.point_value
+/// How the agent's bases follow from the levers in force (`insure::member_base`'s rules).
+fn base_rule(env: &MonthEnv, r: &RegionEnv, a: &Agent) -> BaseRule {
+    let p = &env.policy;
+    let mut w = base_wage(a) as f64;
+    if !p.performance_in_base {
+        w *= a.basic_wage as f64 / a.wage().max(1) as f64;
+    }
+    let early_end = a.work_start.plus_months(p.early_career_months);
+    BaseRule {
+        wage: fen_to_yuan(w.round() as Fen),
+        early_months: if p.early_career_reduction > 0.0 {
+            early_end.months_since(env.month).max(0)
+        } else {
+            0
+        },
+        early_reduction: p.early_career_reduction,
+        floor: fen_to_yuan(r.limits.floor),
+        ceiling: fen_to_yuan(r.limits.ceiling),
+        flexible_min: p.flexible_base.then_some(p.flexible_min_ratio),
+    }
+}
+
+/// Individual housing-fund contribution, yuan a month.
+fn housing_individual(r: &RegionEnv, a: &Agent) -> f64 {
+    let base = contributions::housing_fund_base(base_wage(a), r.average_wage, &r.rates);
+    fen_to_yuan(apply_ppm(base, r.rates.housing_individual_ppm))
+}
+
+/// Expected points-bank redemptions by retirement, yuan: the points held and those the agent
+/// will earn at its effort until it retires, at the share its university's budget can redeem.
+fn expected_points(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &Agent) -> f64 {
+    if !env.policy.points_bank {
+        return 0.0;
+    }
+    let pb = &s.policy.points_bank;
+    let held: f64 = a.points.iter().map(|&p| p as f64).sum();
+    let years = a.retire_month.months_since(env.month).max(0) as f64 / 12.0;
+    let earned = yearly_points(s, a, a.effort) * years;
+    (held + earned) * pb.point_value * shared.points_share[a.university as usize]
 }
 
 fn context<'a>(s: &Scenario, env: &MonthEnv, shared: &'a Shared, a: &Agent) -> Context<'a> {
     let r = &env.regions[a.region as usize];
+    let points = expected_points(s, env, shared, a);
+    let (points_annuity, points_health) = match s.policy.points_bank.use_for {
+        PointsUse::Annuity => (points, 0.0),
+        PointsUse::Health => {
+            let months = a.retire_month.months_since(env.month).max(1) as f64;
+            (0.0, points / months)
+        }
+    };
     Context {
         tables: &shared.tables,
         now: env.month,
         calc_base: fen_to_yuan(r.calc_base),
         average_wage: fen_to_yuan(r.average_wage),
         rates: rates_for(s, env, r, a),
-        peer_rr: shared.peers[peer_slot(a)],
+        housing_individual: housing_individual(r, a),
         medical_required_months: r.medical_required[a.is_female() as usize],
-        portability: portability(r, a),
-        points_value: points_value(s, a),
+        points_annuity,
+        points_health,
+        bases: base_rule(env, r, a),
     }
 }
 
-/// The yearly (or lever-start) evaluation: retirement month, flexible base, voluntary annuity,
-/// perception, effort.
-pub fn evaluate(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent) {
-    let r = &env.regions[a.region as usize];
+/// The agent's own part of an evaluation (yearly, or when a lever moves): retirement month,
+/// voluntary annuity, flexible base, then its valuation under the levers in force and, when
+/// `status_quo` is given (a lever is in force), under the statutory rules. [`finish_all`]
+/// completes it once every agent of the month has been valued.
+pub fn evaluate(
+    s: &Scenario,
+    env: &MonthEnv,
+    status_quo: Option<&MonthEnv>,
+    shared: &Shared,
+    a: &mut Agent,
+) {
     choose_retirement(s, env, shared, a);
-    if env.policy.flexible_base {
-        let ctx = context(s, env, shared, a);
-        let wage = fen_to_yuan(a.wage());
-        a.base_ratio =
-            perception::choose_base_ratio(s, a, &ctx, wage, env.policy.flexible_min_ratio) as f32;
-    }
     decide_annuity(s, env, a);
     let ctx = context(s, env, shared, a);
-    let base = fen_to_yuan(insure::member_base(env, a, r.limits));
-    let mut q = perception::evaluate(s, a, &ctx, base);
-    q.quit_factor = perception::quit_multiplier(s, &q) as f32;
+    let months = a.retire_month.months_since(env.month).max(0);
+    let plan = match ctx.bases.flexible_min {
+        Some(min) => {
+            let (first, _, plan) = perception::choose_base(s, a, &ctx, min, months);
+            a.base_ratio = first as f32;
+            plan
+        }
+        None => ctx.bases.full(months),
+    };
+    let mut q = perception::evaluate(s, a, &ctx, &plan);
+    q.status_quo = status_quo.map(|sq| {
+        let ctx = context(s, sq, shared, a);
+        perception::evaluate(s, a, &ctx, &ctx.bases.full(months)).own()
+    });
     a.perception = q;
-    a.effort = perception::effort(s, a, points_incentive(s, env, a));
+}
+
+/// Completes the month's evaluations against the same month's peers: fairness, the loss
+/// term against the statutory reference, the leaving factor, effort; and, when `intents`,
+/// each agent's leaving intent for the resolution phase (indices in id order).
+pub fn finish_all(
+    s: &Scenario,
+    env: &MonthEnv,
+    shared: &Shared,
+    agents: &mut [Agent],
+    intents: bool,
+) -> Vec<usize> {
+    let peers = peer_table(s, env.month, agents, |q| Some(q.entitled_rr));
+    let peers_sq = peer_table(s, env.month, agents, |q| {
+        q.status_quo.map(|o| o.entitled_rr)
+    });
+    let parts: Vec<Vec<usize>> = agents
+        .par_chunks_mut(super::CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut out = Vec::new();
+            for (i, a) in chunk.iter_mut().enumerate() {
+                if !a.is_active() || !a.perception.evaluated {
+                    continue;
+                }
+                let slot = peer_slot(a, env.month);
+                let q = a.perception;
+                let reference = q
+                    .status_quo
+                    .map(|o| perception::level(s, a, &o, peers_sq[slot]).1);
+                a.perception = perception::finish(s, a, &q, peers[slot], reference);
+                a.effort = perception::effort(s, a, points_incentive(s, env, shared, a));
+                if intents {
+                    a.intent = leaving_intent(s, env, a);
+                    if a.intent != Intent::None {
+                        out.push(c * super::CHUNK + i);
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    parts.concat()
+}
+
+/// The evaluation of every active agent at once (the start of a run).
+pub fn evaluate_all(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &mut [Agent]) {
+    prepare(s, env, shared, agents);
+    let sq = (!env.policy.is_statutory()).then(|| env.status_quo(s));
+    let shared: &Shared = shared;
+    agents
+        .par_iter_mut()
+        .filter(|a| a.is_active())
+        .for_each(|a| {
+            a.perception = Default::default();
+            evaluate(s, env, sq.as_ref(), shared, a);
+        });
+    finish_all(s, env, shared, agents, false);
+}
+
+/// Before an evaluation month's agent phase: what every evaluation shares (the points a
+/// university's budget can redeem).
+pub fn prepare(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &[Agent]) {
+    if env.policy.points_bank {
+        shared.points_share = points_shares(s, agents);
+    }
+}
+
+/// Each university's long-run redemption share: its yearly budget over the yearly value of
+/// the points its active staff earn at their effort, at most 1. In a steady state a budget
+/// below demand redeems exactly the budget each year, so that is what a point is worth on
+/// average.
+fn points_shares(s: &Scenario, agents: &[Agent]) -> Vec<f64> {
+    let pb = &s.policy.points_bank;
+    let mut demand = vec![0.0; s.universities.len()];
+    for a in agents.iter().filter(|a| a.is_active()) {
+        demand[a.university as usize] += yearly_points(s, a, a.effort) * pb.point_value;
+    }
+    demand
+        .into_iter()
+        .map(|d| {
+            if d <= pb.yearly_budget || d <= 0.0 {
+                1.0
+            } else {
+                pb.yearly_budget / d
+            }
+        })
+        .collect()
 }
 
 /// Within three years of the earliest flexible retirement, the agent picks its retirement
-/// month once: the earliest month it is eligible for, the statutory month, or the latest
-/// deferral, by present-biased value with leisure (人社部发〔2024〕94号).
+/// month once: the earliest month it is eligible for, the statutory month, or a deferral of
+/// one, two or three years, by present-biased value with leisure (人社部发〔2024〕94号).
+/// Deferral needs the employer's agreement, drawn once with `deferral_consent`.
 fn choose_retirement(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent) {
     if !s.perception.flexible_retirement || a.retirement_chosen {
         return;
@@ -191,17 +355,31 @@ fn choose_retirement(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agen
         return;
     }
     let months_now = (a.insurance.actual_months + a.insurance.deemed_months) as i32;
-    let eligible = |m: crate::time::YearMonth| {
+    let eligible = |m: YearMonth| {
         let at = months_now + m.months_since(env.month);
         retirement::eligibility(a.birth, a.sex, a.category, m, at, rules).eligible
     };
-    let options: Vec<_> = [w.earliest, w.statutory, w.latest]
+    let mut d = Draws::new(
+        s.simulation.seed,
+        a.id as u64,
+        Purpose::Retirement,
+        env.month.index(),
+    );
+    let consent = d.chance(s.perception.deferral_consent);
+    let mut options: Vec<YearMonth> = [w.earliest, w.statutory]
         .into_iter()
         .filter(|&m| m > env.month && (m >= w.statutory || eligible(m)))
         .collect();
+    if consent {
+        options.extend(
+            (1..=3)
+                .map(|y| w.statutory.plus_months(12 * y).min(w.latest))
+                .filter(|&m| m > w.statutory && m > env.month),
+        );
+        options.dedup();
+    }
     let ctx = context(s, env, shared, a);
-    let base = fen_to_yuan(a.insurance.base);
-    if let Some(m) = perception::choose_retirement(s, a, &ctx, base, &options) {
+    if let Some(m) = perception::choose_retirement(s, a, &ctx, &options) {
         a.retire_month = m;
     }
     a.retirement_chosen = true;
@@ -249,14 +427,15 @@ fn yearly_points(s: &Scenario, a: &Agent, effort: f32) -> f64 {
     (pb.teaching_rate + research) * effort as f64
 }
 
-/// The yearly value of the points an agent of its profile earns, relative to its yearly pay
-/// (0 when no points bank is in force).
-fn points_incentive(s: &Scenario, env: &MonthEnv, a: &Agent) -> f64 {
+/// The expected yearly redemption of the points an agent of its profile earns, relative to its
+/// yearly pay (0 when no points bank is in force).
+fn points_incentive(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &Agent) -> f64 {
     if !env.policy.points_bank {
         return 0.0;
     }
     let pay = 12.0 * fen_to_yuan(a.wage()).max(1.0);
-    yearly_points(s, a, 1.0) * s.policy.points_bank.point_value / pay
+    let share = shared.points_share[a.university as usize];
+    yearly_points(s, a, 1.0) * s.policy.points_bank.point_value * share / pay
 }
 
 /// December: points age a year (those past expiry lapse), this year's are credited, and the
@@ -322,16 +501,29 @@ pub fn points_factors(s: &Scenario, demand: &[Fen]) -> Vec<f64> {
         .collect()
 }
 
-/// Rights a move across regions would leave behind, in years of pay: the employer's pension
-/// contributions in the current region that the pooled transfer does not carry.
-pub fn move_cost_years(env: &MonthEnv, a: &Agent) -> f64 {
-    let r = &env.regions[a.region as usize];
-    let q = &r.rates;
-    let employer = match scheme_of(a) {
-        Scheme::Enterprise => q.pension_enterprise_employer_ppm,
-        Scheme::Institution => q.pension_institution_employer_ppm,
+/// Whether the agent leaves this month, and how: the yearly rate of its track, age and tenure
+/// times the factor its perception sets (1 unless a lever changed its perception).
+pub fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
+    let mut d = Draws::new(
+        s.simulation.seed,
+        a.id as u64,
+        Purpose::Quit,
+        env.month.index(),
+    );
+    let factor = if a.perception.evaluated {
+        a.perception.quit_factor as f64
+    } else {
+        1.0
     };
-    let lost =
-        ppm((employer - q.pooled_transfer_ppm).max(0)) * fen_to_yuan(a.insurance.pooled_base_sum);
-    lost / (12.0 * fen_to_yuan(a.wage()).max(1.0))
+    let yearly = career::quit_rate(s, a, env.month) * factor;
+    if !career::monthly_event(d.uniform(), yearly) {
+        return Intent::None;
+    }
+    if d.chance(s.careers.move_share) {
+        Intent::Move {
+            cross_region: d.chance(s.careers.cross_region_share),
+        }
+    } else {
+        Intent::Quit
+    }
 }

@@ -91,6 +91,26 @@ impl MonthEnv {
     }
 }
 
+impl MonthEnv {
+    /// The same month under the statutory rules (no lever in force): what perception compares
+    /// a reform with.
+    pub fn status_quo(&self, s: &Scenario) -> MonthEnv {
+        let policy = PolicyAt::statutory();
+        let path = s.macro_paths.run_path(s.simulation.seed, self.month.year());
+        let regions = s
+            .regions
+            .iter()
+            .map(|r| region_env(s, &r.name, self.month, &policy, path.as_ref()))
+            .collect();
+        MonthEnv {
+            regions,
+            policy,
+            rebase: false,
+            ..self.clone()
+        }
+    }
+}
+
 /// Which levers start or step up this month (their start, or any month of their phase-in).
 struct Starts {
     any: bool,

@@ -56,20 +56,11 @@ pub fn prepare(s: &Scenario, agents: &mut [Agent], history: &History) -> Fen {
         .sum()
 }
 
-/// The first perceptions, before the first month: every agent is evaluated once without peers,
-/// the peer table is built from those evaluations, and every agent is evaluated again against
-/// it, so that the reference levels of behaviour already contain fairness.
+/// The first perceptions, before the first month: every active agent is valued, then
+/// compared with the same valuations of its peers.
 pub fn first_perception(s: &Scenario, agents: &mut [Agent], shared: &mut Shared) {
     let env = MonthEnv::new(s, s.simulation.start);
-    let evaluate_all = |agents: &mut [Agent], shared: &Shared| {
-        agents.par_iter_mut().for_each(|a| {
-            a.perception = Default::default();
-            behave::evaluate(s, &env, shared, a);
-        });
-    };
-    evaluate_all(agents, shared);
-    shared.peers = behave::peer_table(s, agents);
-    evaluate_all(agents, shared);
+    behave::evaluate_all(s, &env, shared, agents);
 }
 
 /// The earliest year any agent's record needs.

@@ -136,7 +136,16 @@ impl<'a> Simulation<'a> {
     pub fn step(&mut self) {
         let s = self.s;
         let env = MonthEnv::new(s, s.simulation.start.plus_months(self.months_done as i32));
-        let (mut agg, intents) = agent_phase(s, &env, &self.shared, &mut self.agents);
+        let status_quo = (env.evaluate && !env.policy.is_statutory()).then(|| env.status_quo(s));
+        if env.evaluate {
+            behave::prepare(s, &env, &mut self.shared, &self.agents);
+        }
+        let (mut agg, mut intents) =
+            agent_phase(s, &env, status_quo.as_ref(), &self.shared, &mut self.agents);
+        if env.evaluate {
+            debug_assert!(intents.is_empty(), "intents wait for the month's peers");
+            intents = behave::finish_all(s, &env, &self.shared, &mut self.agents, true);
+        }
         let res = resolve::resolve(
             s,
             &env,
@@ -145,9 +154,6 @@ impl<'a> Simulation<'a> {
             &mut self.state,
             &mut agg,
         );
-        if env.evaluate {
-            self.shared.peers = behave::peer_table(s, &self.agents);
-        }
         if env.year_end {
             self.shared.points_factor = behave::points_factors(s, &agg.points_demand);
         }
@@ -162,6 +168,11 @@ impl<'a> Simulation<'a> {
         self.agents.len()
     }
 
+    /// The agents as they are after the months stepped so far (tests read their state).
+    pub fn staff(&self) -> &[Agent] {
+        &self.agents
+    }
+
     /// The outcome of the months stepped so far.
     pub fn finish(self) -> Outcome {
         record::finish(self.s, self.agents, self.series, self.ledger, self.initial)
@@ -172,6 +183,7 @@ impl<'a> Simulation<'a> {
 fn agent_phase(
     s: &Scenario,
     env: &MonthEnv,
+    status_quo: Option<&MonthEnv>,
     shared: &behave::Shared,
     agents: &mut [Agent],
 ) -> (MonthAgg, Vec<usize>) {
@@ -182,7 +194,7 @@ fn agent_phase(
             let mut agg = MonthAgg::new(s.universities.len(), s.regions.len());
             let mut intents = Vec::new();
             for (i, a) in chunk.iter_mut().enumerate() {
-                if step::step(s, env, shared, a, &mut agg) {
+                if step::step(s, env, status_quo, shared, a, &mut agg) {
                     intents.push(c * CHUNK + i);
                 }
             }

@@ -7,20 +7,22 @@ use super::insure;
 use crate::agent::{Agent, Intent, Status};
 use crate::career;
 use crate::metrics::MonthAgg;
-use crate::perception;
 use crate::rng::{Draws, Purpose};
 use crate::scenario::Scenario;
 
 /// Steps one agent; returns whether it states an intent for the resolution phase.
+/// `status_quo` is the same month under the statutory rules, given in an evaluation month
+/// while a lever is in force.
 pub fn step(
     s: &Scenario,
     env: &MonthEnv,
+    status_quo: Option<&MonthEnv>,
     shared: &Shared,
     a: &mut Agent,
     agg: &mut MonthAgg,
 ) -> bool {
     match a.status {
-        Status::Active => step_active(s, env, shared, a, agg),
+        Status::Active => step_active(s, env, status_quo, shared, a, agg),
         Status::Retired => {
             step_retired(s, env, shared, a, agg);
             false
@@ -49,6 +51,7 @@ fn die(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
 fn step_active(
     s: &Scenario,
     env: &MonthEnv,
+    status_quo: Option<&MonthEnv>,
     shared: &Shared,
     a: &mut Agent,
     agg: &mut MonthAgg,
@@ -72,7 +75,7 @@ fn step_active(
     a.take_home = a.wage() - individual;
     agg.take_home[t] += a.take_home;
     if env.evaluate {
-        behave::evaluate(s, env, shared, a);
+        behave::evaluate(s, env, status_quo, shared, a);
     }
     if env.policy.points_bank {
         if env.month.month() == 1 {
@@ -85,7 +88,12 @@ fn step_active(
     if env.year_end {
         insure::year_end(env, a, agg);
     }
-    a.intent = leaving_intent(s, env, a);
+    // In an evaluation month the intent waits for the month's peers (`behave::finish_all`).
+    a.intent = if env.evaluate {
+        Intent::None
+    } else {
+        behave::leaving_intent(s, env, a)
+    };
     a.intent != Intent::None
 }
 
@@ -104,34 +112,6 @@ fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
     }
     a.wage_year_sum += a.wage();
     a.wage_year_months += 1;
-}
-
-/// Whether the agent leaves this month, and how.
-fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
-    let mut d = Draws::new(
-        s.simulation.seed,
-        a.id as u64,
-        Purpose::Quit,
-        env.month.index(),
-    );
-    let factor = if a.perception.evaluated {
-        a.perception.quit_factor as f64
-    } else {
-        1.0
-    };
-    let yearly = career::base_quit_rate(s, a.track) * factor;
-    if !career::monthly_event(d.uniform(), yearly) {
-        return Intent::None;
-    }
-    let move_share =
-        s.careers.move_share * perception::move_multiplier(s, behave::move_cost_years(env, a));
-    if d.chance(move_share) {
-        Intent::Move {
-            cross_region: d.chance(s.careers.cross_region_share),
-        }
-    } else {
-        Intent::Quit
-    }
 }
 
 fn step_retired(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, agg: &mut MonthAgg) {

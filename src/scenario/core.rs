@@ -313,8 +313,11 @@ pub struct CareerParams {
     pub performance_ratio: f64,
     /// Nominal yearly growth of pay scales, by year.
     pub wage_growth: Dated<f64>,
-    /// Yearly chance of leaving the university, by track (before perception shifts it).
+    /// Yearly chance of leaving the university, by track, for staff aged 30–39 past their
+    /// first years (before perception shifts it).
     pub quit_rate: TrackRates,
+    /// Factors of the leaving rate by age band and tenure.
+    pub quit_profile: crate::career::QuitProfile,
     /// Share of leavers who move to another university in the simulation (the rest leave
     /// academia or the modelled universities).
     pub move_share: f64,
@@ -436,6 +439,7 @@ impl Default for CareerParams {
                 contract: 0.06,
                 temporary: 0.15,
             },
+            quit_profile: crate::career::QuitProfile::default(),
             move_share: 0.35,
             cross_region_share: 0.5,
             conversion_rate: 0.02,
@@ -586,19 +590,19 @@ pub fn key_docs() -> Vec<KeyDoc> {
             "careers.quit_rate.establishment",
             "per year",
             share(),
-            "Yearly chance an established-post employee leaves.",
+            "Yearly chance an established-post employee aged 30–39 past early tenure leaves (other ages and tenures: careers.quit_profile).",
         ),
         k(
             "careers.quit_rate.contract",
             "per year",
             share(),
-            "Yearly chance a contract employee leaves.",
+            "Yearly chance a contract employee aged 30–39 past early tenure leaves.",
         ),
         k(
             "careers.quit_rate.temporary",
             "per year",
             share(),
-            "Yearly chance a temporary employee leaves.",
+            "Yearly chance a temporary employee aged 30–39 past early tenure leaves.",
         ),
         k(
             "careers.move_share",
@@ -680,6 +684,11 @@ pub fn key_docs() -> Vec<KeyDoc> {
         )
         .source("fit to China life tables 2020", Certainty::U),
     ]);
+    v.extend(
+        crate::career::QuitProfile::key_docs()
+            .into_iter()
+            .map(|d| d.prefixed("careers.quit_profile")),
+    );
     v
 }
 

@@ -1,0 +1,271 @@
+//! The money side of perception: the contribution plan an agent expects, the pension it
+//! projects from it, and the present-biased (β–δ) lifetime value of the flows over time.
+//!
+//! Flows are valued where they fall: the coming twelve months with weight 1, year k after with
+//! β δ^k (Laibson 1997), retirement from the planned month on with β δ^T times the discounted
+//! years of life then. Present bias therefore weighs pay now against pay and pension later,
+//! which is what moves the choices (the base, the retirement month, joining an annuity).
+
+use super::Context;
+use crate::agent::Agent;
+use crate::scenario::{Mortality, Scenario};
+use crate::time::{Months, YearMonth};
+
+/// Tables a whole run shares: divisors by age, life annuities by age and sex.
+pub struct Tables {
+    /// Divisor by age in months from 40y0m to 75y11m.
+    divisor: Vec<f64>,
+    /// Σ δ^k S_k over remaining years of life, by sex and age in years 40..=80.
+    life: Vec<[f64; 2]>,
+}
+
+const TABLE_FROM: i32 = 40;
+
+impl Tables {
+    pub fn new(s: &Scenario) -> Self {
+        let b = &s.insurance.benefit;
+        let divisor = (TABLE_FROM * 12..76 * 12)
+            .map(|m| crate::insurance::divisor::divisor_f64(Months(m), b))
+            .collect();
+        let life = (TABLE_FROM..=80)
+            .map(|age| {
+                [
+                    life_years(&s.careers.mortality, false, age, s.perception.delta),
+                    life_years(&s.careers.mortality, true, age, s.perception.delta),
+                ]
+            })
+            .collect();
+        Tables { divisor, life }
+    }
+
+    fn divisor(&self, age_months: i32) -> f64 {
+        let i = (age_months - TABLE_FROM * 12).clamp(0, self.divisor.len() as i32 - 1);
+        self.divisor[i as usize].max(1.0)
+    }
+
+    /// Expected discounted years of life from `age_months`.
+    pub fn life(&self, female: bool, age_months: i32) -> f64 {
+        let i = (age_months / 12 - TABLE_FROM).clamp(0, self.life.len() as i32 - 1);
+        self.life[i as usize][female as usize]
+    }
+}
+
+/// Expected discounted years of life from `age`: Σ δ^k × survival to year k.
+fn life_years(m: &Mortality, female: bool, age: i32, delta: f64) -> f64 {
+    let (mut alive, mut sum, mut d) = (1.0, 0.0, 1.0);
+    for a in age..110 {
+        sum += alive * d;
+        alive *= 1.0 - m.yearly(female, a as f64);
+        d *= delta;
+    }
+    sum
+}
+
+/// The contribution bases an agent expects from now until it retires, as up to four
+/// stretches of months (a reduced early-career base that ends, this year's flexible choice
+/// and the plan for later years). Fixed size: evaluations allocate nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// End of each stretch, months from now (increasing).
+    ends: [i32; 4],
+    /// Base of each stretch, yuan a month.
+    bases: [f64; 4],
+    len: usize,
+}
+
+impl Plan {
+    /// One base for `months` months.
+    pub fn flat(base: f64, months: i32) -> Self {
+        let mut p = Plan::default();
+        p.push(months, base);
+        p
+    }
+
+    /// Appends a stretch ending at `end` (ignored if it ends before the last one).
+    pub fn push(&mut self, end: i32, base: f64) {
+        let last = self.months();
+        if end <= last || self.len == 4 {
+            return;
+        }
+        self.ends[self.len] = end;
+        self.bases[self.len] = base;
+        self.len += 1;
+    }
+
+    /// Months the plan covers.
+    pub fn months(&self) -> i32 {
+        if self.len == 0 {
+            0
+        } else {
+            self.ends[self.len - 1]
+        }
+    }
+
+    /// (start, end, base) of each stretch.
+    pub fn stretches(&self) -> impl Iterator<Item = (i32, i32, f64)> + '_ {
+        (0..self.len).map(|i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            (start, self.ends[i], self.bases[i])
+        })
+    }
+
+    /// Σ base × months: what the plan pays in, in base-months.
+    pub fn paid(&self) -> f64 {
+        self.stretches()
+            .map(|(a, b, base)| (b - a) as f64 * base)
+            .sum()
+    }
+}
+
+/// The monthly pension (yuan of today) the agent expects if it contributes along `plan` until
+/// it retires in `retire`, plus `extra_annuity` yuan credited to its annuity account (expected
+/// points-bank redemptions). A fast projection in today's money with the current calculation
+/// base and today's rules; `insurance::benefit::award` computes the real award.
+pub fn project(
+    a: &Agent,
+    ctx: &Context,
+    plan: &Plan,
+    retire: YearMonth,
+    extra_annuity: f64,
+) -> f64 {
+    let ins = &a.insurance;
+    let t = plan.months().max(0) as f64;
+    let paid = plan.paid();
+    let actual = ins.actual_months as f64 + t;
+    let deemed = ins.deemed_months as f64;
+    let months = actual + deemed;
+    let index_actual = (ins.index_sum + paid / ctx.average_wage.max(1.0)) / actual.max(1.0);
+    let index = (ins.deemed_index * deemed + index_actual * actual) / months.max(1.0);
+    let c = ctx.calc_base;
+    let basic = c * (1.0 + index) / 2.0 * months / 12.0 * 0.01;
+    let divisor = ctx.tables.divisor(retire.months_since(a.birth));
+    let account = fen_to_yuan(ins.pension_account.total()) + paid * ctx.rates.account;
+    let annuity = fen_to_yuan(ins.annuity.total()) + paid * ctx.rates.annuity + extra_annuity;
+    let transitional = if ctx.rates.deemed_family {
+        c * ins.deemed_index * deemed / 12.0 * ctx.rates.transitional_rate
+    } else {
+        c * (1.0 + index) / 2.0 * ins.pre_account_months as f64 / 12.0 * ctx.rates.transitional_rate
+    };
+    basic + (account + annuity) / divisor + transitional
+}
+
+pub(super) fn fen_to_yuan(f: crate::money::Fen) -> f64 {
+    crate::money::fen_to_yuan(f)
+}
+
+/// Monthly take-home on `base`: the wage less the individual contributions on the social
+/// insurance base and the housing fund on its own base (which no lever changes), plus expected
+/// points-bank health benefits.
+pub fn take_home(wage: f64, base: f64, ctx: &Context) -> f64 {
+    wage - base * ctx.rates.individual_si - ctx.housing_individual + ctx.points_health
+}
+
+/// CRRA utility of consumption `c` (in units of the average wage).
+pub fn utility(c: f64, gamma: f64) -> f64 {
+    let c = c.max(1e-3);
+    if (gamma - 1.0).abs() < 1e-9 {
+        c.ln()
+    } else {
+        c.powf(1.0 - gamma) / (1.0 - gamma)
+    }
+}
+
+pub fn inverse_utility(u: f64, gamma: f64) -> f64 {
+    if (gamma - 1.0).abs() < 1e-9 {
+        u.exp()
+    } else {
+        ((1.0 - gamma) * u).max(1e-12).powf(1.0 / (1.0 - gamma))
+    }
+}
+
+/// β at the agent's current age: young staff draw from `beta_young`.
+pub fn beta(s: &Scenario, a: &Agent, now: YearMonth) -> f64 {
+    let p = &s.perception;
+    let d = if a.age_years(now) < p.young_age {
+        &p.beta_young
+    } else {
+        &p.beta
+    };
+    d.at(a.prefs.beta_z as f64)
+}
+
+/// Present-biased weight of the months `[from, to)` from now: 1 a year for the coming twelve
+/// months, β δ^k for year k after.
+pub fn work_weight(beta: f64, delta: f64, from: i32, to: i32) -> f64 {
+    let mut w = 0.0;
+    let mut k = from.max(0) / 12;
+    while 12 * k < to {
+        let lo = from.max(12 * k);
+        let hi = to.min(12 * k + 12);
+        if hi > lo {
+            let year = if k == 0 { 1.0 } else { beta * delta.powi(k) };
+            w += (hi - lo) as f64 / 12.0 * year;
+        }
+        k += 1;
+    }
+    w
+}
+
+/// What one valuation needs about the agent: its β, γ, δ and wage.
+#[derive(Clone, Copy, Debug)]
+pub struct Valuer {
+    pub beta: f64,
+    pub delta: f64,
+    pub gamma: f64,
+    pub wage: f64,
+}
+
+impl Valuer {
+    pub fn new(s: &Scenario, a: &Agent, ctx: &Context) -> Self {
+        Valuer {
+            beta: beta(s, a, ctx.now),
+            delta: s.perception.delta,
+            gamma: a.prefs.gamma as f64,
+            wage: fen_to_yuan(a.wage()),
+        }
+    }
+
+    /// Present-biased lifetime value of contributing along `plan` until `retire`, then living
+    /// on `pension` plus leisure worth `leisure` yuan a month; with the certainty-equivalent
+    /// monthly consumption in yuan (the constant consumption of equal value).
+    pub fn lifetime_value(
+        &self,
+        a: &Agent,
+        ctx: &Context,
+        plan: &Plan,
+        pension: f64,
+        leisure: f64,
+        retire: YearMonth,
+    ) -> (f64, f64) {
+        let aw = ctx.average_wage.max(1.0);
+        let (mut value, mut weight) = (0.0, 0.0);
+        for (from, to, base) in plan.stretches() {
+            let w = work_weight(self.beta, self.delta, from, to);
+            value += w * utility(take_home(self.wage, base, ctx) / aw, self.gamma);
+            weight += w;
+        }
+        let t = plan.months().max(0);
+        let discount = if t == 0 {
+            1.0
+        } else {
+            self.beta * self.delta.powf(t as f64 / 12.0)
+        };
+        let retired = discount * ctx.tables.life(a.is_female(), retire.months_since(a.birth));
+        value += retired * utility((pension + leisure) / aw, self.gamma);
+        weight += retired;
+        let weight = weight.max(1e-9);
+        (value, inverse_utility(value / weight, self.gamma) * aw)
+    }
+}
+
+/// The same rates in a test-friendly form.
+#[cfg(test)]
+pub(super) fn rates() -> super::Rates {
+    super::Rates {
+        individual_si: 0.105,
+        account: 0.08,
+        annuity: 0.0,
+        transitional_rate: 0.013,
+        deemed_family: true,
+    }
+}
