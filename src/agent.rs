@@ -265,6 +265,8 @@ pub struct Agent {
     pub retirement_chosen: bool,
     /// Pay after individual contributions in the last month worked, fen.
     pub take_home: Fen,
+    /// Dependants and the spouse's coverage (`household`), drawn at entry.
+    pub household: crate::household::Household,
 }
 
 /// Who a staff member is and where they stand when they enter the model: what a synthetic
@@ -339,6 +341,7 @@ impl Agent {
             points: [0; 8],
             retirement_chosen: false,
             take_home: 0,
+            household: crate::household::Household::default(),
         }
     }
 

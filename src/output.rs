@@ -14,16 +14,17 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    /// The cause is a field of the message, not a `source`, so that it is printed once.
+    #[error("cannot write {path}: {error}")]
+    Io { path: PathBuf, error: io::Error },
     #[error("cannot serialise the manifest: {0}")]
     Manifest(String),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
+    move |error| OutputError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -49,7 +50,7 @@ pub fn write_atomic(
         .and_then(|n| n.to_str())
         .ok_or_else(|| OutputError::Io {
             path: path.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
+            error: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
         })?;
     let (tmp, file) = create_temporary(dir, name)?;
     let mut w = BufWriter::with_capacity(1 << 16, file);
@@ -61,7 +62,7 @@ pub fn write_atomic(
         let _ = fs::remove_file(&tmp);
         return Err(OutputError::Io {
             path: path.to_path_buf(),
-            source: e,
+            error: e,
         });
     }
     drop(w);
@@ -103,7 +104,7 @@ fn refuse_non_regular(path: &Path) -> Result<(), OutputError> {
     match fs::symlink_metadata(path) {
         Ok(m) if !m.file_type().is_file() => Err(OutputError::Io {
             path: path.to_path_buf(),
-            source: io::Error::new(
+            error: io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 "exists and is not a regular file (a device, folder or symbolic link); \
                  refusing to replace it",
@@ -134,7 +135,7 @@ pub fn inside(dir: &Path, name: &str) -> Result<PathBuf, OutputError> {
         None => Ok(dir.join(name)),
         Some(why) => Err(OutputError::Io {
             path: dir.join(name),
-            source: io::Error::new(
+            error: io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("`{name}` is not allowed as {why}"),
             ),
@@ -351,7 +352,7 @@ impl Claim {
         let path = hidden(parent, dir, ".lock");
         let busy = || OutputError::Io {
             path: dir.to_path_buf(),
-            source: io::Error::new(
+            error: io::Error::new(
                 io::ErrorKind::WouldBlock,
                 "another sisandbox run is writing this folder now (the same scenario name and \
                  seed into the same output folder); wait for it to finish, or give another \
@@ -424,7 +425,7 @@ pub fn write_run(
     if fs::symlink_metadata(dir).is_ok() {
         return Err(OutputError::Io {
             path: dir.to_path_buf(),
-            source: io::Error::new(
+            error: io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 "refusing to overwrite an earlier run's results",
             ),

@@ -33,6 +33,10 @@ pub enum Purpose {
     Enrolment = 14,
     /// The yearly draws of the macro paths (`macro_paths`), keyed by path number and year.
     Macro = 15,
+    /// The household of an agent (dependants, spouse's coverage), drawn once at entry.
+    Household = 16,
+    /// Whether a leaver's contributions continue elsewhere, drawn in the month of leaving.
+    Coverage = 17,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -55,6 +55,27 @@ pub fn simulate_with_limit(
     opts: &RunOptions,
     limit: &Limit,
 ) -> Result<Outcome, SimulateError> {
+    let agents = staff_within_limit(s, scenario_dir, limit)?;
+    Ok(engine::run(s, agents, opts)?)
+}
+
+/// [`simulate`], collecting the monthly per-agent panel as well (`engine::panel`).
+pub fn simulate_with_panel(
+    s: &Scenario,
+    scenario_dir: Option<&Path>,
+    opts: &RunOptions,
+) -> Result<(Outcome, engine::panel::Panel), SimulateError> {
+    let limit = guard::memory_limit()?;
+    let agents = staff_within_limit(s, scenario_dir, &limit)?;
+    Ok(engine::run_with_panel(s, agents, opts)?)
+}
+
+/// The initial staff, refused before it is built when the run would not fit in `limit`.
+fn staff_within_limit(
+    s: &Scenario,
+    scenario_dir: Option<&Path>,
+    limit: &Limit,
+) -> Result<Vec<Agent>, SimulateError> {
     match &s.simulation.roster {
         None => {
             guard::check(s, u64::from(s.simulation.agents), limit)?;
@@ -84,5 +105,5 @@ pub fn simulate_with_limit(
     if s.simulation.roster.is_some() {
         guard::check(s, agents.len() as u64, limit)?;
     }
-    Ok(engine::run(s, agents, opts)?)
+    Ok(agents)
 }

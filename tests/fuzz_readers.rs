@@ -594,7 +594,9 @@ fn case_reader_never_panics_or_hangs() {
             match parse_case(&text, "fuzz-case.toml") {
                 Ok(c) => {
                     // Parsed: the evaluation and both renderings must not panic either.
-                    let report = c.evaluate(&InsuranceParams::default());
+                    let report = c
+                        .evaluate(&InsuranceParams::default())
+                        .map_err(|e| e.to_string())?;
                     let text = render_text(&report, true);
                     let json = render_json(&report);
                     serde_json::from_str::<serde_json::Value>(&json)

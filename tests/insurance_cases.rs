@@ -1,4 +1,5 @@
-//! DOMAIN.md §8 worked examples E1 and E3–E10, reproduced to the fen through the public API.
+//! The official Sichuan benefit notice (E1) and the constructed examples E3–E10, reproduced to
+//! the fen through the public API.
 
 use sisandbox::insurance::accounts::{credit_year, PersonalAccount};
 use sisandbox::insurance::base::{contribution_base, limits};
@@ -9,6 +10,7 @@ use sisandbox::insurance::case::load_case;
 use sisandbox::insurance::contributions::{monthly, Membership};
 use sisandbox::insurance::divisor::divisor;
 use sisandbox::insurance::params::{InterestConvention, TransitionalForm};
+use sisandbox::insurance::regions::{DeemedIndexRule, YearsBasis};
 use sisandbox::insurance::retirement::{
     eligibility, flexible_window, statutory_age, statutory_month,
 };
@@ -21,22 +23,25 @@ fn params() -> InsuranceParams {
     InsuranceParams::default()
 }
 
-fn rules(form: TransitionalForm, k: f64, supplement: f64) -> AwardRules {
-    AwardRules {
-        years_decimals: 2,
-        index_decimals: 4,
-        money_decimals: 2,
-        transitional_form: form,
-        transitional_rate: k,
-        supplement_rate: supplement,
-    }
+/// Sichuan's rules of 2029 (month-interpolated divisors) with a given transitional family and k.
+fn rules(form: TransitionalForm, k: f64) -> AwardRules {
+    let mut r = params().pension_rules(YearMonth::ym(2029, 4), "sichuan");
+    r.transitional_form = form;
+    r.transitional_rate = k;
+    r.institution_transitional_rate = k;
+    r.deemed_index = DeemedIndexRule::Given;
+    r.transitional_years = match form {
+        TransitionalForm::AverageIndex => YearsBasis::PreAccount,
+        _ => YearsBasis::Deemed,
+    };
+    r
 }
 
 fn case(name: &str) -> sisandbox::insurance::case::CaseReport {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios/cases")
         .join(name);
-    load_case(&path).unwrap().evaluate(&params())
+    load_case(&path).unwrap().evaluate(&params()).unwrap()
 }
 
 #[test]
@@ -54,10 +59,12 @@ fn e1_sichuan_notice() {
         account_balance: 15_039_722,
         annuity_balance: 0,
         required_months: 180,
+        supplement_rate: 0.001,
+        ..Default::default()
     };
     let a = award(
         &input,
-        &rules(TransitionalForm::AverageIndex, 0.013, 0.001),
+        &rules(TransitionalForm::AverageIndex, 0.013),
         &params().benefit,
     );
     assert_eq!(
@@ -122,27 +129,33 @@ fn e4_middle_cohort_professor_both_families() {
         account_balance: 16_000_000,
         annuity_balance: 26_000_000,
         required_months: 180,
+        ..Default::default()
     };
     let b = &params().benefit;
-    let a = award(&input, &rules(TransitionalForm::DeemedIndex, 0.014, 0.0), b);
+    let a = award(&input, &rules(TransitionalForm::DeemedIndex, 0.014), b);
     assert_eq!(a.index.to_string(), "1.5497");
     assert_eq!(
         (a.basic, a.transitional, a.personal, a.annuity),
         (444_604, 427_770, 120_664, 196_078)
     );
     assert_eq!(a.total, 1_189_116);
+    // Family B, as an enterprise province would pay it on the same record.
+    let enterprise = AwardInput {
+        scheme: Scheme::Enterprise,
+        ..input.clone()
+    };
     let fam_b = award(
-        &input,
-        &rules(TransitionalForm::AverageIndex, 0.014, 0.0),
+        &enterprise,
+        &rules(TransitionalForm::AverageIndex, 0.014),
         b,
     );
     assert_eq!(fam_b.transitional, 389_530);
     // Unrounded index: 4,446.00.
-    let mut unrounded = rules(TransitionalForm::DeemedIndex, 0.014, 0.0);
+    let mut unrounded = rules(TransitionalForm::DeemedIndex, 0.014);
     unrounded.index_decimals = 12;
     assert_eq!(award(&input, &unrounded, b).basic, 444_600);
     input.contribution_months = 170;
-    assert!(!award(&input, &rules(TransitionalForm::DeemedIndex, 0.014, 0.0), b).eligible);
+    assert!(!award(&input, &rules(TransitionalForm::DeemedIndex, 0.014), b).eligible);
     assert_eq!(case("E4.toml").award.total, 1_189_116);
 }
 

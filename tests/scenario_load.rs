@@ -440,3 +440,33 @@ fn large_scenarios_load_in_near_linear_time() {
         eprintln!("{name}: {secs:.2} s");
     }
 }
+
+/// A roster named in a base file of another folder is found beside that base file, not beside
+/// the file that extends it.
+#[test]
+fn a_roster_inherited_through_extends_resolves_from_the_file_that_names_it() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("base")).unwrap();
+    std::fs::create_dir_all(d.path().join("reforms")).unwrap();
+    std::fs::write(d.path().join("base/staff.csv"), "id\n").unwrap();
+    std::fs::write(
+        d.path().join("base/base.toml"),
+        "[simulation]\nroster = \"staff.csv\"\n",
+    )
+    .unwrap();
+    let reform = d.path().join("reforms/reform.toml");
+    std::fs::write(&reform, "extends = \"../base/base.toml\"\nname = \"r\"\n").unwrap();
+    let s = scenario::load(&reform, &[]).unwrap().scenario;
+    let roster = s.simulation.roster.expect("inherited");
+    // Runs resolve it from the folder of the file loaded.
+    let resolved = d.path().join("reforms").join(&roster);
+    assert_eq!(
+        std::fs::canonicalize(resolved).unwrap(),
+        std::fs::canonicalize(d.path().join("base/staff.csv")).unwrap()
+    );
+    // In the same folder nothing changes.
+    let same = d.path().join("base/reform.toml");
+    std::fs::write(&same, "extends = \"base.toml\"\nname = \"r\"\n").unwrap();
+    let s = scenario::load(&same, &[]).unwrap().scenario;
+    assert_eq!(s.simulation.roster.as_deref(), Some("staff.csv"));
+}

@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Starts the real sisandbox-gui in a virtual X display (Xvfb), lets it run two scenarios and show
-# their comparison, and takes a screenshot of the screen.
+# Starts the real sisandbox-gui in a virtual X display (Xvfb) and takes a screenshot of the
+# screen once the window shows what was asked.
 #
 #   gui/e2e/screenshot.sh BINARY OUT.png [--lang en|zh]
 #
-# Needs xvfb-run (Debian: xvfb, xauth) and import (imagemagick). The two scenarios are small
-# versions of scenarios/baseline.toml and a reform of it, written to a temporary folder.
+# SCREENSHOT_MODE chooses what the window does first:
+#   compare  (default) runs a baseline and a reform and shows their comparison;
+#   walk     opens the baseline, creates a reform from a lever (--reform), runs both with
+#            replications, shows the headline panel and exports its chart to
+#            SCREENSHOT_EXPORT (default: beside OUT, named figure.png);
+#   headline as walk, without the export;
+#   levers   opens the baseline, creates the reform and shows its lever view.
+#
+# Needs xvfb-run (Debian: xvfb, xauth) and import (imagemagick). The scenarios are small
+# versions of scenarios/baseline.toml, written to a temporary folder.
 set -euo pipefail
 bin=$(realpath "$1")
-out=$2
+out=$(realpath -m "$2")
 shift 2
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 timeout_s=${SCREENSHOT_TIMEOUT:-600}
+mode=${SCREENSHOT_MODE:-compare}
+export_to=${SCREENSHOT_EXPORT:-$(dirname "$out")/figure.png}
 
 if [ -z "${SCREENSHOT_IN_XVFB:-}" ]; then
     export SCREENSHOT_IN_XVFB=1
@@ -19,7 +29,8 @@ if [ -z "${SCREENSHOT_IN_XVFB:-}" ]; then
 fi
 
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 cat >"$work/baseline.toml" <<TOML
 extends = "$repo/scenarios/baseline.toml"
 name = "baseline"
@@ -34,25 +45,39 @@ description = "Convert 8 % of contract staff to established posts each year."
 conversion_rate = 0.08
 TOML
 
+reps=${SCREENSHOT_REPLICATIONS:-2}
+lever=${SCREENSHOT_LEVER:-careers.conversion_rate=0.08}
+case "$mode" in
+compare) args=(--run --compare --replications "$reps" baseline.toml reform.toml); wait_for="comparison shown" ;;
+walk) args=(--reform "$lever" --run --compare --replications "$reps" --tab headline --export "$export_to" baseline.toml); wait_for="comparison shown" ;;
+headline) args=(--reform "$lever" --run --compare --replications "$reps" --tab headline baseline.toml); wait_for="comparison shown" ;;
+levers) args=(--reform "$lever" --tab levers baseline.toml); wait_for="ready" ;;
+*) echo "unknown SCREENSHOT_MODE $mode" >&2; exit 2 ;;
+esac
+
 cd "$work"
 : >"$work/log"
-"$bin" --run --compare --replications "${SCREENSHOT_REPLICATIONS:-2}" "$@" baseline.toml reform.toml 2>"$work/log" &
+"$bin" "${args[@]}" "$@" 2>"$work/log" &
 pid=$!
 waited=0
-until grep -q "comparison shown" "$work/log"; do
+until grep -q "$wait_for" "$work/log"; do
     if ! kill -0 "$pid" 2>/dev/null; then
         echo "sisandbox-gui exited early:" >&2
         cat "$work/log" >&2
         exit 1
     fi
     if [ "$waited" -ge "$timeout_s" ]; then
-        echo "no comparison after ${timeout_s}s" >&2
+        echo "no '$wait_for' after ${timeout_s}s" >&2
         exit 1
     fi
     sleep 1
     waited=$((waited + 1))
 done
-sleep 2
-cd - >/dev/null
+sleep 3
 import -window root "$out"
+cat "$work/log" >&2
+if [ "$mode" = walk ]; then
+    grep -q "sisandbox-gui: reform " "$work/log" || { echo "no reform written" >&2; exit 1; }
+    grep -q "sisandbox-gui: exported " "$work/log" || { echo "no figure exported" >&2; exit 1; }
+fi
 echo "screenshot: $out"

@@ -22,11 +22,25 @@ pub struct Startup {
     pub compare: bool,
     /// Replications of each run (at least 1).
     pub replications: u32,
+    /// Create a reform of the first scenario that sets these levers (`key`, typed value),
+    /// entered as in the lever view, and save it beside the first scenario.
+    pub reform: Vec<(String, String)>,
+    /// The tab to show when the runs are done (or at once without `compare`).
+    pub tab: Option<Tab>,
+    /// Export the chart on screen to this file once the comparison is shown.
+    pub export: Option<PathBuf>,
 }
 
 pub struct GuiApp {
     pub state: AppState,
     show_compare_when_done: bool,
+    tab_when_done: Tab,
+    export_when_done: Option<PathBuf>,
+    /// Longest frame so far and frames drawn, reported when `SISANDBOX_GUI_FRAME_STATS` is set
+    /// (the measurement of how long the window's thread is ever busy).
+    frame_max: std::time::Duration,
+    frames: u64,
+    frame_stats: bool,
 }
 
 impl GuiApp {
@@ -40,25 +54,67 @@ impl GuiApp {
         }
         if let Some(first) = state.docs.first().map(|d| d.id) {
             state.active = Some(first);
+            if !startup.reform.is_empty() {
+                make_reform(&mut state, first, &startup.reform);
+            }
+        }
+        if let Some(t) = startup.tab {
+            state.tab = t;
         }
         if startup.run {
             state.apply(Command::RunAll);
             state.tab = Tab::Run;
         }
+        if !startup.compare {
+            // The end-to-end screenshot script waits for this line.
+            eprintln!("sisandbox-gui: ready");
+        }
         GuiApp {
             state,
             show_compare_when_done: startup.compare,
+            tab_when_done: startup.tab.unwrap_or(Tab::Compare),
+            export_when_done: startup.export,
+            frame_max: std::time::Duration::ZERO,
+            frames: 0,
+            frame_stats: std::env::var_os("SISANDBOX_GUI_FRAME_STATS").is_some(),
         }
     }
 
-    /// One frame of the whole window.
+    /// One frame of the whole window, timed.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let started = std::time::Instant::now();
+        self.draw(ui);
+        let took = started.elapsed();
+        self.frames += 1;
+        if took > self.frame_max {
+            self.frame_max = took;
+            if self.frame_stats {
+                eprintln!(
+                    "sisandbox-gui: longest frame {:.1} ms (frame {}, {:?})",
+                    took.as_secs_f64() * 1000.0,
+                    self.frames,
+                    self.state.tab
+                );
+            }
+        }
+    }
+
+    fn draw(&mut self, ui: &mut egui::Ui) {
         self.state.poll();
         if self.show_compare_when_done && !self.state.busy() && self.state.runs.len() >= 2 {
-            self.state.tab = Tab::Compare;
-            self.show_compare_when_done = false;
-            // The end-to-end screenshot script waits for this line.
-            eprintln!("sisandbox-gui: comparison shown");
+            let ready = self.state.summary().is_some();
+            if ready {
+                self.state.tab = self.tab_when_done;
+                self.show_compare_when_done = false;
+                if let Some(path) = self.export_when_done.take() {
+                    self.state.apply(Command::ExportChart(path.clone()));
+                    if path.is_file() {
+                        eprintln!("sisandbox-gui: exported {}", path.display());
+                    }
+                }
+                // The end-to-end screenshot script waits for this line.
+                eprintln!("sisandbox-gui: comparison shown");
+            }
         }
         let ctx = ui.ctx().clone();
         let mut cmds = Vec::new();
@@ -119,6 +175,7 @@ fn top_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             (Tab::Diff, Msg::TabDiff),
             (Tab::Run, Msg::TabRun),
             (Tab::Compare, Msg::TabCompare),
+            (Tab::Headline, Msg::TabHeadline),
         ] {
             if ui.selectable_label(state.tab == tab, lang.t(msg)).clicked() {
                 cmds.push(Command::SetTab(tab));
@@ -194,6 +251,7 @@ fn main_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     match state.tab {
         Tab::Run => run_ui(ui, state, cmds),
         Tab::Compare => compare_ui(ui, state, cmds),
+        Tab::Headline => crate::headline_ui::headline_ui(ui, state),
         tab => {
             let Some(id) = state.active else {
                 ui.label(lang.t(Msg::ScenarioFile));
@@ -225,6 +283,35 @@ fn main_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
                 }
             }
         }
+    }
+}
+
+/// A reform of `base` setting `levers` through the same commands as the lever view, saved.
+fn make_reform(state: &mut AppState, base: DocId, levers: &[(String, String)]) {
+    state.apply(Command::NewReform(base));
+    let Some(id) = state.active else { return };
+    for (path, text) in levers {
+        let template = crate::levers::template(path);
+        let docs = crate::catalog::key_docs();
+        let Some(key) = docs.iter().position(|d| d.path == template) else {
+            state.apply(Command::SetValue {
+                doc: id,
+                path: path.clone(),
+                value: sisandbox::scenario::overrides::parse_value(text),
+            });
+            continue;
+        };
+        state.apply(Command::CommitField {
+            doc: id,
+            path: path.clone(),
+            key,
+            editor: crate::catalog::editor_of(&docs[key]),
+            text: text.clone(),
+        });
+    }
+    state.apply(Command::Save(id));
+    if let Some(d) = state.doc(id) {
+        eprintln!("sisandbox-gui: reform {}", d.path.display());
     }
 }
 

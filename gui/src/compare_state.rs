@@ -6,6 +6,7 @@
 use crate::analysis::{self, ChartData, ChartKind, Metric, Prepared};
 use crate::document::DocId;
 use crate::export;
+use crate::headline::{self, Headline};
 use crate::i18n::Msg;
 use crate::results::{AgentMetric, Grouping, RunSet};
 use crate::state::AppState;
@@ -44,9 +45,12 @@ impl Default for CompareState {
 
 type TableKey = (Vec<DocId>, u64);
 
+/// The table and the headlines, made together in the background.
+type Analysis = (Table, Vec<Headline>);
+
 enum TableState {
-    Pending(mpsc::Receiver<Table>),
-    Ready(Table),
+    Pending(mpsc::Receiver<Analysis>),
+    Ready(Box<Analysis>),
 }
 
 #[derive(Clone, PartialEq)]
@@ -112,6 +116,15 @@ impl AppState {
     /// The summary table of the current comparison; `None` while it is being computed (a
     /// background thread reads the run folders; the window is repainted when it is done).
     pub fn summary(&mut self) -> Option<&Table> {
+        self.analysis().map(|a| &a.0)
+    }
+
+    /// The headline of every reform against the baseline; `None` while being computed.
+    pub fn headlines(&mut self) -> Option<&[Headline]> {
+        self.analysis().map(|a| a.1.as_slice())
+    }
+
+    fn analysis(&mut self) -> Option<&Analysis> {
         let runs = self.compared_runs();
         if runs.len() < 2 {
             return None;
@@ -126,27 +139,35 @@ impl AppState {
                 .name("sisandbox-summary".into())
                 .spawn(move || {
                     let refs: Vec<&RunSet> = sets.iter().map(|s| s.as_ref()).collect();
-                    let _ = tx.send(summary::summarize(&refs, &Metric::all()));
+                    let table = summary::summarize(&refs, &Metric::all());
+                    let heads = headline::compute(&refs, table.as_ref().ok().map(Vec::as_slice));
+                    let _ = tx.send((table, heads));
                     ctx.request_repaint();
                 });
             let state = match spawned {
                 Ok(_) => TableState::Pending(rx),
-                Err(e) => TableState::Ready(Err(format!("cannot start a thread: {e}"))),
+                Err(e) => TableState::Ready(Box::new((
+                    Err(format!("cannot start a thread: {e}")),
+                    Vec::new(),
+                ))),
             };
             self.compare.table = Some((key, state));
         }
         let (_, state) = self.compare.table.as_mut()?;
         if let TableState::Pending(rx) = state {
             match rx.try_recv() {
-                Ok(t) => *state = TableState::Ready(t),
+                Ok(t) => *state = TableState::Ready(Box::new(t)),
                 Err(mpsc::TryRecvError::Empty) => return None,
                 Err(mpsc::TryRecvError::Disconnected) => {
-                    *state = TableState::Ready(Err("the summary stopped unexpectedly".into()))
+                    *state = TableState::Ready(Box::new((
+                        Err("the summary stopped unexpectedly".into()),
+                        Vec::new(),
+                    )))
                 }
             }
         }
         match state {
-            TableState::Ready(t) => Some(t),
+            TableState::Ready(t) => Some(&**t),
             TableState::Pending(_) => None,
         }
     }

@@ -27,6 +27,7 @@ pub fn metric_name(lang: Lang, m: Metric) -> String {
         Metric::Series(SeriesMetric::UniversityCost) => Msg::UniversityCost,
         Metric::Series(SeriesMetric::TakeHomeEstablishment) => Msg::TakeHomeEstablishment,
         Metric::Series(SeriesMetric::TakeHomeContract) => Msg::TakeHomeContract,
+        Metric::Series(SeriesMetric::FundBalance) => Msg::FundBalance,
     };
     lang.t(msg).to_string()
 }
@@ -79,7 +80,12 @@ pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
         return;
     };
     let names = cached.prepared.names.clone();
-    let chart = cached.chart.clone();
+    let mut chart = cached.chart.clone();
+    if let ChartData::Box { labels, .. } = &mut chart {
+        for l in labels.iter_mut() {
+            *l = crate::i18n::group_label(lang, l);
+        }
+    }
     let palette = Palette::pinned(names.iter().cloned());
     ui.horizontal_wrapped(|ui| {
         for n in &names {

@@ -73,6 +73,26 @@ messages! {
     TabDiff => "Changes vs base", "与基准的差异";
     TabRun => "Run", "运行";
     TabCompare => "Compare", "比较";
+    TabHeadline => "Headline", "要点";
+    HlReplacement => "Replacement rate", "替代率";
+    HlReplacementShort => "replacement rate", "替代率";
+    HlTakeHome => "Take-home pay (yuan/month)", "到手工资（元/月）";
+    HlPerception => "Perceived welfare (index)", "福利感知（指数）";
+    HlExits => "Staff who left over the run", "模拟期内离职人数";
+    HlCost => "University employer cost over the run", "模拟期内高校单位缴费成本";
+    HlCostShort => "employer cost", "单位成本";
+    HlFund => "Pooled pension fund at the end", "期末养老统筹基金余额";
+    HlOutcome => "Outcome", "指标";
+    HlGroup => "Staff", "人员";
+    HlReform => "Reform", "改革";
+    HlRelative => "Relative", "相对变化";
+    HlCostByYear => "Δ university employer cost by year (mean and 95 % interval over replications)", "各年高校单位成本之差（各次重复的均值与 95% 区间）";
+    HlRrByTrack => "Δ replacement rate by track (percentage points, 95 % interval)", "按编制类别的替代率之差（百分点，95% 区间）";
+    HlDiffLine => "reform − baseline", "改革 − 基准";
+    HlPpAxis => "Δ percentage points", "差值（百分点）";
+    Versus => "vs", "对比";
+    HlNote => "Each difference is the mean over replications of reform minus baseline (replication k of each shares seed + k), with its 95 % Student-t interval.", "每个差值均为各次重复中“改革 − 基准”的均值（两者第 k 次重复使用同一种子 seed + k），附 95% t 区间。";
+    HlNoSplit => "The split into a mechanical part (rules on unchanged behaviour) and a behavioural part is not available yet.", "机械效应（行为不变时规则的影响）与行为效应的分解暂不可用。";
     Valid => "Valid scenario", "情景有效";
     Problems => "Problems", "问题";
     Allowed => "allowed", "允许";
@@ -80,7 +100,7 @@ messages! {
     Source => "source", "来源";
     ListKeysNote => "Lists and dated tables take a TOML value (press Enter to apply).", "列表和分时段参数请输入 TOML 值（按回车应用）。";
     LeversNote => "Policy levers first, then the rules, then the model's internals. Numbers are committed with Enter; hover a name for its meaning, unit and source.", "先列政策杠杆，再列规则，最后是模型内部参数。数字按回车确认；将鼠标悬停在名称上可查看含义、单位和来源。";
-    KeysChanged => "keys set in this file (the rest come from its base or the defaults)", "个参数在本文件中设定（其余来自基准情景或默认值）";
+    KeysChanged => "keys set in this file (the rest come from its base or the defaults)", "本文件设定的参数个数（其余来自基准情景或默认值）";
     ResetToBase => "Reset to base: remove this key from the file so the base value applies", "恢复基准：从本文件删除此参数，使用基准值";
     Reset => "reset to base", "恢复基准";
     OverriddenHere => "Set in this file.", "在本文件中设定。";
@@ -156,6 +176,7 @@ messages! {
     Exits => "Exits per month", "每月离职人数";
     UniversityCost => "University employer cost (yuan/year)", "高校单位缴费成本（元/年）";
     TakeHomeEstablishment => "Mean take-home pay, established staff (yuan/month)", "平均到手工资：编制内人员（元/月）";
+    FundBalance => "Pooled pension fund balance (yuan)", "养老保险统筹基金余额（元）";
     TakeHomeContract => "Mean take-home pay, contract staff (yuan/month)", "平均到手工资：合同制人员（元/月）";
     Perception => "Welfare perception (index)", "福利感知（指数）";
     AgentTakeHome => "Take-home pay, last month worked (yuan/month)", "最近在职月到手工资（元/月）";
@@ -165,6 +186,31 @@ messages! {
     Year => "Year", "年份";
     NotRun => "not run", "未运行";
     RecoveryFound => "Recovered unsaved edits from", "已从恢复文件载入未保存的编辑：";
+}
+
+/// A group label of the results (track, age band, title, region) in the interface's language.
+pub fn group_label(lang: Lang, label: &str) -> String {
+    const LABELS: &[(&str, &str, &str)] = &[
+        ("all", "all staff", "全体人员"),
+        ("establishment", "established staff", "编制内"),
+        ("contract", "contract staff", "合同制"),
+        ("temporary", "temporary staff", "临时人员"),
+        ("assistant", "assistant", "助教"),
+        ("lecturer", "lecturer", "讲师"),
+        ("associate_professor", "associate professor", "副教授"),
+        ("professor", "professor", "教授"),
+        ("clerk", "clerk", "科员"),
+        ("section", "section level", "科级"),
+        ("division", "division level", "处级"),
+        ("bureau", "bureau level", "局级"),
+    ];
+    match LABELS.iter().find(|(k, _, _)| *k == label) {
+        Some((_, en, zh)) => match lang {
+            Lang::En => en.to_string(),
+            Lang::Zh => zh.to_string(),
+        },
+        None => label.replace('_', " "),
+    }
 }
 
 /// The section heading of a key path's first segment (`careers` → "Careers"/"职业生涯").

@@ -48,7 +48,10 @@ pub fn form_ui(
     ui.horizontal_wrapped(|ui| {
         ui.weak(lang.t(Msg::LeversNote));
         if changed > 0 {
-            ui.colored_label(CHANGED, format!("● {changed} {}", lang.t(Msg::KeysChanged)));
+            ui.colored_label(
+                CHANGED,
+                format!("● {}: {changed}", lang.t(Msg::KeysChanged)),
+            );
         }
     });
     let docs = catalog::key_docs();
@@ -126,7 +129,7 @@ fn rows_ui(
                     ui.weak(format!(
                         "{}  ·  {}",
                         levers::unit_name(lang, kd.unit),
-                        kd.allowed.describe()
+                        levers::allowed_text(lang, &kd.allowed)
                     ));
                     if let Some(e) = fields.errors.get(&(doc.id, row.path.clone())) {
                         ui.colored_label(ERROR, e);
@@ -152,7 +155,7 @@ fn tooltip(lang: Lang, kd: &KeyDoc, path: &str, overridden: bool) -> String {
         lang.t(Msg::Unit),
         levers::unit_name(lang, kd.unit),
         lang.t(Msg::Allowed),
-        kd.allowed.describe(),
+        levers::allowed_text(lang, &kd.allowed),
         lang.t(Msg::Source),
         kd.source,
         kd.certainty.label(),
@@ -176,7 +179,11 @@ fn typed_field(
     let refused = fields.errors.contains_key(&slot);
     let buf = fields.buffers.entry(slot).or_insert_with(|| shown.clone());
     let r = ui
-        .add(egui::TextEdit::singleline(buf).desired_width(width))
+        .add(
+            egui::TextEdit::singleline(buf)
+                .desired_width(width)
+                .min_size(egui::vec2(width, 0.0)),
+        )
         .labelled_by(label);
     if r.lost_focus() {
         if *buf != shown || refused {

@@ -230,6 +230,41 @@ pub fn unit_name(lang: Lang, unit: &str) -> String {
     .to_string()
 }
 
+/// The allowed values of a key in the interface's language.
+pub fn allowed_text(lang: Lang, a: &sisandbox::scenario::Allowed) -> String {
+    use sisandbox::scenario::Allowed;
+    if lang == Lang::En {
+        return a.describe();
+    }
+    let range = |min: Option<String>, max: Option<String>| match (min, max) {
+        (Some(a), Some(b)) => format!("{a} 至 {b}"),
+        (Some(a), None) => format!("不小于 {a}"),
+        (None, Some(b)) => format!("不大于 {b}"),
+        (None, None) => "任意".into(),
+    };
+    match a {
+        Allowed::Number { min, max } => {
+            range(min.map(|x| x.to_string()), max.map(|x| x.to_string()))
+        }
+        Allowed::Integer { min, max } => format!(
+            "整数，{}",
+            range(min.map(|x| x.to_string()), max.map(|x| x.to_string()))
+        ),
+        Allowed::OneOf(words) => format!(
+            "可选：{}",
+            words
+                .iter()
+                .map(|w| choice_name(lang, w))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        Allowed::Month => "月份 YYYY-MM（或年份）".into(),
+        Allowed::Text => "文本".into(),
+        Allowed::Bool => "是或否".into(),
+        Allowed::Structured => "见各子项".into(),
+    }
+}
+
 /// A choice word in the interface's language.
 pub fn choice_name(lang: Lang, word: &str) -> String {
     const WORDS: &[(&str, &str, &str)] = &[

@@ -20,6 +20,8 @@ pub mod export;
 pub mod field;
 pub mod fmt;
 pub mod fonts;
+pub mod headline;
+pub mod headline_ui;
 pub mod i18n;
 pub mod lever_texts;
 pub mod lever_ui;

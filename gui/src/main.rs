@@ -1,15 +1,21 @@
 //! `sisandbox-gui [--lang en|zh] [--run] [--compare] [--replications N] [SCENARIO.toml ...]`
 
 use sisandbox_gui::i18n::Lang;
+use sisandbox_gui::state::Tab;
 use sisandbox_gui::{GuiApp, Startup};
 use std::path::PathBuf;
 
 const USAGE: &str =
-    "usage: sisandbox-gui [--lang en|zh] [--run] [--compare] [--replications N] [SCENARIO.toml ...]
+    "usage: sisandbox-gui [--lang en|zh] [--run] [--compare] [--replications N] [--reform KEY=VALUE]...
+                     [--tab levers|compare|headline] [--export FIGURE.png|svg] [SCENARIO.toml ...]
   --lang     interface language (English or 简体中文; switchable in the window)
   --run      run every scenario opened
   --compare  show the comparison once the runs are done
-  --replications N  replications of each run (seed, seed + 1, ...)";
+  --replications N  replications of each run (seed, seed + 1, ...)
+  --reform KEY=VALUE  create a reform of the first scenario setting this lever (repeatable), saved
+             beside it
+  --tab      the tab to show (with --compare: once the runs are done)
+  --export   with --compare: write the chart on screen to this file";
 
 fn parse_args() -> Result<Startup, String> {
     let mut s = Startup::default();
@@ -25,11 +31,40 @@ fn parse_args() -> Result<Startup, String> {
                         format!("--replications: `{n}` is not a whole number >= 1")
                     })?;
             }
+            "--reform" => {
+                let kv = args.next().ok_or("--reform needs KEY=VALUE")?;
+                let (k, v) = kv
+                    .split_once('=')
+                    .ok_or_else(|| format!("--reform: `{kv}` is not KEY=VALUE"))?;
+                s.reform.push((k.trim().to_string(), v.trim().to_string()));
+            }
+            "--tab" => {
+                let w = args
+                    .next()
+                    .ok_or("--tab needs levers, compare or headline")?;
+                s.tab = Some(match w.as_str() {
+                    "levers" => Tab::Form,
+                    "compare" => Tab::Compare,
+                    "headline" => Tab::Headline,
+                    "run" => Tab::Run,
+                    _ => {
+                        return Err(format!(
+                            "--tab: unknown tab `{w}` (levers, compare, headline, run)"
+                        ))
+                    }
+                });
+            }
+            "--export" => {
+                s.export = Some(PathBuf::from(args.next().ok_or("--export needs a file")?));
+            }
             "--lang" => {
                 let w = args.next().ok_or("--lang needs en or zh")?;
                 s.lang = Lang::parse(&w).ok_or_else(|| format!("unknown language `{w}`"))?;
             }
-            "-h" | "--help" => return Err(USAGE.into()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             f if f.starts_with('-') => return Err(format!("unknown option `{f}`\n{USAGE}")),
             f => s.files.push(PathBuf::from(f)),
         }

@@ -48,15 +48,18 @@ pub enum SeriesMetric {
     TakeHomeEstablishment,
     /// Mean take-home pay of contract staff.
     TakeHomeContract,
+    /// Balance of the pooled pension funds, all regions and schemes.
+    FundBalance,
 }
 
 impl SeriesMetric {
-    pub const ALL: [SeriesMetric; 5] = [
+    pub const ALL: [SeriesMetric; 6] = [
         SeriesMetric::Staff,
         SeriesMetric::Exits,
         SeriesMetric::UniversityCost,
         SeriesMetric::TakeHomeEstablishment,
         SeriesMetric::TakeHomeContract,
+        SeriesMetric::FundBalance,
     ];
 
     /// Whether a series.csv row belongs to this metric (rows of several keys in one month are
@@ -74,6 +77,7 @@ impl SeriesMetric {
             SeriesMetric::TakeHomeContract => {
                 group == "track" && key == "contract" && metric == "mean_take_home"
             }
+            SeriesMetric::FundBalance => group == "fund" && metric == "balance",
         }
     }
 }

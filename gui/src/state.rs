@@ -22,6 +22,7 @@ pub enum Tab {
     Diff,
     Run,
     Compare,
+    Headline,
 }
 
 /// Where a scenario's runs stand.

@@ -1,22 +1,26 @@
-//! End to end: the real binary in a virtual X display (gui/e2e/screenshot.sh) runs two
-//! scenarios and shows their comparison; the screenshot must show a drawn window, not an empty
-//! screen. Needs xvfb-run and imagemagick, so it is ignored by default; .ci/run installs them
-//! and runs it with `--ignored`.
+//! End to end in the real window: the binary in a virtual X display (gui/e2e/screenshot.sh)
+//! opens a baseline, creates a reform from a lever (saved beside it), runs both with two
+//! replications, shows the headline panel and exports a figure; the screenshot must show a
+//! drawn window, not an empty screen. Needs xvfb-run and imagemagick, so it is ignored by
+//! default; .ci/run installs them and runs it with `--ignored`.
 
 use std::path::Path;
 use std::process::Command;
 
 #[test]
 #[ignore = "needs xvfb-run and imagemagick; run by .ci/run"]
-fn the_real_window_shows_two_scenarios_compared() {
+fn the_real_window_walks_from_a_baseline_to_an_exported_figure() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshot.sh");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("screen.png");
+    let figure = dir.path().join("figure.png");
     let status = Command::new("bash")
         .arg(&script)
         .arg(env!("CARGO_BIN_EXE_sisandbox-gui"))
         .arg(&out)
+        .env("SCREENSHOT_MODE", "walk")
         .env("SCREENSHOT_AGENTS", "300")
+        .env("SCREENSHOT_EXPORT", &figure)
         .status()
         .expect("running the screenshot script");
     assert!(status.success(), "screenshot script failed: {status}");
@@ -30,4 +34,6 @@ fn the_real_window_shows_two_scenarios_compared() {
         "only {} colours: an empty screen",
         colours.len()
     );
+    let fig = image::open(&figure).expect("the exported figure is a PNG");
+    assert!(fig.width() > 300 && fig.height() > 200);
 }

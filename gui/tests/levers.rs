@@ -50,7 +50,9 @@ fn levers_have_plain_names_marks_and_reset_to_base() {
     assert_eq!(field.value().as_deref(), Some("0.2"));
     // The key the reform sets is marked, and can be reset to the base's value.
     assert!(h
-        .query_by_label_contains("1 keys set in this file")
+        .query_by_label_contains(
+            "keys set in this file (the rest come from its base or the defaults): 1"
+        )
         .is_some());
     h.get_by_label("reset to base").scroll_to_me();
     h.run();

@@ -1,13 +1,19 @@
 //! Command-line interface: parse, call the library, print. No model logic lives here.
 
+mod audit;
 mod bench;
+mod budget;
 mod compare;
+mod makeup;
 mod merge;
 mod pension;
+mod plan;
 mod plot;
 mod reproduce;
+mod risk;
 mod run;
 mod sweep;
+mod synth_hr;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -42,9 +48,23 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Re-run a run from its manifest and check every output's SHA-256.
     Reproduce(reproduce::ReproduceArgs),
+    /// Life-cycle planner for one person: percentile curves of balances, pension,
+    /// replacement rate and money's worth over stochastic macro paths, options side by side.
+    Plan(plan::PlanArgs),
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
+    /// Early warning of contribution interruptions (train, evaluate, score, audit): runs the
+    /// separate `sisandbox-risk` executable (docs/RISK.md).
+    Risk(risk::RiskArgs),
+    /// Office: reconcile payroll, insurance declarations and finance payments (docs/OFFICE.md).
+    Audit(audit::AuditArgs),
+    /// Office: make-up (补差) after a new average wage or rate is published.
+    Makeup(makeup::MakeupArgs),
+    /// Office: next year's contributions from a roster, with a range over replications.
+    Budget(budget::BudgetArgs),
+    /// Office: realistic payroll, insurance and finance files with known anomalies.
+    SynthHr(synth_hr::SynthHrArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -74,6 +94,12 @@ pub fn main() -> ExitCode {
         Some(Command::Plot(args)) => plot::run(&args),
         Some(Command::Reproduce(args)) => reproduce::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Risk(args)) => risk::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Audit(args)) => audit::run(&args),
+        Some(Command::Makeup(args)) => makeup::run(&args),
+        Some(Command::Budget(args)) => budget::run(&args),
+        Some(Command::SynthHr(args)) => synth_hr::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,7 +21,7 @@ use std::io::Write;
 
 pub fn run(args: &PensionArgs) -> anyhow::Result<()> {
     let case = load_case(&args.case)?;
-    let report = case.evaluate(&InsuranceParams::default());
+    let report = case.evaluate(&InsuranceParams::default())?;
     // Written, not printed: a closed pipe (`| head`) is an error the caller exits on quietly.
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -37,6 +37,10 @@ pub struct RunArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the monthly per-agent panel (panel.parquet, no identifiers), the input of
+    /// `sisandbox risk` (docs/RISK.md).
+    #[arg(long)]
+    pub panel: bool,
 }
 
 impl Default for RunArgs {
@@ -51,6 +55,7 @@ impl Default for RunArgs {
             years: None,
             set: Vec::new(),
             quiet: false,
+            panel: false,
         }
     }
 }
@@ -111,15 +116,17 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let tick = |done: u32, _total: u32| bar.set_position(done as u64);
     let t0 = Instant::now();
     let scenario_dir = args.scenario.as_ref().and_then(|p| p.parent());
-    let outcome = simulate(
-        s,
-        scenario_dir,
-        &RunOptions {
-            threads: args.threads,
-            progress: Some(&tick),
-            cancel: None,
-        },
-    )?;
+    let opts = RunOptions {
+        threads: args.threads,
+        progress: Some(&tick),
+        cancel: None,
+    };
+    let (outcome, panel) = if args.panel {
+        let (outcome, panel) = super::risk::run_with_panel(s, scenario_dir, &opts)?;
+        (outcome, Some(panel))
+    } else {
+        (simulate(s, scenario_dir, &opts)?, None)
+    };
     let wall = t0.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let threads = if args.threads == 0 {
@@ -137,6 +144,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let dir = output::fresh_dir(&args.out, &format!("{}-seed{}", s.name, s.simulation.seed));
     output::write_run(&dir, s, &outcome, &meta)
         .with_context(|| format!("writing results to {}", dir.display()))?;
+    if let Some(panel) = &panel {
+        super::risk::write_panel(&dir, s, panel)?;
+    }
     if !args.quiet {
         let staff_months = outcome.info.agents_initial as f64 * months as f64;
         eprintln!(

@@ -87,6 +87,7 @@ fn peer_table(
 /// its own stream.
 pub fn enter(s: &Scenario, a: &mut Agent) {
     a.prefs = perception::draw_prefs(s, a.id, a.effort);
+    crate::household::enter(s.simulation.seed, a, a.hired.max(s.simulation.start));
     let e = &s.policy.regional.temporary_enrolment;
     let shares = [
         (item::PENSION, e.pension),

@@ -446,6 +446,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
         account_balance: ins.pension_account.total(),
         annuity_balance: ins.annuity.total(),
         required_months: elig.required_months,
+        ..Default::default()
     };
     let mut rules = AwardRules::from_rates(&r.rates, &s.insurance.benefit);
     if input.scheme == Scheme::Institution {
@@ -515,6 +516,7 @@ fn settle_medical(s: &Scenario, r: &RegionEnv, a: &mut Agent, agg: &mut MonthAgg
 mod tests {
     use super::*;
     use crate::agent::Stays;
+    use crate::insurance::regions::{ComponentRounding, DeemedIndexRule, TransitionalForm};
 
     fn setup() -> (Scenario, MonthEnv, Agent, MonthAgg) {
         let mut s = Scenario::default();
@@ -588,21 +590,38 @@ mod tests {
             for track in [Track::Contract, Track::Establishment] {
                 let (_, a, c) = retired_middle_person(region, track);
                 let years = if track == Track::Contract { 8.0 } else { 24.75 };
-                let deemed = if track == Track::Contract { 96 } else { 297 };
+                let deemed: u32 = if track == Track::Contract { 96 } else { 297 };
                 assert_eq!(a.insurance.deemed_months, deemed, "{region} {track:?}");
-                let k = if region == "beijing" { 0.01 } else { 0.013 };
-                let expected = if region == "sichuan" && track == Track::Contract {
-                    // Family B: C × (1 + Ī)/2 × N_pre × k, Ī over deemed and actual months,
-                    // rounded to 4 decimals as the award does.
-                    let ins = &a.insurance;
-                    let actual = ins.index_sum / ins.actual_months as f64;
-                    let i = (1.2 * 96.0 + actual * ins.actual_months as f64)
-                        / (96 + ins.actual_months) as f64;
-                    let i = (i * 1e4).round() / 1e4;
-                    c as f64 * (1.0 + i) / 2.0 * years * k
-                } else {
-                    // Family A: C × I_deemed × N_deemed × k.
-                    c as f64 * 1.2 * years * k
+                // The rules of the regional rule table in force at the retirement.
+                let rules = s_rules(region);
+                let ins = &a.insurance;
+                let actual = ins.index_sum / ins.actual_months as f64;
+                let i = (1.2 * deemed as f64 + actual * ins.actual_months as f64)
+                    / (deemed + ins.actual_months) as f64;
+                let i = (i * 1e4).round() / 1e4; // Ī rounded to 4 decimals as the award does
+                let k = rules.transitional_rate;
+                let expected = match (track, rules.transitional_form) {
+                    // Institutions: C × I_deemed × N_deemed × k of the institution scheme.
+                    (Track::Establishment, _) => {
+                        c as f64 * 1.2 * years * rules.institution_transitional_rate
+                    }
+                    // Family B (Sichuan): C × (1 + Ī)/2 × N_pre × k.
+                    (_, TransitionalForm::AverageIndex) => c as f64 * (1.0 + i) / 2.0 * years * k,
+                    // Family A and Beijing's two parts (no actual months 1992-10..1998-06 here):
+                    // C × I × N × k with I by the regional rule.
+                    _ => {
+                        let index = match rules.deemed_index {
+                            DeemedIndexRule::Given => 1.2,
+                            DeemedIndexRule::Average => i,
+                            DeemedIndexRule::One => 1.0,
+                        };
+                        c as f64 * index * years * k
+                    }
+                };
+                // Shanghai rounds each component up to the jiao (沪人社规〔2021〕27号).
+                let expected = match rules.component_rounding {
+                    ComponentRounding::UpJiao => (expected / 10.0 - 1e-9).ceil() * 10.0,
+                    ComponentRounding::HalfUpFen => expected,
                 };
                 assert!(a.pension.transitional > 0, "{region} {track:?}");
                 assert!(
@@ -614,21 +633,33 @@ mod tests {
         }
     }
 
+    /// The regional rules in force at the retirement of [`retired_middle_person`].
+    fn s_rules(region: &str) -> crate::insurance::regions::PensionRules {
+        Scenario::default()
+            .insurance
+            .pension_rules(YearMonth::ym(2025, 9), region)
+    }
+
     #[test]
     fn transitional_pensions_worked_by_hand() {
-        // Beijing contract 中人 (C = 12,049 in 2025, k = 1 %): 12,049 × 1.2 × 8.00 × 0.01 =
-        // 1,156.704 → 1,156.70.
+        // Beijing contract 中人: two parts with deemed index 1 and k = 1 % (京劳社养发〔2007〕21号,
+        // 31号); no actual months 1992-10..1998-06 here: 12,049 × 1 × 8.00 × 0.01 = 963.92.
         let (_, a, c) = retired_middle_person("beijing", Track::Contract);
         assert_eq!(c, 1_204_900);
-        assert_eq!(a.pension.transitional, 115_670);
-        // Beijing established 中人: 12,049 × 1.2 × 24.75 × 0.01 = 3,578.553 → 3,578.55.
+        assert_eq!(a.pension.transitional, 96_392);
+        // Beijing established 中人 (institution k 1.3 %): 12,049 × 1.2 × 24.75 × 0.013 =
+        // 4,652.1189 → 4,652.12.
         let (_, a, _) = retired_middle_person("beijing", Track::Establishment);
-        assert_eq!(a.pension.transitional, 357_855);
-        // Gansu contract 中人 (C = 7,746, k = 1.3 %): 7,746 × 1.2 × 8.00 × 0.013 = 966.7008 →
-        // 966.70.
+        assert_eq!(a.pension.transitional, 465_212);
+        // Gansu contract 中人: k = 1.2 % on the average index Ī (甘政办发〔2006〕87号).
         let (_, a, c) = retired_middle_person("gansu", Track::Contract);
         assert_eq!(c, 774_600);
-        assert_eq!(a.pension.transitional, 96_670);
+        assert!(a.pension.transitional > 0);
+        let rules = s_rules("gansu");
+        assert_eq!(
+            (rules.transitional_rate, rules.deemed_index),
+            (0.012, DeemedIndexRule::Average)
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod env;
 mod funds;
 mod init;
 pub mod insure;
+pub mod panel;
 mod record;
 mod resolve;
 mod step;
@@ -71,8 +72,43 @@ pub fn run(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcom
 }
 
 fn run_in_pool(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcome, RunError> {
-    let months = s.simulation.years * 12;
     let mut sim = Simulation::new(s, agents);
+    drive(&mut sim, opts)?;
+    Ok(sim.finish())
+}
+
+/// Runs a scenario like [`run`], collecting the monthly per-agent panel as well.
+pub fn run_with_panel(
+    s: &Scenario,
+    agents: Vec<Agent>,
+    opts: &RunOptions,
+) -> Result<(Outcome, panel::Panel), RunError> {
+    if agents.is_empty() {
+        return Err(RunError::EmptyPopulation);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads: opts.threads,
+            message: e.to_string(),
+        })?;
+    pool.install(|| {
+        let mut sim = Simulation::new(s, agents);
+        sim.panel = Some(panel::Sink::new(s));
+        drive(&mut sim, opts)?;
+        let rows = sim
+            .panel
+            .take()
+            .map(panel::Sink::finish)
+            .unwrap_or_default();
+        Ok((sim.finish(), rows))
+    })
+}
+
+/// Steps a simulation to the end of its horizon, reporting progress and honouring cancel.
+fn drive(sim: &mut Simulation, opts: &RunOptions) -> Result<(), RunError> {
+    let months = sim.s.simulation.years * 12;
     for t in 0..months {
         sim.step();
         if let Some(p) = opts.progress {
@@ -85,7 +121,7 @@ fn run_in_pool(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Ou
             });
         }
     }
-    Ok(sim.finish())
+    Ok(())
 }
 
 /// A run in progress, one month at a time: what `run` drives, and what benchmarks time month
@@ -100,6 +136,8 @@ pub struct Simulation<'a> {
     ledger: record::Ledger,
     initial: usize,
     months_done: u32,
+    /// The monthly panel, when asked for (`run_with_panel`).
+    panel: Option<panel::Sink>,
 }
 
 impl<'a> Simulation<'a> {
@@ -129,6 +167,7 @@ impl<'a> Simulation<'a> {
             shared,
             series: Series::default(),
             months_done: 0,
+            panel: None,
         }
     }
 
@@ -156,6 +195,9 @@ impl<'a> Simulation<'a> {
         );
         if env.year_end {
             self.shared.points_factor = behave::points_factors(s, &agg.points_demand);
+        }
+        if let Some(p) = self.panel.as_mut() {
+            p.record_month(env.month, &self.agents);
         }
         self.ledger.opening_accounts += std::mem::take(&mut self.state.brought_in);
         self.ledger

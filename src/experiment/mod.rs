@@ -7,7 +7,9 @@
 //! - [`summary`]: what one run contributes to a sweep's tables (summary metrics, the yearly
 //!   series, the per-agent outcomes used for paired differences);
 //! - [`store`]: the sweep folder: the plan, one small file per completed run, atomic writes;
-//! - [`sweep`]: scheduling (parallel over runs, shards, resume) and assembling the tables;
+//! - [`sweep`]: scheduling (parallel over runs, shards, resume), the sweep folder's plan;
+//! - [`tables`]: assembling a sweep's tables from its per-run files;
+//! - [`merge`]: joining the shards of a sweep, checking each per-run file;
 //! - [`morris`]: elementary effects (μ, μ*, σ) per parameter and metric;
 //! - [`stats`]: means, standard deviations, Student-t confidence intervals, quantiles;
 //! - [`figures`]: the figures of `sisandbox plot`, read from run and sweep folders;
@@ -23,6 +25,7 @@ pub mod compare;
 pub mod compat;
 pub mod design;
 pub mod figures;
+pub mod merge;
 pub mod morris;
 pub mod reproduce;
 pub mod spec;
@@ -30,6 +33,9 @@ pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod sweep;
+pub mod tables;
 
+pub use merge::merge;
 pub use spec::{Design, ParamSpec, SpecError, SweepPlan, SweepSpec, Variant};
-pub use sweep::{assemble, merge, run_sweep, Shard, SweepError, SweepOptions, SweepReport};
+pub use sweep::{run_sweep, Shard, SweepError, SweepOptions, SweepReport};
+pub use tables::assemble;

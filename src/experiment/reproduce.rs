@@ -52,10 +52,10 @@ impl Reproduction {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReproduceError {
-    #[error("cannot read manifest {path}: {source}")]
+    #[error("cannot read manifest {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}: {message}")]
     Manifest { path: PathBuf, message: String },
@@ -79,7 +79,7 @@ pub fn reproduce(
         crate::input::read_bounded(manifest, crate::input::MAX_CONFIG_BYTES).map_err(|source| {
             ReproduceError::Io {
                 path: manifest.to_path_buf(),
-                source,
+                error: source,
             }
         })?;
     let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;

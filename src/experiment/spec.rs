@@ -9,8 +9,10 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// The most variants a design may have (a grid's product, LHS samples, Morris points).
-pub const MAX_VARIANTS: usize = 1_000_000;
+/// The most variants a design may have (a grid's product, LHS samples, Morris points). Each
+/// variant's scenario is loaded and validated before the first run (a million took half an
+/// hour in every shard), so a sweep beyond this is split into several.
+pub const MAX_VARIANTS: usize = 20_000;
 /// The most runs (variants × replications) in one sweep.
 pub const MAX_RUNS: usize = 10_000_000;
 
@@ -142,16 +144,20 @@ pub struct SweepPlan {
     /// SHA-256 of the resolved base scenario (TOML), so a changed scenario file is noticed on
     /// resume. Empty for a plan read back from a sweep folder.
     pub base_sha256: String,
+    /// SHA-256 of the base scenario's roster file, if it has one: a roster edited between
+    /// shards changes the plan, so the shards refuse to mix. Empty without a roster.
+    pub roster_sha256: String,
     /// The sweep file's folder (scenario paths are relative to it).
     pub dir: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
-    #[error("cannot read sweep file {path}: {source}")]
+    /// The cause is a field of the message, not a `source`, so that it is printed once.
+    #[error("cannot read sweep file {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}: {message}")]
     Syntax { path: PathBuf, message: String },
@@ -373,7 +379,7 @@ impl SweepPlan {
             crate::input::read_bounded(path, crate::input::MAX_CONFIG_BYTES).map_err(|source| {
                 SpecError::Io {
                     path: path.to_path_buf(),
-                    source,
+                    error: source,
                 }
             })?;
         let text = String::from_utf8(bytes).map_err(|_| SpecError::Syntax {
@@ -422,10 +428,8 @@ impl SweepPlan {
             }
         }
         let name = spec.name.clone().unwrap_or_else(|| stem.to_string());
-        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-            problems.push(format!(
-                "name = {name:?}: a sweep name must be a plain folder name"
-            ));
+        if let Some(why) = crate::output::component_problem(&name) {
+            problems.push(format!("name = {name:?}: expected {why}"));
         }
         let seed = spec.seed;
         let check_unused = |key: &str, set: bool, problems: &mut Vec<String>| {
@@ -520,7 +524,10 @@ impl SweepPlan {
                         problems.push("the lhs design needs `samples` of at least 1".into());
                     }
                     if n as usize > MAX_VARIANTS {
-                        problems.push(format!("samples = {n}: at most {MAX_VARIANTS}"));
+                        problems.push(format!(
+                            "samples = {n}: at most {MAX_VARIANTS} (every variant is checked \
+                             before the first run); split the sweep into several"
+                        ));
                     }
                     spec.samples = Some(n);
                     if problems.is_empty() {
@@ -601,6 +608,7 @@ impl SweepPlan {
             parameters: names,
             variants,
             base_sha256: String::new(),
+            roster_sha256: String::new(),
             dir,
             spec,
         })
@@ -631,6 +639,16 @@ impl SweepPlan {
         }
         let text = toml::to_string(&base).unwrap_or_default();
         self.base_sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
+        if let Some(roster) = &base.simulation.roster {
+            let scenario = self.scenario_path();
+            let dir = scenario
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new(""));
+            let file = dir.join(roster);
+            // An unreadable roster is reported by the runs themselves, with its own message.
+            self.roster_sha256 = crate::output::sha256_file(&file).unwrap_or_default();
+        }
         for v in &self.variants {
             let overrides = self.overrides(v, 0);
             self.load_scenario(&overrides)
@@ -767,8 +785,8 @@ mod tests {
             ),
             ("replications = 1\nreplicatons = 2", "unknown field `replicatons`"),
             (
-                "replications = 1\n[[parameters]]\npath = \"a\"\nrange = { from = 0.0, to = 1.0, steps = 100000 }\n[[parameters]]\npath = \"b\"\nrange = { from = 0.0, to = 1.0, steps = 100000 }",
-                "more than 1000000 combinations",
+                "replications = 1\n[[parameters]]\npath = \"a\"\nrange = { from = 0.0, to = 1.0, steps = 1000 }\n[[parameters]]\npath = \"b\"\nrange = { from = 0.0, to = 1.0, steps = 1000 }",
+                "more than 20000 combinations",
             ),
             (
                 "replications = 4000000000\n[[parameters]]\npath = \"a\"\nvalues = [1, 2]",

@@ -54,10 +54,7 @@ pub fn write_atomic(
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), StoreError> {
     crate::output::write_atomic(path, fill).map_err(|e| match e {
-        crate::output::OutputError::Io { path, source } => StoreError {
-            path,
-            error: source,
-        },
+        crate::output::OutputError::Io { path, error } => StoreError { path, error },
         other => StoreError {
             path: path.to_path_buf(),
             error: io::Error::other(other.to_string()),
@@ -86,6 +83,73 @@ pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, StoreError> {
     Ok(n)
 }
 
+/// Whether `name` is one of a run's files: `run-NNNNNN.csv`, `.series.csv` or `.agents.csv`.
+pub fn is_run_file_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("run-") else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    digits >= 6 && matches!(&rest[digits..], ".csv" | ".series.csv" | ".agents.csv")
+}
+
+/// Removes the run files of a sweep's `runs/` folder (`--force`), and nothing else.
+pub fn remove_run_files(runs: &Path) -> Result<usize, StoreError> {
+    let mut n = 0;
+    for e in fs::read_dir(runs).map_err(io_err(runs))? {
+        let e = e.map_err(io_err(runs))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if is_run_file_name(&name) && e.file_type().is_ok_and(|t| t.is_file()) {
+            fs::remove_file(e.path()).map_err(io_err(&e.path()))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Largest per-run file read back (a run's agents file of a million staff is about 60 MB).
+pub const MAX_RUN_FILE_BYTES: u64 = 1 << 30;
+
+/// Checks that a per-run file is whole: a regular file of bounded size that starts with
+/// `header`, ends with a newline, and has as many fields on every line as the header. An
+/// empty or truncated file (a shard copied while it was written, a full disk elsewhere) is
+/// an error naming it, not a run silently short of rows.
+pub fn check_run_file(path: &Path, header: &str) -> Result<(), StoreError> {
+    let bytes = crate::input::read_bounded(path, MAX_RUN_FILE_BYTES).map_err(io_err(path))?;
+    let bad = |what: &str| {
+        bad_data(
+            path,
+            format!("{what}: the file is damaged or truncated; run it again"),
+        )
+    };
+    if bytes.is_empty() {
+        return Err(bad("empty"));
+    }
+    if !bytes.starts_with(format!("{header}\n").as_bytes()) {
+        return Err(bad("the header is missing or wrong"));
+    }
+    if !bytes.ends_with(b"\n") {
+        return Err(bad("the last line is cut off"));
+    }
+    let fields = header.split(',').count();
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes.as_slice());
+    for (i, rec) in rd.records().enumerate() {
+        match rec {
+            Ok(r) if r.len() == fields => {}
+            Ok(r) => {
+                return Err(bad(&format!(
+                    "line {} has {} fields, not {fields}",
+                    i + 2,
+                    r.len()
+                )))
+            }
+            Err(e) => return Err(bad(&format!("line {}: {e}", i + 2))),
+        }
+    }
+    Ok(())
+}
+
 /// Paths of one run's files.
 pub struct RunFiles {
     pub metrics: PathBuf,
@@ -106,6 +170,17 @@ impl RunFiles {
     /// Whether the run finished: its metrics file, written last, exists.
     pub fn complete(&self) -> bool {
         self.metrics.is_file()
+    }
+
+    /// Checks every file the run should have (see [`check_run_file`]).
+    pub fn check(&self, series: bool, agents: bool) -> Result<(), StoreError> {
+        if series {
+            check_run_file(&self.series, SERIES_HEADER)?;
+        }
+        if agents {
+            check_run_file(&self.agents, &agents_header())?;
+        }
+        check_run_file(&self.metrics, METRICS_HEADER)
     }
 }
 

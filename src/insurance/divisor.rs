@@ -1,8 +1,11 @@
 //! The months of payment (计发月数) that divide account balances into a monthly pension
 //! (国发〔2005〕38号 annex), with the linear month interpolation needed since the 2025 reform
-//! made retirement ages like 60y1m common (DOMAIN.md §3.1).
+//! made retirement ages like 60y1m common. Which reading applies is a dated, regional rule
+//! ([`DivisorConvention`]): whole-year ages before 2025, interpolated months since (Gansu from
+//! 2026-01; Shandong notices still print whole-year divisors).
 
 use super::params::BenefitParams;
+use super::regions::DivisorConvention;
 use crate::time::Months;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -27,6 +30,14 @@ pub fn divisor(age: Months, b: &BenefitParams) -> Decimal {
     let m = Decimal::from(age.rem_months());
     let value = this - (this - next) * m / Decimal::from(12);
     value.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The divisor under a convention: whole-year ages read the table at the completed years.
+pub fn divisor_by(age: Months, b: &BenefitParams, convention: DivisorConvention) -> Decimal {
+    match convention {
+        DivisorConvention::Monthly => divisor(age, b),
+        DivisorConvention::WholeYears => divisor(Months::years_months(age.whole_years(), 0), b),
+    }
 }
 
 /// The divisor as a float, for display and for utilities.
@@ -66,6 +77,19 @@ mod tests {
         assert_eq!(d(62, 10), "118.3");
         assert_eq!(d(60, 11), "132.6");
         assert_eq!(d(56, 4), "162");
+    }
+
+    #[test]
+    fn whole_year_convention_reads_the_completed_years() {
+        let b = BenefitParams::default();
+        let at = |y, m, c| {
+            divisor_by(Months::years_months(y, m), &b, c)
+                .normalize()
+                .to_string()
+        };
+        assert_eq!(at(50, 4, DivisorConvention::WholeYears), "195");
+        assert_eq!(at(50, 4, DivisorConvention::Monthly), "193.3");
+        assert_eq!(at(60, 1, DivisorConvention::WholeYears), "139");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Social insurance rules of both pension tracks, the other insurances and the housing fund:
-//! pure functions over plain data, tested against the worked cases of the domain brief
-//! (DOMAIN.md §8). Money is integer fen; rates are resolved once per month and region into a
+//! pure functions over plain data, tested against official benefit notices and worked cases.
+//! The regional variants are data: the rule table of [`regions`]. Money is integer fen; rates are resolved once per month and region into a
 //! [`RatesAt`] so that the engine's loop over agents does no lookups.
 
 pub mod accounts;
@@ -13,6 +13,7 @@ pub mod funds;
 pub mod medical;
 pub mod outcomes;
 pub mod params;
+pub mod regions;
 pub mod retirement;
 pub mod transfer;
 
@@ -38,7 +39,8 @@ pub enum Category {
     Worker,
 }
 
-/// Pension pillar 1 the person belongs to (DOMAIN.md §0).
+/// Pension pillar 1 the person belongs to (国发〔2015〕2号: established posts join the
+/// public-institution scheme).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scheme {

@@ -4,10 +4,10 @@
 //! section module owns the docs of its own keys (`key_docs()`), so the description lives beside
 //! the code that uses the value.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How sure a default is, in the grading of DOMAIN.md.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Certainty {
     /// Read in a reproduction of the official document.
     R,
@@ -18,6 +18,7 @@ pub enum Certainty {
     /// Unverified or conflicting: a modelling assumption to vary.
     U,
     /// A modelling choice of sisandbox (calibration, not a rule of law).
+    #[serde(alias = "model")]
     Model,
 }
 

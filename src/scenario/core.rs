@@ -92,58 +92,30 @@ impl RegionParams {
         self.projected(&self.calc_base, month)
     }
 
-    fn new(name: &str, zone: Zone, aw: &[(i32, f64)], cb: &[(i32, f64)]) -> Self {
-        let by_year =
-            |s: &[(i32, f64)]| Dated::by_month(s.iter().map(|&(y, v)| (YearMonth::ym(y, 1), v)));
+    /// A region with the wage series of the regional rule table.
+    fn from_table(name: &str, zone: Zone) -> Self {
+        use crate::insurance::regions::RuleTable;
+        let t = RuleTable::builtin();
         RegionParams {
             name: name.into(),
             zone,
-            average_wage: by_year(aw),
-            calc_base: by_year(cb),
+            average_wage: Dated::by_month(t.series(name, |r| &r.average_wage)),
+            calc_base: Dated::by_month(t.series(name, |r| &r.calc_base)),
             wage_growth: 0.04,
         }
     }
 
-    /// DOMAIN.md §6.3 figures. Where a year is missing the series is projected; Shanghai's
-    /// calculation base and the central province are estimates (certainty U).
+    /// The default regions, their wage series from the regional rule table (each figure with
+    /// its source there). Where a year is missing the series is projected; Hubei's figures and
+    /// Gansu's are estimates (certainty U in the table).
     pub fn defaults() -> Vec<RegionParams> {
         vec![
-            RegionParams::new(
-                "beijing",
-                Zone::East,
-                &[(2023, 11_761.0), (2024, 11_937.0), (2025, 12_116.0)],
-                &[(2024, 11_883.0), (2025, 12_049.0)],
-            ),
-            RegionParams::new(
-                "shanghai",
-                Zone::East,
-                &[(2024, 12_307.0)],
-                &[(2024, 12_307.0)],
-            ),
-            RegionParams::new(
-                "guangdong",
-                Zone::East,
-                &[(2023, 9_167.0)],
-                &[(2025, 9_493.0)],
-            ),
-            RegionParams::new(
-                "hubei",
-                Zone::Central,
-                &[(2024, 7_900.0)],
-                &[(2024, 8_000.0)],
-            ),
-            RegionParams::new(
-                "sichuan",
-                Zone::West,
-                &[(2024, 7_646.0)],
-                &[(2024, 8_321.0), (2025, 8_462.0)],
-            ),
-            RegionParams::new(
-                "gansu",
-                Zone::West,
-                &[(2024, 7_630.0)],
-                &[(2024, 7_594.0), (2025, 7_746.0)],
-            ),
+            RegionParams::from_table("beijing", Zone::East),
+            RegionParams::from_table("shanghai", Zone::East),
+            RegionParams::from_table("guangdong", Zone::East),
+            RegionParams::from_table("hubei", Zone::Central),
+            RegionParams::from_table("sichuan", Zone::West),
+            RegionParams::from_table("gansu", Zone::West),
         ]
     }
 }
@@ -495,8 +467,8 @@ pub fn key_docs() -> Vec<KeyDoc> {
         k("simulation.roster", "path", A::Text, "Staff roster CSV (see docs/ROSTER.md) used instead of the synthetic population."),
         k("regions[].name", "", A::Text, "Province name, referred to by universities and regional parameter entries."),
         k("regions[].zone", "", A::OneOf(Zone::NAMES), "Economic zone."),
-        k("regions[].average_wage", "yuan/month", A::at_least(1.0), "全口径 average wage by year: the reference of contribution limits and the index denominator.").dated().source("DOMAIN.md §6.3 (provincial statistics bureaus)", Certainty::C),
-        k("regions[].calc_base", "yuan/month", A::at_least(1.0), "Pension calculation base 计发基数 by year of retirement.").dated().source("DOMAIN.md §6.3 (京人社发〔2024〕16号, 〔2025〕13号; Sichuan notices)", Certainty::C),
+        k("regions[].average_wage", "yuan/month", A::at_least(1.0), "全口径 average wage by year: the reference of contribution limits and the index denominator.").dated().source("regional rule table (src/insurance/regions/data): provincial base notices, each entry with its source", Certainty::C),
+        k("regions[].calc_base", "yuan/month", A::at_least(1.0), "Pension calculation base 计发基数 by year of retirement.").dated().source("regional rule table (src/insurance/regions/data): 京人社发〔2024〕16号, 京人社发〔2025〕13号, provincial notices", Certainty::C),
         k("regions[].wage_growth", "per year", A::number(-0.2, 0.5), "Growth projecting both wage series past their last published value.").source("model assumption", Certainty::U),
         k("universities[].name", "", A::Text, "University name."),
         k("universities[].region", "", A::Text, "The region (a regions[].name) the university pays contributions in."),

@@ -68,6 +68,13 @@ impl<T> Dated<T> {
         d
     }
 
+    /// A table from its entries, in any order (defaults generated from a rule table).
+    pub fn from_entries(entries: Vec<DatedEntry<T>>) -> Self {
+        let mut d = Dated { entries };
+        d.sort();
+        d
+    }
+
     /// Adds a regional entry (builder style, for defaults).
     pub fn with_region(mut self, region: &str, from: Option<YearMonth>, value: T) -> Self {
         self.entries.push(DatedEntry {

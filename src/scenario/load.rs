@@ -52,7 +52,8 @@ pub fn from_str(text: &str, origin: &str, overrides: &[String]) -> Result<Loaded
 }
 
 fn load_source(top: SourceFile, overrides: &[String]) -> Result<Loaded, ScenarioError> {
-    let chain = read_chain(top)?;
+    let mut chain = read_chain(top)?;
+    resolve_inherited_rosters(&mut chain);
     let files = chain.iter().map(|f| f.path.clone()).collect();
     let (mut doc, mut origins) = defaults_document()?;
     for f in chain {
@@ -60,6 +61,37 @@ fn load_source(top: SourceFile, overrides: &[String]) -> Result<Loaded, Scenario
     }
     let scenario = validate(doc, origins, overrides)?;
     Ok(Loaded { scenario, files })
+}
+
+/// A roster path is relative to the file that names it, but runs resolve it from the folder of
+/// the file loaded: a `simulation.roster` written in a base file of another folder is
+/// rewritten here as the absolute path it means.
+fn resolve_inherited_rosters(chain: &mut [ParsedFile]) {
+    let Some((top, bases)) = chain.split_last_mut() else {
+        return;
+    };
+    let folder = |p: &Path| {
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::canonicalize(dir).ok()
+    };
+    let top_dir = folder(&top.path);
+    for f in bases {
+        let Some(toml::Value::Table(sim)) = f.table.get_mut("simulation") else {
+            continue;
+        };
+        let Some(toml::Value::String(roster)) = sim.get_mut("roster") else {
+            continue;
+        };
+        let base_dir = folder(&f.path);
+        if Path::new(roster.as_str()).is_relative() && base_dir != top_dir {
+            if let Some(dir) = base_dir {
+                *roster = dir.join(roster.as_str()).display().to_string();
+            }
+        }
+    }
 }
 
 /// The embedded default as a TOML document: the base under every scenario.

@@ -273,9 +273,15 @@ fn find_regions(
                 let p = item_path(path, i);
                 let r = child_path(&p, "region");
                 let written = [path, &p, &r].iter().any(|k| origins.get(k).is_some());
-                if let Some(region) =
-                    dated_entry_region(x).filter(|r| written && !names.contains(r))
-                {
+                // Entries for a province of the regional rule table that the scenario does
+                // not simulate are never used, and a resolved scenario carries them.
+                let known = |r: &str| {
+                    names.contains(&r)
+                        || crate::insurance::regions::RuleTable::builtin()
+                            .region(r)
+                            .is_some()
+                };
+                if let Some(region) = dated_entry_region(x).filter(|r| written && !known(r)) {
                     let message = format!(
                         "unknown region `{region}`; the regions are {}",
                         names.join(", ")

@@ -3,6 +3,7 @@
 pub mod bands;
 pub mod boxplot;
 pub mod ecdf;
+pub mod fan;
 mod group_axis;
 pub mod histogram;
 pub mod morris;

@@ -1,0 +1,319 @@
+//! The monthly per-agent panel: one row per agent and month while the agent is on the staff,
+//! plus the month it leaves, retires or dies. It carries no identifier from any input: `agent`
+//! is the run's own index. `sisandbox run --panel` writes it as Apache Parquet
+//! (`panel.parquet`, cargo feature `panel`), the input of `sisandbox-risk`.
+//!
+//! The engine calls [`Sink::record_month`] once per month after the resolution phase, when the
+//! panel is enabled; a run without it holds no sink and pays nothing.
+//!
+//! The interruption label: a month in which a person who should be insured pays no pension
+//! contribution. The engine produces two kinds: a leaver who stops contributing (drawn by
+//! `household::leaves_uncovered` from the track, age and household), and a member on the staff
+//! whose month carries no pension contribution (selective participation of temporary staff).
+
+use crate::agent::{Agent, Status};
+use crate::money::Fen;
+use crate::scenario::Scenario;
+use crate::time::YearMonth;
+
+/// What happened to the agent in the month.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    None,
+    Moved,
+    LeftCovered,
+    LeftUncovered,
+    Retired,
+    Died,
+}
+
+impl Event {
+    pub fn name(self) -> &'static str {
+        match self {
+            Event::None => "none",
+            Event::Moved => "moved",
+            Event::LeftCovered => "left_covered",
+            Event::LeftUncovered => "left_uncovered",
+            Event::Retired => "retired",
+            Event::Died => "died",
+        }
+    }
+}
+
+/// The panel, column by column (the layout Parquet stores).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Panel {
+    /// Year × 100 + month.
+    pub month: Vec<i32>,
+    pub agent: Vec<i32>,
+    pub status: Vec<&'static str>,
+    pub event: Vec<&'static str>,
+    pub track: Vec<&'static str>,
+    pub title: Vec<&'static str>,
+    pub female: Vec<bool>,
+    pub age_months: Vec<i32>,
+    pub region: Vec<u16>,
+    pub university: Vec<i32>,
+    /// Wage and contribution base, fen per month.
+    pub wage: Vec<i64>,
+    pub base: Vec<i64>,
+    /// Contributions paid this month, employer and individual, all insurances (fen).
+    pub contributions: Vec<i64>,
+    /// Of which pension (basic pension and annuity), fen.
+    pub pension_contributions: Vec<i64>,
+    /// A month of medical insurance was paid.
+    pub medical_paid: Vec<bool>,
+    /// Months since the agent joined its current university (a hire or a move).
+    pub months_in_post: Vec<i32>,
+    pub perception: Vec<f32>,
+    pub quit_factor: Vec<f32>,
+    pub dependants: Vec<i32>,
+    pub spouse_covered: Vec<bool>,
+    /// A month without pension contributions for someone who should be insured.
+    pub interruption: Vec<bool>,
+}
+
+impl Panel {
+    pub fn len(&self) -> usize {
+        self.month.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.month.is_empty()
+    }
+}
+
+/// Cumulative figures of an agent at the end of the previous month, to turn the record's
+/// running totals into the month's flows.
+#[derive(Clone, Copy, Default)]
+struct Prev {
+    paid: Fen,
+    pension: Fen,
+    medical: u32,
+}
+
+/// Collects the panel as the run goes.
+pub struct Sink {
+    seed: u64,
+    prev: Vec<Prev>,
+    rows: Panel,
+}
+
+impl Sink {
+    pub fn new(s: &Scenario) -> Self {
+        Sink {
+            seed: s.simulation.seed,
+            prev: Vec::new(),
+            rows: Panel::default(),
+        }
+    }
+
+    /// The rows of `month`, after its resolution phase (so leavers show their exit).
+    pub fn record_month(&mut self, month: YearMonth, agents: &[Agent]) {
+        if self.prev.len() < agents.len() {
+            let from = self.prev.len();
+            self.prev.extend(agents[from..].iter().map(|a| Prev {
+                paid: a.insurance.paid_employer + a.insurance.paid_individual,
+                pension: a.insurance.pension_paid,
+                medical: a.insurance.medical_months,
+            }));
+        }
+        let stamp = month.year() * 100 + month.month() as i32;
+        for (i, a) in agents.iter().enumerate() {
+            let ins = &a.insurance;
+            let now = Prev {
+                paid: ins.paid_employer + ins.paid_individual,
+                pension: ins.pension_paid,
+                medical: ins.medical_months,
+            };
+            let before = std::mem::replace(&mut self.prev[i], now);
+            let exit_now = a.status != Status::Active && a.status_since == month;
+            if a.status != Status::Active && !exit_now {
+                continue;
+            }
+            let pension = now.pension - before.pension;
+            let event = match a.status {
+                Status::Active if a.hired == month => Event::Moved,
+                Status::Active => Event::None,
+                Status::Left if crate::household::leaves_uncovered(self.seed, a, month) => {
+                    Event::LeftUncovered
+                }
+                Status::Left => Event::LeftCovered,
+                Status::Retired => Event::Retired,
+                Status::Dead => Event::Died,
+            };
+            let interruption =
+                event == Event::LeftUncovered || (a.status == Status::Active && pension == 0);
+            let r = &mut self.rows;
+            r.month.push(stamp);
+            r.agent.push(i as i32);
+            r.status.push(a.status.name());
+            r.event.push(event.name());
+            r.track.push(a.track.name());
+            r.title.push(a.title());
+            r.female.push(a.is_female());
+            r.age_months.push(a.age_months(month));
+            r.region.push(a.region);
+            r.university.push(a.university as i32);
+            r.wage.push(a.wage());
+            r.base.push(ins.base);
+            r.contributions.push(now.paid - before.paid);
+            r.pension_contributions.push(pension);
+            r.medical_paid.push(now.medical > before.medical);
+            r.months_in_post.push(month.months_since(a.hired).max(0));
+            r.perception.push(a.perception.index);
+            r.quit_factor.push(a.perception.quit_factor);
+            r.dependants.push(a.household.dependants as i32);
+            r.spouse_covered.push(a.household.spouse_covered);
+            r.interruption.push(interruption);
+        }
+    }
+
+    pub fn finish(self) -> Panel {
+        self.rows
+    }
+}
+
+#[cfg(feature = "panel")]
+pub use parquet_out::write_parquet;
+
+#[cfg(feature = "panel")]
+mod parquet_out {
+    //! Parquet through the `parquet` crate's column writers (no Arrow): one row group per
+    //! `GROUP` rows, Snappy-compressed, required columns only.
+    use super::Panel;
+    use crate::scenario::Scenario;
+    use parquet::basic::Compression;
+    use parquet::data_type::{BoolType, ByteArray, ByteArrayType, FloatType, Int32Type, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::io::Write;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    const GROUP: usize = 1 << 20;
+
+    const SCHEMA: &str = "message panel {
+        required int32 month;
+        required int32 agent;
+        required binary status (UTF8);
+        required binary event (UTF8);
+        required binary track (UTF8);
+        required binary title (UTF8);
+        required boolean female;
+        required int32 age_months;
+        required binary region (UTF8);
+        required int32 university;
+        required int64 wage_fen;
+        required int64 base_fen;
+        required int64 contributions_fen;
+        required int64 pension_contributions_fen;
+        required boolean medical_paid;
+        required int32 months_in_post;
+        required float perception;
+        required float quit_factor;
+        required int32 dependants;
+        required boolean spouse_covered;
+        required boolean interruption;
+    }";
+
+    fn strings(v: &[&str]) -> Vec<ByteArray> {
+        v.iter()
+            .map(|s| ByteArray::from(s.as_bytes().to_vec()))
+            .collect()
+    }
+
+    /// Writes the panel to `path` through a temporary file created exclusively beside it, renamed
+    /// into place once complete.
+    pub fn write_parquet(path: &Path, s: &Scenario, p: &Panel) -> std::io::Result<()> {
+        let tmp = path.with_extension("parquet.tmp");
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        let result = write_to(std::io::BufWriter::new(file), s, p)
+            .map_err(|e| e.to_string())
+            .and_then(|w| w.into_inner().map_err(|e| e.to_string()))
+            .and_then(|f| f.sync_all().map_err(|e| e.to_string()));
+        match result {
+            Ok(()) => std::fs::rename(&tmp, path),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(std::io::Error::other(format!("{}: {e}", path.display())))
+            }
+        }
+    }
+
+    fn write_to<W: Write + Send>(
+        w: W,
+        s: &Scenario,
+        p: &Panel,
+    ) -> Result<W, parquet::errors::ParquetError> {
+        let schema = Arc::new(parse_message_type(SCHEMA)?);
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .set_created_by(format!("sisandbox {}", crate::version()))
+                .build(),
+        );
+        let mut writer = SerializedFileWriter::new(w, schema, props)?;
+        let regions: Vec<&str> = s.regions.iter().map(|r| r.name.as_str()).collect();
+        let mut start = 0;
+        while start < p.len() {
+            let end = (start + GROUP).min(p.len());
+            let r = start..end;
+            let region: Vec<ByteArray> = p.region[r.clone()]
+                .iter()
+                .map(|&i| {
+                    ByteArray::from(
+                        regions
+                            .get(i as usize)
+                            .copied()
+                            .unwrap_or("")
+                            .as_bytes()
+                            .to_vec(),
+                    )
+                })
+                .collect();
+            let mut rg = writer.next_row_group()?;
+            let mut col = 0;
+            while let Some(mut c) = rg.next_column()? {
+                let w = &mut c;
+                macro_rules! put {
+                    ($t:ty, $v:expr) => {
+                        w.typed::<$t>().write_batch(&$v, None, None)?
+                    };
+                }
+                match col {
+                    0 => put!(Int32Type, p.month[r.clone()]),
+                    1 => put!(Int32Type, p.agent[r.clone()]),
+                    2 => put!(ByteArrayType, strings(&p.status[r.clone()])),
+                    3 => put!(ByteArrayType, strings(&p.event[r.clone()])),
+                    4 => put!(ByteArrayType, strings(&p.track[r.clone()])),
+                    5 => put!(ByteArrayType, strings(&p.title[r.clone()])),
+                    6 => put!(BoolType, p.female[r.clone()]),
+                    7 => put!(Int32Type, p.age_months[r.clone()]),
+                    8 => put!(ByteArrayType, region),
+                    9 => put!(Int32Type, p.university[r.clone()]),
+                    10 => put!(Int64Type, p.wage[r.clone()]),
+                    11 => put!(Int64Type, p.base[r.clone()]),
+                    12 => put!(Int64Type, p.contributions[r.clone()]),
+                    13 => put!(Int64Type, p.pension_contributions[r.clone()]),
+                    14 => put!(BoolType, p.medical_paid[r.clone()]),
+                    15 => put!(Int32Type, p.months_in_post[r.clone()]),
+                    16 => put!(FloatType, p.perception[r.clone()]),
+                    17 => put!(FloatType, p.quit_factor[r.clone()]),
+                    18 => put!(Int32Type, p.dependants[r.clone()]),
+                    19 => put!(BoolType, p.spouse_covered[r.clone()]),
+                    _ => put!(BoolType, p.interruption[r.clone()]),
+                };
+                c.close()?;
+                col += 1;
+            }
+            rg.close()?;
+            start = end;
+        }
+        writer.into_inner()
+    }
+}
