@@ -301,19 +301,30 @@ pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
 
 /// Takes `amount` (at most the total) out of a personal account, this year's contributions
 /// first; the total falls by exactly `amount`.
+///
+/// Emptying the account clears the sub-fen remainder too: a balance of k − ½ fen shows as k,
+/// and taking k from it would leave −½, shown as −1, so the total would fall by k + 1.
 pub(super) fn take_personal(acc: &mut PersonalAccount, amount: Fen) {
+    let rest = acc.total() - amount;
     let from_year = amount.min(acc.year_contributions);
     acc.year_contributions -= from_year;
     acc.balance_micro -= (amount - from_year) * MICRO_PER_FEN;
+    if rest == 0 {
+        *acc = PersonalAccount::default();
+    }
 }
 
 /// Takes `amount` (at most the total) out of an annuity account, funding any notional part
-/// first.
+/// first; emptying it clears the sub-fen remainder (as `take_personal`).
 pub(super) fn take_annuity(acc: &mut AnnuityAccount, amount: Fen) {
     acc.fund_notional();
+    let rest = acc.total() - amount;
     let from_year = amount.min(acc.year_funded);
     acc.year_funded -= from_year;
     acc.funded_micro -= (amount - from_year) * MICRO_PER_FEN;
+    if rest == 0 {
+        *acc = AnnuityAccount::default();
+    }
 }
 
 /// At death what is left in the personal account and the annuity goes to the heirs
@@ -517,6 +528,23 @@ mod tests {
     use super::*;
     use crate::agent::Stays;
     use crate::insurance::regions::{ComponentRounding, DeemedIndexRule, TransitionalForm};
+
+    #[test]
+    fn draining_an_account_leaves_exactly_zero() {
+        // 99.5 fen shows as 100 fen; taking all of it must not leave −1.
+        let mut p = PersonalAccount {
+            balance_micro: 99 * MICRO_PER_FEN + MICRO_PER_FEN / 2,
+            year_contributions: 0,
+        };
+        take_personal(&mut p, 100);
+        assert_eq!(p.total(), 0);
+        let mut a = AnnuityAccount {
+            notional_micro: 99 * MICRO_PER_FEN + MICRO_PER_FEN / 2,
+            ..Default::default()
+        };
+        take_annuity(&mut a, 100);
+        assert_eq!(a.total(), 0);
+    }
 
     fn setup() -> (Scenario, MonthEnv, Agent, MonthAgg) {
         let mut s = Scenario::default();
