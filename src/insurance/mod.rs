@@ -4,6 +4,7 @@
 //! [`RatesAt`] so that the engine's loop over agents does no lookups.
 
 pub mod accounts;
+pub mod annuity;
 pub mod base;
 pub mod benefit;
 pub mod case;
