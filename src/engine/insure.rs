@@ -13,7 +13,7 @@ use crate::money::{apply_ppm, Fen};
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
 
-/// The pension scheme of a track (DOMAIN.md §0).
+/// The pension scheme of a track (docs/RULES.md §0).
 pub fn scheme(track: Track) -> Scheme {
     if track.is_institution() {
         Scheme::Institution
@@ -462,7 +462,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let mut rules = AwardRules::from_rates(&r.rates, &s.insurance.benefit);
     if input.scheme == Scheme::Institution {
         // Public-institution schemes pay the transitional pension on deemed years with the
-        // post-based deemed index (family A, DOMAIN.md §3.2); the regional form is the
+        // post-based deemed index (family A, docs/RULES.md §3.2); the regional form is the
         // enterprise scheme's.
         rules.transitional_form = crate::insurance::params::TransitionalForm::DeemedIndex;
     }
@@ -557,7 +557,7 @@ mod tests {
 
     #[test]
     fn conversion_moves_twelve_percent_of_bases_since_the_reform() {
-        // DOMAIN.md §5.2 / E9: 9,000 a month for the 120 months 2014-10..2024-09 → 129,600.
+        // docs/RULES.md §5.2, docs/RULES-EXAMPLES.md E9: 9,000 a month for the 120 months 2014-10..2024-09 → 129,600.
         let (_, env, mut a, mut agg) = setup();
         a.insurance.pooled_base_sum = 900_000 * 300; // since 1998: not what moves
         a.insurance.reform_base_sum = 900_000 * 120;
