@@ -21,16 +21,16 @@ pub struct StressArgs {
     /// grid (the first across, the second up).
     #[arg(long, value_name = "KEY=LOW..HIGH:STEPS", required = true)]
     pub vary: Vec<String>,
-    /// What to map: exhaustion_year, fund_balance, balance_ratio, dependency_ratio,
-    /// employer_cost or replacement_rate (docs/PLANNER.md defines each).
+    /// What to map: exhaustion_year, fiscal_subsidy, fund_balance, balance_ratio,
+    /// dependency_ratio, employer_cost or replacement_rate (docs/PLANNER.md §4 defines each).
     #[arg(long)]
     pub metric: String,
     /// The pooled fund of the fund metrics, `region/scheme` (e.g. `sichuan/enterprise`), or
     /// `all` (default) for every pooled fund of the scenario together.
     #[arg(long)]
     pub fund: Option<String>,
-    /// The year read by fund_balance, balance_ratio, dependency_ratio and employer_cost
-    /// (default: the last simulated year).
+    /// The year read by fiscal_subsidy, fund_balance, balance_ratio, dependency_ratio and
+    /// employer_cost (default: the last simulated year).
     #[arg(long)]
     pub year: Option<i32>,
     /// Replications of every cell (seeds seed, seed+1, ...; common random numbers across cells).

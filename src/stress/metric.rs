@@ -2,17 +2,27 @@
 //! its yearly series (`runs/run-N.series.csv`, the monthly series.csv folded to years) and its
 //! summary metrics (`runs/run-N.csv`). docs/PLANNER.md lists them with their definitions.
 //!
-//! The pooled funds of the model start at a zero balance at the start of the run and earn no
-//! interest (docs/OUTPUTS.md), so "exhausted" means the cumulative balance since the start has
-//! turned negative: the fund has paid out more than it took in over the simulated years.
+//! The pooled funds of the model start at a zero balance at the start of the run, earn interest
+//! on a positive balance and, where `insurance.pooled_fund.fiscal_subsidy` is in force (the
+//! default), are refilled by a fiscal subsidy when they cannot pay (docs/OUTPUTS.md). So a fund
+//! is "exhausted" in the first year its own money no longer covers its pensions: it receives a
+//! subsidy, or (without the subsidy) its balance turns negative.
+//!
+//! The yearly series of a sweep sums only the flows it knows over the months of a year; the
+//! monthly `fiscal_subsidy` rows are not among them (the year keeps December's value). The
+//! year's subsidy is therefore derived from the fund's ledger identity instead: the change of
+//! the December balance less the year's contributions, transfers in, transfers out, pensions
+//! and interest (credited in December only).
 
 use std::collections::BTreeMap;
 
 /// What a stress grid maps.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Metric {
-    /// First year whose year-end pooled-fund balance is below zero.
+    /// First year the fund receives a fiscal subsidy or ends with a negative balance.
     ExhaustionYear,
+    /// The fiscal subsidy the fund receives over the year.
+    FiscalSubsidy,
     /// Pooled-fund balance at the end of the year.
     Balance,
     /// Year-end balance over the year's pension outflow from the fund.
@@ -26,8 +36,9 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 6] = [
+    pub const ALL: [Metric; 7] = [
         Metric::ExhaustionYear,
+        Metric::FiscalSubsidy,
         Metric::Balance,
         Metric::BalanceRatio,
         Metric::DependencyRatio,
@@ -38,6 +49,7 @@ impl Metric {
     pub fn name(self) -> &'static str {
         match self {
             Metric::ExhaustionYear => "exhaustion_year",
+            Metric::FiscalSubsidy => "fiscal_subsidy",
             Metric::Balance => "fund_balance",
             Metric::BalanceRatio => "balance_ratio",
             Metric::DependencyRatio => "dependency_ratio",
@@ -49,7 +61,7 @@ impl Metric {
     pub fn unit(self) -> &'static str {
         match self {
             Metric::ExhaustionYear => "year",
-            Metric::Balance | Metric::EmployerCost => "yuan",
+            Metric::Balance | Metric::EmployerCost | Metric::FiscalSubsidy => "yuan",
             Metric::BalanceRatio => "years of outflow",
             Metric::DependencyRatio => "pensioners per contributor",
             Metric::ReplacementRate => "share of the final wage",
@@ -60,8 +72,14 @@ impl Metric {
     pub fn definition(self) -> &'static str {
         match self {
             Metric::ExhaustionYear => {
-                "first year whose December balance of the pooled fund (cumulative since the \
-                 start, no interest) is below zero; none if it stays at or above zero"
+                "first year in which the pooled fund receives a fiscal subsidy (its own balance \
+                 no longer covers its pensions) or ends with a negative balance; none if neither \
+                 happens within the run"
+            }
+            Metric::FiscalSubsidy => {
+                "fiscal subsidy to the pooled fund over the year, from the fund's ledger: change \
+                 of the December balance less contributions, transfers in and out, pensions and \
+                 interest of the year"
             }
             Metric::Balance => "December balance of the pooled fund in the year",
             Metric::BalanceRatio => {
@@ -111,6 +129,7 @@ impl Metric {
         matches!(
             self,
             Metric::ExhaustionYear
+                | Metric::FiscalSubsidy
                 | Metric::Balance
                 | Metric::BalanceRatio
                 | Metric::DependencyRatio
@@ -121,9 +140,54 @@ impl Metric {
     pub fn uses_year(self) -> bool {
         matches!(
             self,
-            Metric::Balance | Metric::BalanceRatio | Metric::DependencyRatio | Metric::EmployerCost
+            Metric::FiscalSubsidy
+                | Metric::Balance
+                | Metric::BalanceRatio
+                | Metric::DependencyRatio
+                | Metric::EmployerCost
         )
     }
+}
+
+/// A yearly subsidy below this (yuan) is rounding in the series, not a subsidy.
+const SUBSIDY_TOLERANCE: f64 = 1.0;
+
+/// The fiscal subsidy of each year from the ledger identity of the selected funds:
+/// balance(y) − balance(y − 1) − (contributions + transfers in − transfers out − pensions +
+/// interest)(y), the balance before the first year being 0.
+fn subsidies(
+    series: &[YearValue],
+    balance: &BTreeMap<i32, f64>,
+    fund: &dyn Fn(&str) -> BTreeMap<i32, f64>,
+) -> BTreeMap<i32, f64> {
+    let flows: Vec<(f64, BTreeMap<i32, f64>)> = [
+        (1.0, "contributions_in"),
+        (1.0, "transfers_in"),
+        (-1.0, "transfers_out"),
+        (-1.0, "benefits_out"),
+        (1.0, "interest"),
+    ]
+    .into_iter()
+    .map(|(sign, m)| (sign, fund(m)))
+    .collect();
+    let (Some(first), Some(last)) = (
+        series.iter().map(|r| r.year).min(),
+        series.iter().map(|r| r.year).max(),
+    ) else {
+        return BTreeMap::new();
+    };
+    let mut out = BTreeMap::new();
+    let mut previous = 0.0;
+    for y in first..=last {
+        let b = balance.get(&y).copied().unwrap_or(0.0);
+        let booked: f64 = flows
+            .iter()
+            .map(|(sign, m)| sign * m.get(&y).copied().unwrap_or(0.0))
+            .sum();
+        out.insert(y, b - previous - booked);
+        previous = b;
+    }
+    out
 }
 
 /// A metric with its fund and year.
@@ -181,10 +245,21 @@ impl MetricSpec {
         };
         let at = |m: &BTreeMap<i32, f64>| m.get(&year).copied().unwrap_or(0.0);
         match self.metric {
-            Metric::ExhaustionYear => fund("balance")
-                .into_iter()
-                .find(|&(_, b)| b < 0.0)
-                .map(|(y, _)| f64::from(y)),
+            Metric::ExhaustionYear => {
+                let balance = fund("balance");
+                let subsidy = subsidies(series, &balance, &fund);
+                let first = series.iter().map(|r| r.year).min()?;
+                (first..=last)
+                    .find(|y| {
+                        balance.get(y).is_some_and(|&b| b < 0.0)
+                            || subsidy.get(y).is_some_and(|&s| s > SUBSIDY_TOLERANCE)
+                    })
+                    .map(f64::from)
+            }
+            Metric::FiscalSubsidy => {
+                let balance = fund("balance");
+                Some(at(&subsidies(series, &balance, &fund)))
+            }
             Metric::Balance => Some(at(&fund("balance"))),
             Metric::BalanceRatio => {
                 let out = at(&fund("benefits_out"));
@@ -295,14 +370,10 @@ mod tests {
     fn metrics_read_the_series_of_the_chosen_fund_and_year() {
         let s = series();
         let v = |m, f, y| spec(m, f, y).compute(&s, &[]);
+        // 10 of balance with no inflow booked: the ledger shows a subsidy in the first year.
         assert_eq!(
             v(Metric::ExhaustionYear, Some("a/enterprise"), None),
-            Some(2026.0)
-        );
-        assert_eq!(
-            v(Metric::ExhaustionYear, None, None),
-            None,
-            "5 + -3 + 8 stays positive"
+            Some(2025.0)
         );
         assert_eq!(v(Metric::Balance, None, Some(2025)), Some(15.0));
         assert_eq!(
@@ -325,6 +396,41 @@ mod tests {
             None,
             "a year not simulated"
         );
+    }
+
+    #[test]
+    fn a_subsidy_derived_from_the_ledger_marks_exhaustion() {
+        // 100 of contributions in 2025; in 2026 pensions of 150 against 30 of contributions:
+        // the balance covers 100 + 30, and the subsidy the remaining 20, so the balance ends
+        // at 0. In 2027 the subsidy covers 10.
+        let mut s = vec![
+            row(2025, "fund", "f", "contributions_in", 100.0),
+            row(2025, "fund", "f", "balance", 100.0),
+            row(2026, "fund", "f", "contributions_in", 30.0),
+            row(2026, "fund", "f", "benefits_out", 150.0),
+            row(2026, "fund", "f", "balance", 0.0),
+            row(2027, "fund", "f", "contributions_in", 30.0),
+            row(2027, "fund", "f", "benefits_out", 40.0),
+            row(2027, "fund", "f", "balance", 0.0),
+        ];
+        let e = spec(Metric::ExhaustionYear, None, None);
+        assert_eq!(e.compute(&s, &[]), Some(2026.0));
+        let sub = |s: &[YearValue], y| spec(Metric::FiscalSubsidy, None, Some(y)).compute(s, &[]);
+        assert_eq!(sub(&s, 2025), Some(0.0));
+        assert_eq!(sub(&s, 2026), Some(20.0));
+        assert_eq!(sub(&s, 2027), Some(10.0));
+        // Without the subsidy the balance goes negative in 2026 instead.
+        s[4].value = -20.0;
+        s[7].value = -30.0;
+        assert_eq!(e.compute(&s, &[]), Some(2026.0));
+        assert_eq!(sub(&s, 2026), Some(0.0));
+        // Interest credited on a positive balance is not a subsidy.
+        let t = vec![
+            row(2025, "fund", "f", "contributions_in", 100.0),
+            row(2025, "fund", "f", "interest", 1.5),
+            row(2025, "fund", "f", "balance", 101.5),
+        ];
+        assert_eq!(e.compute(&t, &[]), None);
     }
 
     #[test]
