@@ -10,6 +10,7 @@ mod merge;
 mod pension;
 mod plan;
 mod plot;
+mod rates;
 mod reproduce;
 mod risk;
 mod run;
@@ -36,6 +37,8 @@ enum Command {
     Run(run::RunArgs),
     /// One-person pension calculator: statutory age, divisor, eligibility and every component.
     Pension(pension::PensionArgs),
+    /// Every contribution rate and pension rule in force for a region in a month, with sources.
+    Rates(rates::RatesArgs),
     /// Print generated documentation (the scenario key reference) to standard output.
     Docs(DocsArgs),
     /// Run a parameter sweep (grid, Latin hypercube or Morris) with replications; resumable
@@ -84,6 +87,7 @@ pub fn main() -> ExitCode {
         None => run::run(&run::RunArgs::default()),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Pension(args)) => pension::run(&args),
+        Some(Command::Rates(args)) => rates::run(&args),
         Some(Command::Docs(_)) => {
             use std::io::Write;
             let text = sisandbox::scenario::scenarios_markdown();

@@ -117,19 +117,26 @@ impl<'a> RuleBook<'a> {
                 } else {
                     r.ceiling_ratio_ppm
                 };
-                let table_ppm = entry.value.parse::<f64>().ok().map(|v| (v * 1e6).round() as i64);
+                let table_ppm = entry
+                    .value
+                    .parse::<f64>()
+                    .ok()
+                    .map(|v| (v * 1e6).round() as i64);
                 table_ppm == Some(ppm)
             }
             _ => true,
         };
         if !in_use {
-            return Some(String::from("scenario value (replaces the regional rule table)"));
+            return Some(String::from(
+                "scenario value (replaces the regional rule table)",
+            ));
         }
-        let whose = if own { self.region.as_str() } else { "national" };
-        let from = entry
-            .from
-            .map(|f| format!(" from {f}"))
-            .unwrap_or_default();
+        let whose = if own {
+            self.region.as_str()
+        } else {
+            "national"
+        };
+        let from = entry.from.map(|f| format!(" from {f}")).unwrap_or_default();
         Some(format!("{} ({whose} rule{from})", entry.source))
     }
 

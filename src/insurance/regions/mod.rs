@@ -14,9 +14,12 @@
 //!
 //! [`RatesAt`]: crate::insurance::RatesAt
 
+pub mod in_force;
 pub mod kinds;
+pub mod print;
 pub mod resolved;
 
+pub use in_force::InForce;
 pub use kinds::*;
 pub use resolved::{PensionRules, UNROUNDED_DECIMALS};
 

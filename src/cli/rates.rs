@@ -1,0 +1,39 @@
+//! `sisandbox rates REGION --month YYYY-MM [--json]`: every contribution rate and pension rule
+//! in force for a region in a month, each with its source and whether it is the region's own.
+//! A thin printer over `sisandbox::insurance::regions::InForce`.
+
+use sisandbox::insurance::regions::in_force::parse_month;
+use sisandbox::insurance::regions::{print, InForce};
+use sisandbox::scenario::Scenario;
+use sisandbox::time::YearMonth;
+use std::io::Write;
+
+#[derive(clap::Args, Debug)]
+pub struct RatesArgs {
+    /// The region (province or city with its own rules), in English or Chinese, any case:
+    /// beijing, gansu, guangdong, heilongjiang, hubei, jiangsu, liaoning, qingdao, shandong,
+    /// shanghai, sichuan, zhejiang.
+    pub region: String,
+    /// The month, YYYY-MM (e.g. 2025-07).
+    #[arg(long, value_parser = month)]
+    pub month: YearMonth,
+    /// Print one JSON object instead of the text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn month(text: &str) -> Result<YearMonth, String> {
+    parse_month(text)
+}
+
+pub fn run(args: &RatesArgs) -> anyhow::Result<()> {
+    let f = InForce::resolve(&Scenario::default(), &args.region, args.month)?;
+    // Written, not printed: a closed pipe (`| head`) is an error the caller exits on quietly.
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", print::render_json(&f))?;
+    } else {
+        write!(out, "{}", print::render_text(&f))?;
+    }
+    Ok(())
+}

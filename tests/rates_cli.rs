@@ -1,0 +1,137 @@
+//! `sisandbox rates` run as a binary: the Sichuan 2025-07 figures, JSON, and bad arguments.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+        .arg("rates")
+        .args(args)
+        .output()
+        .expect("run sisandbox")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(!out.status.success(), "{args:?} should fail");
+    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Sichuan 2025: limits 4,588–22,938 from the 2024 全口径 average 7,646 (7,646 × 0.6 = 4,587.6
+/// rounded to 4,588; × 3 = 22,938), calculation base 8,462, employer pension 16 %, individual
+/// 8 %, transitional k 1.3 % on the years before the 1996-01 account.
+#[test]
+fn sichuan_2025_07_text() {
+    let out = ok(&["sichuan", "--month", "2025-07"]);
+    for needle in [
+        "sichuan, 2025-07",
+        "base year from 2025-01",
+        "average wage 2024: 7646.00 yuan/month",
+        "floor:   4588.00 yuan/month",
+        "ceiling: 22938.00 yuan/month",
+        "计发基数) 2025: 8462.00",
+        "pension, enterprise scheme, employer: 16%  [national",
+        "pension, individual (personal account): 8%  [national",
+        "occupational annuity, employer (established posts): 8%",
+        "unemployment, employer",
+        "work injury, employer",
+        "国办发〔2019〕13号",
+        "account_start = 1996-01  [regional",
+        "transitional_rate = 0.013  [regional, C]",
+        "transitional_form = average_index  [regional",
+        "account_credit_rate = 0.08  [national from 2006-01, R]",
+        "divisor_convention = monthly  [national from 2025-01",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+    assert!(!out.contains("DOMAIN"), "{out}");
+    // Every rule key of the table is listed.
+    let rules = out.split("Pension rules").nth(1).unwrap();
+    assert_eq!(rules.lines().filter(|l| l.contains(" = ")).count(), 24);
+}
+
+#[test]
+fn sichuan_2025_07_json_and_chinese_name() {
+    let out = ok(&["四川", "--month", "2025-07", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["region"], "sichuan");
+    assert_eq!(v["month"], "2025-07");
+    assert_eq!(v["base"]["average_wage"].as_f64(), Some(7646.0));
+    assert_eq!(v["base"]["floor"].as_f64(), Some(4588.0));
+    assert_eq!(v["base"]["ceiling"].as_f64(), Some(22938.0));
+    assert_eq!(v["calc_base"]["value"].as_f64(), Some(8462.0));
+    let rate = |key: &str| {
+        v["rates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    let emp = rate("insurance.pension.enterprise_employer_rate");
+    assert_eq!(emp["value"].as_f64(), Some(0.16));
+    assert_eq!(emp["scope"], "national");
+    let k = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "transitional_rate")
+        .unwrap();
+    assert_eq!(
+        (k["value"].as_str(), k["scope"].as_str()),
+        (Some("0.013"), Some("regional"))
+    );
+    assert!(k["source"].as_str().unwrap().contains("四川省"));
+}
+
+#[test]
+fn dates_and_regions_change_what_is_in_force() {
+    // The 19 % employer rate of 2016-05 to 2019-04, and the whole-year divisor before 2025.
+    let out = ok(&["sichuan", "--month", "2017-03"]);
+    assert!(
+        out.contains("pension, enterprise scheme, employer: 19%"),
+        "{out}"
+    );
+    assert!(
+        out.contains("divisor_convention = whole_years  [national"),
+        "{out}"
+    );
+    // Beijing's July base year, its 2024 average 11,937 and 7,162–35,811.
+    let out = ok(&["beijing", "--month", "2025-08"]);
+    for needle in [
+        "base year from 2025-07",
+        "average wage 2024: 11937.00",
+        "floor:   7162.00",
+        "ceiling: 35811.00",
+        "transitional_form = two_part  [regional",
+        "account_start = 1992-10  [regional",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}
+
+#[test]
+fn unknown_region_and_bad_month_are_clear_errors() {
+    let e = fails(&["mars", "--month", "2025-07"]);
+    assert!(
+        e.contains("\"mars\"") && e.contains("known regions") && e.contains("sichuan"),
+        "{e}"
+    );
+    for bad in ["2025-7", "2025-13", "July", "2025"] {
+        let e = fails(&["sichuan", "--month", bad]);
+        assert!(e.contains(bad) && e.contains("YYYY-MM"), "{bad}: {e}");
+    }
+    let e = fails(&["sichuan"]);
+    assert!(e.contains("--month"), "{e}");
+}
