@@ -353,3 +353,127 @@ fn retirement_age_anchors() {
         "118.3"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Official benefit notices of the other regions, each reproduced to the fen from the facts of a
+// case file in scenarios/cases/ (the notice is cited at the top of each file); every rule comes
+// from the regional rule table. Guangdong has none: its notices add local items (年限津贴, 加发,
+// the 粤府函〔2021〕294号 transitional) that the table does not encode.
+
+/// (basic, personal, transitional, supplement, total) of a case, in fen.
+fn components(name: &str) -> (i64, i64, i64, i64, i64) {
+    let a = case(name).award;
+    (a.basic, a.personal, a.transitional, a.supplement, a.total)
+}
+
+#[test]
+fn beijing_notice_2026_03_two_part_transitional() {
+    let rep = case("beijing-2026-03.toml");
+    assert_eq!(rep.award.divisor.to_string(), "139");
+    assert_eq!(rep.calc_base, 1_204_900, "the 2025 base, provisionally");
+    // 12,049 × 1 × 12.08 × 1 % + 12,049 × 1.1629 × 5.00 × 1 % = 1,455.52 + 700.59
+    assert_eq!(
+        components("beijing-2026-03.toml"),
+        (584_152, 165_626, 215_611, 0, 965_389)
+    );
+}
+
+#[test]
+fn shanghai_notice_2026_02_years_and_months_up_to_the_jiao() {
+    let rep = case("shanghai-2026-02.toml");
+    assert_eq!(rep.calc_base, 1_243_400);
+    // 15,686.11 × (23 × 1 % + 11 × 0.083 %) = 3,751.02 → 3,751.1
+    assert_eq!(
+        components("shanghai-2026-02.toml"),
+        (375_110, 157_560, 0, 0, 532_670)
+    );
+}
+
+#[test]
+fn jiangsu_notice_2024_04_unrounded_years_total_up_to_the_jiao() {
+    // 8,613 × (1 + 0.8566)/2 × 328/12 × 1 % = 2,185.42; 2,987.19 paid as 2,987.20.
+    assert_eq!(
+        components("jiangsu-2024-04.toml"),
+        (218_542, 80_177, 0, 0, 298_720)
+    );
+}
+
+#[test]
+fn heilongjiang_notice_2026_01_average_index_on_deemed_years() {
+    // 7,705 × 0.6519 × 40/12 × 1.2 % = 200.92
+    assert_eq!(
+        components("heilongjiang-2026-01.toml"),
+        (212_662, 39_260, 20_092, 0, 272_014)
+    );
+}
+
+#[test]
+fn liaoning_notice_2025_03_average_index_transitional_four_decimals() {
+    let rep = case("liaoning-2025-03.toml");
+    assert_eq!(rep.award.divisor.to_string(), "194.6");
+    assert_eq!(rep.award.years.to_string(), "31.5833");
+    // 8,266 × (1 + 0.5841)/2 × 2.3333 × 1.4 % = 213.87
+    assert_eq!(
+        components("liaoning-2025-03.toml"),
+        (206_779, 47_723, 21_387, 0, 275_900)
+    );
+}
+
+#[test]
+fn gansu_notice_2026_01_average_index_and_monthly_divisor() {
+    let rep = case("gansu-2026-01.toml");
+    assert_eq!(rep.award.divisor.to_string(), "137.3");
+    assert_eq!(
+        rep.calc_base, 774_600,
+        "the table's 2025 base, as on the notice"
+    );
+    // 7,746 × 2.5955 × 14.42 × 1.2 % = 3,478.92
+    assert_eq!(
+        components("gansu-2026-01.toml"),
+        (522_201, 228_754, 347_892, 0, 1_098_847)
+    );
+}
+
+#[test]
+fn hubei_notice_2025_11_average_index_at_1_2_percent() {
+    // 9,112 × 0.7654 × 1.00 × 1.2 % = 83.69
+    assert_eq!(
+        components("hubei-2025-11.toml"),
+        (231_884, 47_992, 8_369, 0, 288_245)
+    );
+}
+
+#[test]
+fn shandong_notice_2024_02_indexed_wage_on_pre_account_years() {
+    let rep = case("shandong-2024-02.toml");
+    assert_eq!(rep.award.divisor.to_string(), "170");
+    // 7,468 × 1.6002 × 8.50 × 1.3 % = 1,320.51
+    assert_eq!(
+        components("shandong-2024-02.toml"),
+        (336_616, 137_063, 132_051, 0, 605_730)
+    );
+}
+
+#[test]
+fn qingdao_notice_2025_10_new_entrant() {
+    assert_eq!(
+        components("qingdao-2025-10.toml"),
+        (174_281, 51_796, 0, 0, 226_077)
+    );
+}
+
+#[test]
+fn zhejiang_notice_2026_02_adjustment_subsidy_and_jiao() {
+    let rep = case("zhejiang-2026-02.toml");
+    assert_eq!(rep.award.divisor.to_string(), "192.9");
+    assert_eq!(
+        rep.calc_base, 843_300,
+        "the table's 2025 base, provisionally"
+    );
+    // Transitional 8,433 × 1.279 × 12.00 × 1.4 % = 1,812.02; 调节金 480 + 0.8794 × 31.33 × 3
+    // = 562.65 and the 150-yuan subsidy are the supplement; 5,412.54 paid as 5,412.60.
+    assert_eq!(
+        components("zhejiang-2026-02.toml"),
+        (248_274, 40_513, 181_202, 71_265, 541_260)
+    );
+}

@@ -132,3 +132,21 @@ fn bad_case_files_are_explained() {
     );
     assert!(!e.contains("panicked"), "{e}");
 }
+
+/// The occupational annuity drawn monthly is taxed in full under the monthly table
+/// (财税〔2018〕164号): E3's 4,273.50 a month pays 10 % − 210 = 217.35; the pension is untaxed.
+#[test]
+fn the_annuity_shows_its_income_tax() {
+    let out = ok(&[&case("E3.toml")]);
+    assert!(
+        out.contains("annuity tax") && out.contains("217.35") && out.contains("4056.15"),
+        "{out}"
+    );
+    let explained = ok(&[&case("E3.toml"), "--explain"]);
+    assert!(
+        explained.contains("财税〔2018〕164号") && explained.contains("10 % bracket"),
+        "{explained}"
+    );
+    // No annuity, no tax line.
+    assert!(!ok(&[&case("E1.toml")]).contains("annuity tax"));
+}

@@ -4,11 +4,13 @@
 //! [`RatesAt`] so that the engine's loop over agents does no lookups.
 
 pub mod accounts;
+pub mod annuity;
 pub mod base;
 pub mod benefit;
 pub mod case;
 pub mod contributions;
 pub mod divisor;
+pub mod funds;
 pub mod medical;
 pub mod outcomes;
 pub mod params;

@@ -16,6 +16,7 @@ pub mod overrides;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod wage_history;
 
 pub use self::core::{
     AgeBand, CareerParams, Discipline, Fiscal, MonthlyMortality, Mortality, OutcomeParams,
@@ -59,7 +60,7 @@ pub struct Scenario {
 
 impl Default for Scenario {
     /// The embedded default scenario: one university of about 3,000 staff in Sichuan, 40 years
-    /// from 2025-01, every rule at its DOMAIN.md default.
+    /// from 2025-01, every rule at its default of docs/RULES.md.
     fn default() -> Self {
         Scenario {
             name: "default".into(),

@@ -237,6 +237,7 @@ pub fn award(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award
     let new_total = match rules.total_rounding {
         TotalRounding::Sum => sum,
         TotalRounding::UpJiao => round_jiao_up(yuan(sum)),
+        TotalRounding::UpYuan => (sum + 99).div_euclid(100) * 100,
     };
     trace.push(TraceLine {
         component: "total",
@@ -251,12 +252,13 @@ pub fn award(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award
             if new_total == sum {
                 String::new()
             } else {
-                format!(" → {} (up to the jiao)", format_yuan(new_total))
+                format!(" → {} (rounded up)", format_yuan(new_total))
             }
         ),
         rule: match rules.total_rounding {
             TotalRounding::Sum => "sum of the rounded components".into(),
             TotalRounding::UpJiao => "sum of the components, rounded up to the jiao".into(),
+            TotalRounding::UpYuan => "sum of the components, rounded up to the yuan".into(),
         },
         keys: vec!["total_rounding"],
         source: "benefit notices (养老金核定表)",

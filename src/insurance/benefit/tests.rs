@@ -129,9 +129,11 @@ fn liaoning_counts_pre_account_years_to_four_decimals() {
         age: Months::years_months(60, 2),
         ..AwardInput::default()
     };
-    // 100 / 12 = 8.3333 years; 8,000 × 0.8 × 8.3333 × 1.4 % = 746.66
+    // Average-index family (辽宁省 notice, Shenyang 2025-03): 100 / 12 = 8.3333 years;
+    // 8,000 × (1 + 0.8)/2 × 8.3333 × 1.4 % = 839.9966 → 840.00
+    assert_eq!(r.transitional_form, TransitionalForm::AverageIndex);
     let a = award(&input, &r, &BenefitParams::default());
-    assert_eq!(a.transitional, 74_666);
+    assert_eq!(a.transitional, 84_000);
     assert_eq!(a.years.to_string(), "33.3333");
 }
 

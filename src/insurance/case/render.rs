@@ -75,6 +75,9 @@ pub fn render_text(report: &CaseReport, explain: bool) -> String {
                 explain_line(&mut out, report, t);
             }
         }
+        if key == "annuity" && fen > 0 {
+            annuity_tax_line(&mut out, fen, explain);
+        }
     }
     if let Some(t) = a.trace.iter().find(|t| t.component == "comparison") {
         out.push_str(&format!(
@@ -87,6 +90,30 @@ pub fn render_text(report: &CaseReport, explain: bool) -> String {
         }
     }
     out
+}
+
+/// The income tax on the annuity drawn monthly (the payment shown): unlike the basic pension,
+/// which is exempt, annuity benefits are taxed in full, apart from other income.
+fn annuity_tax_line(out: &mut String, monthly: crate::money::Fen, explain: bool) {
+    use crate::insurance::annuity::{payout_tax, Frequency, Payout};
+    let t = payout_tax(Payout::Periodic {
+        frequency: Frequency::Monthly,
+        amount: monthly,
+    });
+    out.push_str(&format!(
+        "  annuity tax     {:>12}  (net {})\n",
+        format_yuan(t.tax),
+        format_yuan(t.net)
+    ));
+    if explain {
+        out.push_str(&format!(
+            "    {}: {} % bracket of the {}\n    formula source: {}\n",
+            t.rule,
+            t.table.rate_percent(monthly),
+            t.table.name(),
+            crate::insurance::annuity::TAX_SOURCE
+        ));
+    }
 }
 
 /// A component's arithmetic, its rule, each regional rule it read with value and source, and

@@ -65,7 +65,7 @@ impl InsuranceParams {
             rate("pension.individual_rate", "Individual pension rate, all into the personal account.")
                 .source(S2005_38, C),
             KeyDoc::new("pension.account_start", "month", Allowed::Month,
-                "First month of the enterprise personal account by region (Beijing 1992-10, Qingdao 1994-10, Sichuan, Liaoning, Jiangsu, Gansu, Heilongjiang 1996-01, nationally 1998-01); earlier service counts as deemed or pre-account years.")
+                "First month of the enterprise personal account by region (Beijing 1992-10, Qingdao 1994-10, Sichuan, Liaoning, Jiangsu, Gansu, Heilongjiang, Hubei 1996-01, nationally 1998-01); earlier service counts as deemed or pre-account years.")
                 .dated().source(TABLE, M),
             rate("pension.account_credit_rate", "Share of the base credited to the personal account: 11 % from 1998 (国发〔1997〕26号), 8 % from 2006 (国发〔2005〕38号).")
                 .source(TABLE, R),
@@ -74,8 +74,8 @@ impl InsuranceParams {
             KeyDoc::new("pension.book_rate_projection", "share", Allowed::number(-0.1, 0.3),
                 "Book rate assumed for years from `projection_from` on, not yet announced.")
                 .source("third-party calculators", U),
-            rate("pension.indexation", "Yearly increase of pensions in payment (基本养老金调整), the national figure.")
-                .source("人社部、财政部 yearly notices", M),
+            rate("pension.indexation", "Yearly increase of pensions in payment (基本养老金调整), the national figure; 10 % a year 2005–2015 (the first entry also stands for earlier years).")
+                .source("人社部、财政部 yearly notices; 2005–2015 enterprise pensions raised about 10 % a year for eleven years (人力资源社会保障部, 2016 notice on the 2016 adjustment)", M),
             KeyDoc::new("pension.indexation_projection", "share", Allowed::number(-0.1, 0.3),
                 "Increase of pensions assumed from `projection_from` on.")
                 .source("model", Model),
@@ -210,19 +210,19 @@ impl InsuranceParams {
                 "Rounding of each component: half up to the fen, or up to the jiao (Shanghai 见分进角).")
                 .dated().source(TABLE, C),
             KeyDoc::new("benefit.total_rounding", "", Allowed::OneOf(TotalRounding::NAMES),
-                "Rounding of the total: the sum of the components, or that sum up to the jiao (Zhejiang, Jiangsu).")
+                "Rounding of the total: the sum of the components, that sum up to the jiao (Zhejiang, Jiangsu), or up to the yuan (Shenyang notices from 2025).")
                 .dated().source(TABLE, C),
             KeyDoc::new("benefit.transitional_form", "", Allowed::OneOf(TransitionalForm::NAMES),
-                "Enterprise transitional-pension family: deemed_index (C × I × N × k), average_index (Sichuan), two_part (Beijing) or given (Shanghai: the notice's amount).")
+                "Enterprise transitional-pension family: deemed_index (C × I × N × k), average_index (Sichuan, Liaoning), two_part (Beijing) or given (Shanghai: the notice's amount).")
                 .dated().source(TABLE, C),
             KeyDoc::new("benefit.deemed_index", "", Allowed::OneOf(DeemedIndexRule::NAMES),
-                "Index of the deemed_index family: the person's own, the average index Ī (Heilongjiang, Gansu, Liaoning) or 1.")
+                "Index of the deemed_index family: the person's own, the average index Ī (Heilongjiang, Gansu, Hubei, Shandong) or 1.")
                 .dated().source(TABLE, C),
             KeyDoc::new("benefit.transitional_years", "", Allowed::OneOf(YearsBasis::NAMES),
-                "Years of the transitional pension: deemed years, or all years before the personal account (Sichuan, Liaoning).")
+                "Years of the transitional pension: deemed years, or all years before the personal account (Sichuan, Liaoning, Shandong).")
                 .dated().source(TABLE, C),
             KeyDoc::new("benefit.transitional_rate", "share", Allowed::number(0.0, 0.05),
-                "Coefficient k of the enterprise transitional pension (Beijing 1.0 %, Gansu, Heilongjiang, Jiangsu 1.2 %, Sichuan 1.3 %, Liaoning, Zhejiang 1.4 %).")
+                "Coefficient k of the enterprise transitional pension (Beijing 1.0 %, Gansu, Heilongjiang, Hubei, Jiangsu 1.2 %, Sichuan, Shandong 1.3 %, Liaoning, Zhejiang 1.4 %).")
                 .dated().source(TABLE, C),
             KeyDoc::new("benefit.institution_transitional_rate", "share", Allowed::number(0.0, 0.05),
                 "Coefficient k of the public-institution transitional pension on deemed years with the post-based deemed index.")
@@ -268,5 +268,8 @@ impl InsuranceParams {
             KeyDoc::new("transfer.temporary_account_age_female", "years", Allowed::integer(0, 80),
                 "Women at least this old moving to a non-hukou place get a temporary account.").source(S_TRANSFER, C),
         ]
+        .into_iter()
+        .chain(crate::insurance::funds::PooledFundParams::key_docs())
+        .collect()
     }
 }

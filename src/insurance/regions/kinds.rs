@@ -105,10 +105,12 @@ pub enum TotalRounding {
     Sum,
     /// The sum rounded up to the jiao (Zhejiang, Jiangsu).
     UpJiao,
+    /// The sum rounded up to the yuan (Shenyang notices from 2025).
+    UpYuan,
 }
 
 impl TotalRounding {
-    pub const NAMES: &'static [&'static str] = &["sum", "up_jiao"];
+    pub const NAMES: &'static [&'static str] = &["sum", "up_jiao", "up_yuan"];
 }
 
 /// A local supplement on top of the national formula.

@@ -475,7 +475,12 @@ mod tests {
         );
         assert_eq!(
             *start.at(YearMonth::ym(2025, 1), "hubei"),
-            YearMonth::ym(1998, 1)
+            YearMonth::ym(1996, 1)
+        );
+        assert_eq!(
+            *start.at(YearMonth::ym(2025, 1), "guangdong"),
+            YearMonth::ym(1998, 1),
+            "the national start where a region records none"
         );
     }
 
