@@ -6,7 +6,7 @@
 # Target: Debian 12 (bookworm) slurmctld/slurmd/slurm-client 22.05 and munge 0.5, run as root in
 # a container or VM WITHOUT systemd. Daemons are started directly; the PIDs of the ones this
 # script starts are recorded in $STATE_DIR, and `down` stops exactly those (never by name).
-# Derived from /work/shared/slurm/single-node.sh (tested reference); see scripts/README.md.
+# The pitfalls it handles, and the timings observed, are in scripts/README.md.
 #
 # Usage:  bash scripts/slurm-single-node.sh [COMMAND]...   (commands run left to right)
 #   up              install if needed, configure, start munged/slurmctld/slurmd, wait until the

@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn domain_e8_contributions_to_the_fen() {
-        // DOMAIN.md §8 E8: base 4,588 yuan at 8 % = 367.04; at 0.5 % = 22.94.
+        // docs/RULES-EXAMPLES.md E8: base 4,588 yuan at 8 % = 367.04; at 0.5 % = 22.94.
         assert_eq!(apply_rate(458_800, 0.08), 36_704);
         assert_eq!(apply_rate(458_800, 0.005), 2_294);
         // base 22,938 at 0.5 % = 114.69

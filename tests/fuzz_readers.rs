@@ -653,7 +653,7 @@ fn sweep_reader_never_panics_or_hangs() {
 
 #[test]
 fn sweep_files_that_load_are_well_formed_sweeps() {
-    // The unmutated sweep examples load (the mutated ones wait for the bound above).
+    // The unmutated sweep examples load (the mutated ones are checked above).
     for (name, bytes) in corpus(&["scenarios/sweeps"], "toml") {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(&name);

@@ -1,13 +1,13 @@
 //! Accounts that accumulate contributions: the personal pension account with its yearly book
-//! rate (both interest conventions of DOMAIN.md §6.1), the annuity accounts with a funded and a
+//! rate (both interest conventions of docs/RULES.md §6.1), the annuity accounts with a funded and a
 //! notional (记账) part, and the housing-fund account. Contributions are added month by month
 //! and interest is credited when the year closes.
 
 use super::params::{InterestConvention, RatesAt};
 use crate::money::{Fen, PPM};
 
-/// Account balances are kept in millionths of a fen between years: the official worked
-/// examples (DOMAIN.md §8 E10) compound exactly and round only what is shown, and rounding the
+/// Account balances are kept in millionths of a fen between years: the worked example E10
+/// (docs/RULES-EXAMPLES.md) compounds exactly and round only what is shown, and rounding the
 /// interest to the fen every year drifts by a fen within a decade.
 pub const MICRO_PER_FEN: i64 = 1_000_000;
 

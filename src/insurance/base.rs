@@ -1,4 +1,4 @@
-//! The contribution base (缴费基数, DOMAIN.md §1): the previous year's average monthly wage,
+//! The contribution base (缴费基数, docs/RULES.md §1): the previous year's average monthly wage,
 //! clamped to a floor and a ceiling derived from the regional average wage, adjusted once a
 //! year, with a make-up payment (补差) when the new average is published late.
 

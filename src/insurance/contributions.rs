@@ -1,4 +1,4 @@
-//! Monthly contributions by item (DOMAIN.md §2): employer and individual parts on the
+//! Monthly contributions by item (docs/RULES.md §2): employer and individual parts on the
 //! contribution base, the occupational annuity for established staff only, the optional
 //! enterprise annuity for contract staff, and the housing fund on its own capped base.
 

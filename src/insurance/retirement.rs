@@ -1,5 +1,5 @@
 //! Statutory retirement ages after the 2025 gradual reform, the minimum contribution years and
-//! the flexible early / deferred window (DOMAIN.md §4).
+//! the flexible early / deferred window (docs/RULES.md §4; 人社部发〔2024〕94号).
 
 use super::params::{CohortRule, RetirementParams};
 use super::{Category, Sex};

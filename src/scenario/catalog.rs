@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How sure a default is, in the grading of DOMAIN.md.
+/// How sure a default is, in the grading defined in docs/RULES.md ("Certainty grades").
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Certainty {
     /// Read in a reproduction of the official document.

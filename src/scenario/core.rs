@@ -36,7 +36,8 @@ impl Default for SimulationParams {
     }
 }
 
-/// Economic zone, as the source documents contrast them (east against central and west).
+/// Economic zone, as studies of university social insurance contrast them (east against
+/// central and west; Gao 2025, Social Security and Administration Management 6(1), §2.2).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Zone {

@@ -59,7 +59,7 @@ pub struct Scenario {
 
 impl Default for Scenario {
     /// The embedded default scenario: one university of about 3,000 staff in Sichuan, 40 years
-    /// from 2025-01, every rule at its DOMAIN.md default.
+    /// from 2025-01, every rule at its default of docs/RULES.md.
     fn default() -> Self {
         Scenario {
             name: "default".into(),
