@@ -195,7 +195,18 @@ pub fn estimate(s: &Scenario, initial_agents: u64) -> Estimate {
     // Hires of a roster-less run start from the replacement of the initial cohort: never fewer
     // than what leaving alone implies, never negative.
     let hires = hires.max(0.0);
-    let agents = n + hires;
+    // Pensioners in payment at the start (engine::stock): at most the highest dependency
+    // ratio of any fund times the initial staff.
+    let pf = &s.insurance.pooled_fund;
+    let dependency = s
+        .regions
+        .iter()
+        .flat_map(|r| {
+            [&pf.enterprise_dependency, &pf.institution_dependency]
+                .map(|d| *d.at(s.simulation.start, &r.name))
+        })
+        .fold(0.0f64, f64::max);
+    let agents = n * (1.0 + dependency) + hires;
     let bytes_per_agent =
         (2 * size_of::<Agent>() + size_of::<AgentRecord>() + 2 * size_of::<usize>()) as u64;
     let series_rows = series_rows(s);

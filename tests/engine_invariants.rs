@@ -156,13 +156,20 @@ fn retirees_get_plausible_pensions() {
             r.id
         );
         assert!(r.pension.basic > 0);
+        if r.retire_month < s.simulation.start {
+            // Pensioners at the start: no money's worth or rate of return (mostly deemed service).
+            assert!(r.money_worth.is_none() && r.irr.is_none());
+            continue;
+        }
         assert!(r.money_worth.is_some_and(|m| m.is_finite() && m > 0.0));
         let irr = r.irr.expect("retirees have an internal rate of return");
         assert!(irr > -0.2 && irr < 0.5, "irr {irr} of agent {}", r.id);
     }
+    // Established staff retiring in the run (pensioners at the start who retired before the
+    // 2014-10 reform have no occupational annuity).
     let inst: Vec<_> = retired
         .iter()
-        .filter(|r| r.track.is_institution())
+        .filter(|r| r.track.is_institution() && r.retire_month >= s.simulation.start)
         .collect();
     let without: Vec<_> = inst
         .iter()
@@ -173,4 +180,65 @@ fn retirees_get_plausible_pensions() {
         without.is_empty(),
         "established staff draw an occupational annuity: {without:?}"
     );
+}
+
+#[test]
+fn funds_start_with_pensioners_and_balance_to_the_fen() {
+    let mut s = small(2_000, 6);
+    let mut second = s.universities[0].clone();
+    second.name = "university-b".into();
+    second.region = "guangdong".into();
+    s.universities.push(second);
+    let o = run(&s, 2);
+    let first = s.simulation.start;
+    let at = |key: &str, metric: &str| {
+        o.series
+            .rows
+            .iter()
+            .find(|r| r.month == first && r.group == "fund" && r.key == key && r.metric == metric)
+            .map(|r| r.value)
+            .unwrap_or(0.0)
+    };
+    for key in [
+        "sichuan/enterprise",
+        "sichuan/institution",
+        "guangdong/enterprise",
+        "guangdong/institution",
+    ] {
+        assert!(
+            at(key, "pensioners") > 0.0,
+            "{key} pays pensions in the first month"
+        );
+    }
+    // Near the dependency ratios the stock was drawn from (a few die in the first month).
+    let sichuan = at("sichuan/enterprise", "dependency_ratio");
+    let guangdong = at("guangdong/enterprise", "dependency_ratio");
+    assert!((sichuan - 0.3235).abs() < 0.03, "sichuan {sichuan}");
+    assert!(
+        (guangdong - 1.0 / 9.0).abs() < 0.03,
+        "guangdong {guangdong}"
+    );
+    let (balance, flows) = o.info.fund_identity;
+    assert_eq!(balance, flows, "fund balances equal their booked flows");
+    assert!(
+        o.info.fund_subsidy > 0,
+        "pensions in payment draw on the subsidy"
+    );
+    let (inflow, held_and_out) = o.info.conservation;
+    assert_eq!(
+        inflow, held_and_out,
+        "initial pensioners' accounts are conserved"
+    );
+}
+
+#[test]
+fn fund_interest_is_credited_on_positive_balances() {
+    let mut s = small(1_500, 3);
+    // No pensioners at the start: the funds accumulate and earn interest each December.
+    s.insurance.pooled_fund.enterprise_dependency = sisandbox::scenario::Dated::constant(0.0);
+    s.insurance.pooled_fund.institution_dependency = sisandbox::scenario::Dated::constant(0.0);
+    let o = run(&s, 2);
+    assert!(o.info.fund_interest > 0);
+    let (balance, flows) = o.info.fund_identity;
+    assert_eq!(balance, flows);
 }

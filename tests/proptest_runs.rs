@@ -2,8 +2,9 @@
 //! months, track shares, leaving and conversion rates, insurance rates, regions, one to three
 //! universities, seeds), each run on 1 and on 3 threads, checked for
 //! - determinism: the same series, records and CSV bytes on both thread counts;
-//! - money conserved to the fen in the accounts (`RunInfo::conservation`), and pooled-fund
-//!   transfers in = out, every month, to the fen;
+//! - money conserved to the fen in the accounts (`RunInfo::conservation`, initial pensioners'
+//!   accounts included), pooled-fund transfers in = out, every month, to the fen, and every
+//!   fund's balance moving by exactly its flows, interest and fiscal subsidies;
 //! - the headcount identity every month (staff − staff before = entries − exits), ending at the
 //!   number of active agents;
 //! - no negative amounts (wages, pensions, benefits, contributions, counts; a fund balance may
@@ -98,6 +99,7 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         -0.02..=0.06f64,
         any::<bool>(),
+        (any::<bool>(), -0.02..=0.08f64, 0.0..=1.5f64, 0.0..=1.5f64),
     );
     let universities = proptest::collection::vec(university(), 1..=3);
     (size, people, careers, rates, universities).prop_map(
@@ -105,7 +107,8 @@ fn case() -> impl Strategy<Value = Case> {
             let (agents, years, seed, start_year, start_month) = size;
             let (tracks, hire_tracks, female, admin, prior) = people;
             let (quits, move_share, cross, conversion, growth) = careers;
-            let (ind, employer, housing, rule1997, notional, index, annuity) = rates;
+            let (ind, employer, housing, rule1997, notional, index, annuity, funds) = rates;
+            let (subsidy, fund_rate, enterprise_dep, institution_dep) = funds;
             let mut s = Scenario {
                 name: "prop".into(),
                 ..Scenario::default()
@@ -156,6 +159,10 @@ fn case() -> impl Strategy<Value = Case> {
                 format!("insurance.occupational_annuity.notional_employer={notional}"),
                 format!("insurance.pension.indexation_projection={index}"),
                 format!("insurance.enterprise_annuity.enabled={annuity}"),
+                format!("insurance.pooled_fund.fiscal_subsidy={subsidy}"),
+                format!("insurance.pooled_fund.interest_rate={fund_rate}"),
+                format!("insurance.pooled_fund.enterprise_dependency={enterprise_dep}"),
+                format!("insurance.pooled_fund.institution_dependency={institution_dep}"),
             ];
             Case {
                 scenario: s,
@@ -241,6 +248,48 @@ fn check_outcome(s: &Scenario, o: &Outcome, csv: &(Vec<u8>, Vec<u8>)) -> Result<
             return Err(format!("{m}: fund transfers in {tin} fen, out {tout} fen"));
         }
     }
+    // Pooled funds: each balance moves by exactly its booked flows (contributions, transfers,
+    // benefits, interest, subsidies), month by month, to the fen; the run's totals agree.
+    let (balance, flows) = o.info.fund_identity;
+    if balance != flows {
+        return Err(format!(
+            "funds: balance {balance} fen, booked flows {flows} fen"
+        ));
+    }
+    let mut last: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut month: BTreeMap<(YearMonth, &str), [i64; 8]> = BTreeMap::new();
+    const FLOWS: [&str; 8] = [
+        "contributions_in",
+        "transfers_in",
+        "interest",
+        "fiscal_subsidy",
+        "transfers_out",
+        "benefits_out",
+        "balance",
+        "pensioners",
+    ];
+    for r in o.series.rows.iter().filter(|r| r.group == "fund") {
+        if let Some(i) = FLOWS.iter().position(|f| *f == r.metric) {
+            month.entry((r.month, r.key.as_str())).or_default()[i] =
+                if i == 7 { r.value as i64 } else { fen(r.value) };
+        }
+    }
+    let mut months: Vec<_> = month.into_iter().collect();
+    months.sort_by_key(|((m, _), _)| *m);
+    for ((m, key), f) in months {
+        let before = last.get(key).copied().unwrap_or(0);
+        let expected = before + f[0] + f[1] + f[2] + f[3] - f[4] - f[5];
+        if expected != f[6] {
+            return Err(format!(
+                "{m} {key}: balance {} fen, flows give {expected}",
+                f[6]
+            ));
+        }
+        if f[3] > 0 && f[6] != 0 {
+            return Err(format!("{m} {key}: a subsidy leaves the balance at zero"));
+        }
+        last.insert(key, f[6]);
+    }
     // Headcount identity.
     let staff = o.series.total("staff");
     let entries = o.series.total("entries");
@@ -282,9 +331,10 @@ fn check_outcome(s: &Scenario, o: &Outcome, csv: &(Vec<u8>, Vec<u8>)) -> Result<
                 r.month, r.group, r.key, r.metric, r.value
             ));
         }
-        // Signed by design: a fund balance (a pool may run a deficit), perception scores, the
+        // Signed by design: a fund balance (a pool may run a deficit), fund interest (the rate
+        // may be negative), perception scores, the
         // gap between tracks and a net cost.
-        let signed = ["balance", "perception", "net_cost"].contains(&r.metric)
+        let signed = ["balance", "perception", "net_cost", "interest"].contains(&r.metric)
             || r.metric.contains("gap")
             || !["all", "track", "insurance", "fund", "university"].contains(&r.group);
         if !signed && r.value < 0.0 {

@@ -36,7 +36,7 @@ impl History {
         History { first_year, rates }
     }
 
-    fn at(&self, region: u16, year: i32) -> &RatesAt {
+    pub(super) fn at(&self, region: u16, year: i32) -> &RatesAt {
         let row = &self.rates[region as usize];
         &row[((year - self.first_year).max(0) as usize).min(row.len() - 1)]
     }

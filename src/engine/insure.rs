@@ -13,7 +13,7 @@ use crate::money::{apply_ppm, Fen};
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
 
-/// The pension scheme of a track (DOMAIN.md §0).
+/// The pension scheme of a track (docs/RULES.md §0).
 pub fn scheme(track: Track) -> Scheme {
     if track.is_institution() {
         Scheme::Institution
@@ -301,19 +301,30 @@ pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
 
 /// Takes `amount` (at most the total) out of a personal account, this year's contributions
 /// first; the total falls by exactly `amount`.
-fn take_personal(acc: &mut PersonalAccount, amount: Fen) {
+///
+/// Emptying the account clears the sub-fen remainder too: a balance of k − ½ fen shows as k,
+/// and taking k from it would leave −½, shown as −1, so the total would fall by k + 1.
+pub(super) fn take_personal(acc: &mut PersonalAccount, amount: Fen) {
+    let rest = acc.total() - amount;
     let from_year = amount.min(acc.year_contributions);
     acc.year_contributions -= from_year;
     acc.balance_micro -= (amount - from_year) * MICRO_PER_FEN;
+    if rest == 0 {
+        *acc = PersonalAccount::default();
+    }
 }
 
 /// Takes `amount` (at most the total) out of an annuity account, funding any notional part
-/// first.
-fn take_annuity(acc: &mut AnnuityAccount, amount: Fen) {
+/// first; emptying it clears the sub-fen remainder (as `take_personal`).
+pub(super) fn take_annuity(acc: &mut AnnuityAccount, amount: Fen) {
     acc.fund_notional();
+    let rest = acc.total() - amount;
     let from_year = amount.min(acc.year_funded);
     acc.year_funded -= from_year;
     acc.funded_micro -= (amount - from_year) * MICRO_PER_FEN;
+    if rest == 0 {
+        *acc = AnnuityAccount::default();
+    }
 }
 
 /// At death what is left in the personal account and the annuity goes to the heirs
@@ -451,7 +462,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let mut rules = AwardRules::from_rates(&r.rates, &s.insurance.benefit);
     if input.scheme == Scheme::Institution {
         // Public-institution schemes pay the transitional pension on deemed years with the
-        // post-based deemed index (family A, DOMAIN.md §3.2); the regional form is the
+        // post-based deemed index (family A, docs/RULES.md §3.2); the regional form is the
         // enterprise scheme's.
         rules.transitional_form = crate::insurance::params::TransitionalForm::DeemedIndex;
     }
@@ -518,6 +529,23 @@ mod tests {
     use crate::agent::Stays;
     use crate::insurance::regions::{ComponentRounding, DeemedIndexRule, TransitionalForm};
 
+    #[test]
+    fn draining_an_account_leaves_exactly_zero() {
+        // 99.5 fen shows as 100 fen; taking all of it must not leave −1.
+        let mut p = PersonalAccount {
+            balance_micro: 99 * MICRO_PER_FEN + MICRO_PER_FEN / 2,
+            year_contributions: 0,
+        };
+        take_personal(&mut p, 100);
+        assert_eq!(p.total(), 0);
+        let mut a = AnnuityAccount {
+            notional_micro: 99 * MICRO_PER_FEN + MICRO_PER_FEN / 2,
+            ..Default::default()
+        };
+        take_annuity(&mut a, 100);
+        assert_eq!(a.total(), 0);
+    }
+
     fn setup() -> (Scenario, MonthEnv, Agent, MonthAgg) {
         let mut s = Scenario::default();
         s.simulation.agents = 1;
@@ -529,7 +557,7 @@ mod tests {
 
     #[test]
     fn conversion_moves_twelve_percent_of_bases_since_the_reform() {
-        // DOMAIN.md §5.2 / E9: 9,000 a month for the 120 months 2014-10..2024-09 → 129,600.
+        // docs/RULES.md §5.2, docs/RULES-EXAMPLES.md E9: 9,000 a month for the 120 months 2014-10..2024-09 → 129,600.
         let (_, env, mut a, mut agg) = setup();
         a.insurance.pooled_base_sum = 900_000 * 300; // since 1998: not what moves
         a.insurance.reform_base_sum = 900_000 * 120;

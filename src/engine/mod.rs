@@ -12,12 +12,14 @@
 
 mod behave;
 mod env;
+mod funds;
 mod init;
 pub mod insure;
 pub mod panel;
 mod record;
 mod resolve;
 mod step;
+mod stock;
 
 pub use env::MonthEnv;
 pub use record::{AgentRecord, Outcome, RunInfo};
@@ -142,14 +144,23 @@ impl<'a> Simulation<'a> {
     /// Prepares the initial staff (retirement months, past records, first perceptions).
     pub fn new(s: &'a Scenario, mut agents: Vec<Agent>) -> Self {
         let start = s.simulation.start;
-        let history =
-            init::History::new(s, init::first_year(&agents, start) - 1, end_month(s).year());
-        let opening = init::prepare(s, &mut agents, &history);
+        let first = (init::first_year(&agents, start) - 1).min(stock::first_year(start));
+        let history = init::History::new(s, first, end_month(s).year());
+        let mut opening = init::prepare(s, &mut agents, &history);
         let mut shared = behave::Shared::new(s);
         init::first_perception(s, &mut agents, &mut shared);
+        // Pensioners in payment at the start join after the staff's first perceptions: they
+        // take no part in behaviour.
+        let staff = agents.len();
+        let retirees = stock::initial_retirees(s, &agents, &history);
+        opening += retirees
+            .iter()
+            .map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total())
+            .sum::<crate::money::Fen>();
+        agents.extend(retirees);
         Simulation {
             s,
-            initial: agents.len(),
+            initial: staff,
             state: resolve::State::new(s, &agents, history),
             ledger: record::Ledger::new(s, opening),
             agents,

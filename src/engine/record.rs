@@ -10,12 +10,11 @@ use crate::scenario::{Fiscal, Scenario};
 use crate::time::YearMonth;
 use rayon::prelude::*;
 
-const SCHEMES: [&str; 2] = ["enterprise", "institution"];
-
 /// Running totals across the run: pooled funds, account flows, yearly employer costs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ledger {
-    pub fund_balance: Vec<[Fen; 2]>,
+    /// The pooled funds by region and scheme.
+    pub funds: super::funds::Funds,
     pub year_cost: Vec<[Fen; N_ITEMS]>,
     /// Employer cost this year net of fiscal matching, by university.
     pub year_net_cost: Vec<f64>,
@@ -41,7 +40,7 @@ const ANNUITY_TO: i32 = 80 * 12;
 impl Ledger {
     pub fn new(s: &Scenario, opening_accounts: Fen) -> Self {
         Ledger {
-            fund_balance: vec![[0; 2]; s.regions.len()],
+            funds: super::funds::Funds::new(s.regions.len()),
             year_cost: vec![[0; N_ITEMS]; s.universities.len()],
             year_net_cost: vec![0.0; s.universities.len()],
             opening_accounts,
@@ -70,6 +69,7 @@ impl Ledger {
     ) {
         let m = env.month;
         self.book_flows(agg);
+        self.funds.book(s, env, agg);
         let hires: u64 = res.hires.iter().sum();
         let quits: u64 = res.quits.iter().sum();
         let staff = agg.active_by_university.iter().sum::<u64>() - quits + hires;
@@ -80,7 +80,7 @@ impl Ledger {
         series.push(m, "all", "all", "exits", exits as f64);
         track_rows(m, agg, res, series);
         insurance_rows(m, agg, series);
-        self.fund_rows(s, m, agg, series);
+        self.funds.rows(s, m, agg, series);
         for (year, month) in self.year_cost.iter_mut().zip(&agg.university_employer) {
             for (y, m) in year.iter_mut().zip(month) {
                 *y += m;
@@ -109,39 +109,6 @@ impl Ledger {
         self.account_out += agg.account_out;
         self.annuity_out += agg.annuity_out;
         self.inherited += agg.inherited;
-        for (r, bal) in self.fund_balance.iter_mut().enumerate() {
-            for (k, b) in bal.iter_mut().enumerate() {
-                *b += agg.fund_in[r][k] + agg.fund_transfer_in[r][k]
-                    - agg.fund_transfer_out[r][k]
-                    - agg.fund_out[r][k];
-            }
-        }
-    }
-
-    fn fund_rows(&self, s: &Scenario, m: YearMonth, agg: &MonthAgg, series: &mut Series) {
-        for (r, region) in s.regions.iter().enumerate() {
-            for (k, scheme) in SCHEMES.iter().enumerate() {
-                let (c, p) = (agg.contributors[r][k], agg.pensioners[r][k]);
-                if c == 0 && p == 0 && self.fund_balance[r][k] == 0 {
-                    continue;
-                }
-                let key = format!("{}/{}", region.name, scheme);
-                let money = [
-                    ("contributions_in", agg.fund_in[r][k]),
-                    ("benefits_out", agg.fund_out[r][k]),
-                    ("transfers_in", agg.fund_transfer_in[r][k]),
-                    ("transfers_out", agg.fund_transfer_out[r][k]),
-                    ("balance", self.fund_balance[r][k]),
-                ];
-                for (metric, fen) in money {
-                    series.push_money(m, "fund", key.clone(), metric, fen);
-                }
-                series.push(m, "fund", key.clone(), "contributors", c as f64);
-                series.push(m, "fund", key.clone(), "pensioners", p as f64);
-                let ratio = if c > 0 { p as f64 / c as f64 } else { 0.0 };
-                series.push(m, "fund", key, "dependency_ratio", ratio);
-            }
-        }
     }
 
     /// December rows: each university's employer cost by insurance for the year, and the
@@ -514,10 +481,17 @@ pub struct AgentRecord {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunInfo {
     pub months: u32,
+    /// Initial staff (ids below this); pensioners in payment at the start follow them.
     pub agents_initial: usize,
     pub agents_final: usize,
     /// (inflow, held + outflow) of the account-conservation identity; equal in a correct run.
     pub conservation: (Fen, Fen),
+    /// (balance, booked flows incl. interest and subsidies) over all pooled funds; equal in a
+    /// correct run.
+    pub fund_identity: (Fen, Fen),
+    /// Interest credited to and fiscal subsidies paid into the pooled funds over the run.
+    pub fund_interest: Fen,
+    pub fund_subsidy: Fen,
 }
 
 /// A finished run.
@@ -546,6 +520,21 @@ pub fn finish(
             agents_initial: initial,
             agents_final: agents.len(),
             conservation,
+            fund_identity: ledger.funds.identity(),
+            fund_interest: ledger
+                .funds
+                .totals
+                .iter()
+                .flatten()
+                .map(|t| t.interest)
+                .sum(),
+            fund_subsidy: ledger
+                .funds
+                .totals
+                .iter()
+                .flatten()
+                .map(|t| t.subsidy)
+                .sum(),
         },
     }
 }
@@ -557,7 +546,10 @@ fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
     let aw =
         crate::money::yuan_to_fen(s.regions[a.region as usize].average_wage_at(a.retire_month));
     let age = a.age_months(a.retire_month);
-    let worth = (retired && a.insurance.pension_paid_value > 0.0).then(|| {
+    // Pensioners at the start have no record of what they paid comparable with the run's
+    // (their service was mostly deemed): no money's worth or rate of return.
+    let in_run = retired && a.retire_month >= s.simulation.start;
+    let worth = (in_run && a.insurance.pension_paid_value > 0.0).then(|| {
         fen_to_yuan(first) * l.annuity_factor(a.is_female(), age)
             / fen_to_yuan(a.insurance.pension_paid_value.round() as Fen)
     });
@@ -588,7 +580,7 @@ fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {
             None
         },
         money_worth: worth,
-        irr: if retired { expected_irr(s, l, a) } else { None },
+        irr: if in_run { expected_irr(s, l, a) } else { None },
         pension_paid: a.insurance.pension_paid,
         benefits_received: a.benefits_received,
         medical_months: a.insurance.medical_months,

@@ -104,10 +104,15 @@ impl PersonalAccount {
     /// Takes up to `amount` out (a pension paid from the account, a transfer), this year's
     /// contributions first; the total falls by exactly what is returned.
     pub fn withdraw(&mut self, amount: Fen) -> Fen {
-        let take = amount.clamp(0, self.total().max(0));
+        let before = self.total();
+        let take = amount.clamp(0, before.max(0));
         let from_year = take.min(self.year_contributions.max(0));
         self.year_contributions -= from_year;
         self.balance_micro -= (take - from_year) * MICRO_PER_FEN;
+        if take == before {
+            // Emptied: a remainder of −½ fen would show as −1 fen.
+            *self = PersonalAccount::default();
+        }
         take
     }
 
@@ -191,10 +196,15 @@ impl AnnuityAccount {
     /// first; the total falls by exactly what is returned.
     pub fn withdraw(&mut self, amount: Fen) -> Fen {
         self.fund_notional();
-        let take = amount.clamp(0, self.total().max(0));
+        let before = self.total();
+        let take = amount.clamp(0, before.max(0));
         let from_year = take.min(self.year_funded.max(0));
         self.year_funded -= from_year;
         self.funded_micro -= (take - from_year) * MICRO_PER_FEN;
+        if take == before {
+            // Emptied: a remainder of −½ fen would show as −1 fen.
+            *self = AnnuityAccount::default();
+        }
         take
     }
 
@@ -254,6 +264,24 @@ impl HousingFundAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emptying_an_account_with_half_a_fen_left_takes_exactly_its_total() {
+        // 99.5 fen shows as 100; taking 100 must leave 0, not −0.5 shown as −1.
+        let mut p = PersonalAccount {
+            balance_micro: 99 * MICRO_PER_FEN + MICRO_PER_FEN / 2,
+            year_contributions: 0,
+        };
+        assert_eq!(p.total(), 100);
+        assert_eq!(p.withdraw(500), 100);
+        assert_eq!(p.total(), 0);
+        let mut a = AnnuityAccount {
+            funded_micro: 99 * MICRO_PER_FEN + MICRO_PER_FEN / 2,
+            ..Default::default()
+        };
+        assert_eq!(a.withdraw(100), 100);
+        assert_eq!(a.total(), 0);
+    }
     use crate::insurance::InsuranceParams;
     use crate::time::YearMonth;
 

@@ -1,4 +1,4 @@
-//! Medical-insurance continuity (DOMAIN.md §5.3): cumulative and continuous months, gaps and
+//! Medical-insurance continuity (docs/RULES.md §5.3): cumulative and continuous months, gaps and
 //! waiting periods, retiree cover under both rule shapes, and the buy-in of a shortfall.
 
 use super::params::{MedicalParams, MedicalRuleShape, RatesAt};
@@ -213,7 +213,7 @@ mod tests {
             (11, 1, 5)
         );
         assert_eq!(r.benefit_share(&p), 0.0);
-        // DOMAIN.md §5.3: Fujian pays 50 % during the wait, Jiangsu waits 3 months.
+        // docs/RULES.md §5.3: Fujian pays 50 % during the wait, Jiangsu waits 3 months.
         let mut params = InsuranceParams::default().medical;
         params.waiting_benefit_share = params
             .waiting_benefit_share

@@ -10,6 +10,7 @@ pub mod benefit;
 pub mod case;
 pub mod contributions;
 pub mod divisor;
+pub mod funds;
 pub mod medical;
 pub mod outcomes;
 pub mod params;

@@ -1,4 +1,4 @@
-//! Moving between regions and schemes (DOMAIN.md §5.1–5.2): what money moves, which place pays
+//! Moving between regions and schemes (docs/RULES.md §5.1–5.2): what money moves, which place pays
 //! the pension, when a temporary account is opened, and what happens to an annuity.
 
 use super::accounts::AnnuityAccount;

@@ -71,7 +71,9 @@ pub struct RegionParams {
 impl RegionParams {
     /// The series value in `month`: the entry in force, grown by `wage_growth` for each whole
     /// year since that entry's date (so a table can stop at the last published figure), and
-    /// deflated at the same rate before the first entry (to reconstruct past careers).
+    /// carried back along the national average wage before the first entry (to reconstruct
+    /// past careers and past awards, `scenario::wage_history`); at `wage_growth` only where
+    /// the first entry is past the national series.
     pub fn projected(&self, series: &Dated<f64>, month: YearMonth) -> f64 {
         let entry = series
             .entries()
@@ -80,6 +82,12 @@ impl RegionParams {
             .or_else(|| series.entries().first())
             .expect("validated: non-empty series");
         let years = entry.from.map(|f| month.year() - f.year()).unwrap_or(0);
+        if years < 0 {
+            let from = entry.from.map(|f| f.year()).unwrap_or(month.year());
+            if let Some(f) = super::wage_history::back_factor(month.year(), from) {
+                return entry.value * f;
+            }
+        }
         entry.value * (1.0 + self.wage_growth).powi(years)
     }
 

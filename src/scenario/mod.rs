@@ -16,6 +16,7 @@ pub mod overrides;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod wage_history;
 
 pub use self::core::{
     AgeBand, CareerParams, Discipline, Fiscal, MonthlyMortality, Mortality, OutcomeParams,

@@ -74,8 +74,8 @@ impl InsuranceParams {
             KeyDoc::new("pension.book_rate_projection", "share", Allowed::number(-0.1, 0.3),
                 "Book rate assumed for years from `projection_from` on, not yet announced.")
                 .source("third-party calculators", U),
-            rate("pension.indexation", "Yearly increase of pensions in payment (基本养老金调整), the national figure.")
-                .source("人社部、财政部 yearly notices", M),
+            rate("pension.indexation", "Yearly increase of pensions in payment (基本养老金调整), the national figure; 10 % a year 2005–2015 (the first entry also stands for earlier years).")
+                .source("人社部、财政部 yearly notices; 2005–2015 enterprise pensions raised about 10 % a year for eleven years (人力资源社会保障部, 2016 notice on the 2016 adjustment)", M),
             KeyDoc::new("pension.indexation_projection", "share", Allowed::number(-0.1, 0.3),
                 "Increase of pensions assumed from `projection_from` on.")
                 .source("model", Model),
@@ -268,5 +268,8 @@ impl InsuranceParams {
             KeyDoc::new("transfer.temporary_account_age_female", "years", Allowed::integer(0, 80),
                 "Women at least this old moving to a non-hukou place get a temporary account.").source(S_TRANSFER, C),
         ]
+        .into_iter()
+        .chain(crate::insurance::funds::PooledFundParams::key_docs())
+        .collect()
     }
 }

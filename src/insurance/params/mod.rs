@@ -53,6 +53,7 @@ pub struct InsuranceParams {
     pub retirement: RetirementParams,
     pub benefit: BenefitParams,
     pub transfer: TransferParams,
+    pub pooled_fund: super::funds::PooledFundParams,
 }
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ impl Default for PensionParams {
             book_rate: default_book_rate(),
             book_rate_projection: 0.015,
             indexation: by_year(&[
+                (2005, 0.10),
                 (2016, 0.065),
                 (2017, 0.055),
                 (2018, 0.05),

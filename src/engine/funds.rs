@@ -1,0 +1,130 @@
+//! The pooled pension funds of a run, one per region and scheme, kept as ledgers: employer
+//! contributions and transfers in, benefits and transfers out, interest on the balance each
+//! December, and the fiscal subsidy that covers a shortfall (社会保险法 art. 13). Each fund's
+//! balance equals the sum of its booked flows (`identity`), to the fen.
+
+use super::env::MonthEnv;
+use crate::insurance::funds::year_interest;
+use crate::metrics::{MonthAgg, Series};
+use crate::money::{rate_to_ppm, Fen};
+use crate::scenario::Scenario;
+use crate::time::YearMonth;
+
+const SCHEMES: [&str; 2] = ["enterprise", "institution"];
+
+/// Cumulative flows of one fund since the start of the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FundTotals {
+    pub contributions_in: Fen,
+    pub transfers_in: Fen,
+    pub transfers_out: Fen,
+    pub benefits_out: Fen,
+    pub interest: Fen,
+    pub subsidy: Fen,
+}
+
+impl FundTotals {
+    /// What the flows leave in the fund.
+    pub fn net(&self) -> Fen {
+        self.contributions_in + self.transfers_in - self.transfers_out - self.benefits_out
+            + self.interest
+            + self.subsidy
+    }
+}
+
+/// The funds by region and scheme (0 enterprise, 1 institution).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Funds {
+    pub balance: Vec<[Fen; 2]>,
+    pub totals: Vec<[FundTotals; 2]>,
+    /// This month's interest and subsidy, for the rows.
+    month_interest: Vec<[Fen; 2]>,
+    month_subsidy: Vec<[Fen; 2]>,
+}
+
+impl Funds {
+    pub fn new(regions: usize) -> Self {
+        Funds {
+            balance: vec![[0; 2]; regions],
+            totals: vec![[FundTotals::default(); 2]; regions],
+            month_interest: vec![[0; 2]; regions],
+            month_subsidy: vec![[0; 2]; regions],
+        }
+    }
+
+    /// Books a month's flows; in December credits the year's interest on the balance; then,
+    /// where the subsidy is in force, covers any shortfall.
+    pub fn book(&mut self, s: &Scenario, env: &MonthEnv, agg: &MonthAgg) {
+        let p = &s.insurance.pooled_fund;
+        for (r, region) in s.regions.iter().enumerate() {
+            for k in 0..2 {
+                let t = &mut self.totals[r][k];
+                t.contributions_in += agg.fund_in[r][k];
+                t.transfers_in += agg.fund_transfer_in[r][k];
+                t.transfers_out += agg.fund_transfer_out[r][k];
+                t.benefits_out += agg.fund_out[r][k];
+                let b = &mut self.balance[r][k];
+                *b += agg.fund_in[r][k] + agg.fund_transfer_in[r][k]
+                    - agg.fund_transfer_out[r][k]
+                    - agg.fund_out[r][k];
+                let interest = if env.year_end {
+                    year_interest(
+                        *b,
+                        rate_to_ppm(*p.interest_rate.at(env.month, &region.name)),
+                    )
+                } else {
+                    0
+                };
+                *b += interest;
+                t.interest += interest;
+                let subsidy = if *b < 0 && *p.fiscal_subsidy.at(env.month, &region.name) {
+                    -*b
+                } else {
+                    0
+                };
+                *b += subsidy;
+                t.subsidy += subsidy;
+                self.month_interest[r][k] = interest;
+                self.month_subsidy[r][k] = subsidy;
+            }
+        }
+    }
+
+    /// (balance, sum of booked flows) over all funds; equal in a correct run.
+    pub fn identity(&self) -> (Fen, Fen) {
+        let balance = self.balance.iter().flatten().sum();
+        let flows = self.totals.iter().flatten().map(FundTotals::net).sum();
+        (balance, flows)
+    }
+
+    /// The month's rows of every fund with any member or money: flows, balance, interest,
+    /// subsidy, contributors, pensioners (deferred members counted apart), and the dependency
+    /// ratio (pensioners per contributor).
+    pub fn rows(&self, s: &Scenario, m: YearMonth, agg: &MonthAgg, series: &mut Series) {
+        for (r, region) in s.regions.iter().enumerate() {
+            for (k, scheme) in SCHEMES.iter().enumerate() {
+                let (c, p) = (agg.contributors[r][k], agg.pensioners[r][k]);
+                if c == 0 && p == 0 && self.balance[r][k] == 0 {
+                    continue;
+                }
+                let key = format!("{}/{}", region.name, scheme);
+                let money = [
+                    ("contributions_in", agg.fund_in[r][k]),
+                    ("benefits_out", agg.fund_out[r][k]),
+                    ("transfers_in", agg.fund_transfer_in[r][k]),
+                    ("transfers_out", agg.fund_transfer_out[r][k]),
+                    ("interest", self.month_interest[r][k]),
+                    ("fiscal_subsidy", self.month_subsidy[r][k]),
+                    ("balance", self.balance[r][k]),
+                ];
+                for (metric, fen) in money {
+                    series.push_money(m, "fund", key.clone(), metric, fen);
+                }
+                series.push(m, "fund", key.clone(), "contributors", c as f64);
+                series.push(m, "fund", key.clone(), "pensioners", p as f64);
+                let ratio = if c > 0 { p as f64 / c as f64 } else { 0.0 };
+                series.push(m, "fund", key, "dependency_ratio", ratio);
+            }
+        }
+    }
+}
