@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod bench;
+pub mod calibrate;
 pub mod career;
 pub mod engine;
 pub mod experiment;

@@ -414,6 +414,17 @@ pub fn write_run(
     outcome: &Outcome,
     meta: &RunMeta,
 ) -> Result<(), OutputError> {
+    write_folder(dir, |tmp| write_files(tmp, s, outcome, meta))
+}
+
+/// Writes a new folder `dir` (which must not exist) the way [`write_run`] does: `fill` writes
+/// the files into a hidden sibling `.NAME.partial`, which is renamed into place when `fill`
+/// succeeds and removed when it fails, under the same exclusive claim. Other commands that
+/// write a result folder (`sisandbox calibrate`) use it too.
+pub fn write_folder(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), OutputError>,
+) -> Result<(), OutputError> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -439,8 +450,7 @@ pub fn write_run(
         Err(_) => {}
     }
     fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    let result = write_files(&tmp, s, outcome, meta)
-        .and_then(|_| fs::rename(&tmp, dir).map_err(io_err(dir)));
+    let result = fill(&tmp).and_then(|_| fs::rename(&tmp, dir).map_err(io_err(dir)));
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }

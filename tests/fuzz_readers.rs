@@ -777,14 +777,16 @@ fn every_bad_case_class_has_its_message() {
 #[test]
 fn every_bad_input_file_is_checked_by_a_test() {
     // The scenario classes are checked by tests/scenario_load.rs, the resource classes by
-    // tests/faults.rs, the roster and case classes above.
+    // tests/faults.rs, the targets files of `calibrate` by tests/calibrate_cli.rs, the roster
+    // and case classes above.
     let loader = std::fs::read_to_string(repo("tests/scenario_load.rs")).unwrap();
     let faults = std::fs::read_to_string(repo("tests/faults.rs")).unwrap();
+    let calibrate = std::fs::read_to_string(repo("tests/calibrate_cli.rs")).unwrap();
     for entry in std::fs::read_dir(repo("tests/bad_inputs")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         let here = BAD_ROSTERS.iter().chain(BAD_CASES).any(|(n, _)| *n == name);
         assert!(
-            here || loader.contains(&name) || faults.contains(&name),
+            here || loader.contains(&name) || faults.contains(&name) || calibrate.contains(&name),
             "tests/bad_inputs/{name} is checked by no test"
         );
     }

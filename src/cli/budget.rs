@@ -25,7 +25,8 @@ pub struct BudgetArgs {
     /// Worker threads per run (0: all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// Output folder: budget.csv, budget_year.csv and manifest.toml.
+    /// Output folder: budget.csv, budget_year.csv, manifest.toml and, when the roster has a
+    /// department column (department, 部门, 所在部门, 单位名称), budget_department.csv.
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -100,6 +101,42 @@ pub fn run(args: &BudgetArgs) -> Result<()> {
     yhead[0] = "year";
     out.stage_csv("budget_year.csv", &yhead, &yearly)
         .map_err(e)?;
+    let departments = budget::read_departments(&roster)?;
+    let by_department: Vec<&budget::Line> = totals
+        .iter()
+        .filter(|l| l.group == budget::DEPARTMENT_GROUP)
+        .collect();
+    if let Some(d) = &departments {
+        let staff = d.headcount();
+        let rows: Vec<Vec<String>> = by_department
+            .iter()
+            .map(|l| {
+                vec![
+                    args.year.to_string(),
+                    l.key.clone(),
+                    staff.get(&l.key).copied().unwrap_or(0).to_string(),
+                    format!("{:.2}", l.mean()),
+                    format!("{:.2}", l.min()),
+                    format!("{:.2}", l.max()),
+                    l.values.len().to_string(),
+                ]
+            })
+            .collect();
+        out.stage_csv(
+            "budget_department.csv",
+            &[
+                "year",
+                "department",
+                "staff_at_start",
+                "mean_yuan",
+                "min_yuan",
+                "max_yuan",
+                "replications",
+            ],
+            &rows,
+        )
+        .map_err(e)?;
+    }
     use toml::Value;
     let mut m = office::write::manifest_head(&office::command_line());
     m.insert("year".into(), Value::Integer(i64::from(args.year)));
@@ -122,6 +159,16 @@ pub fn run(args: &BudgetArgs) -> Result<()> {
             args.year,
             l.key,
             l.metric,
+            l.mean(),
+            l.min(),
+            l.max()
+        );
+    }
+    for l in &by_department {
+        eprintln!(
+            "{} {:<24} contributions mean {:>16.2}  range {:.2} – {:.2}",
+            args.year,
+            l.key,
             l.mean(),
             l.min(),
             l.max()

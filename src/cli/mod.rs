@@ -3,6 +3,7 @@
 mod audit;
 mod bench;
 mod budget;
+mod calibrate;
 mod compare;
 mod makeup;
 mod merge;
@@ -51,6 +52,9 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Re-run a run from its manifest and check every output's SHA-256.
     Reproduce(reproduce::ReproduceArgs),
+    /// Fit behavioural parameters to published moments by the simulated method of moments
+    /// (docs/CALIBRATION.md); `--reproduce MANIFEST` re-runs a fit and checks its outputs.
+    Calibrate(calibrate::CalibrateArgs),
     /// Life-cycle planner for one person: percentile curves of balances, pension,
     /// replacement rate and money's worth over stochastic macro paths, options side by side.
     Plan(plan::PlanArgs),
@@ -97,6 +101,7 @@ pub fn main() -> ExitCode {
         Some(Command::Compare(args)) => compare::run(&args),
         Some(Command::Plot(args)) => plot::run(&args),
         Some(Command::Reproduce(args)) => reproduce::run(&args),
+        Some(Command::Calibrate(args)) => calibrate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Risk(args)) => risk::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),

@@ -39,9 +39,38 @@ fn find_exe() -> Option<PathBuf> {
     })
 }
 
+/// Whether the arguments only ask for help (nothing, `help`, `-h` or `--help` first).
+fn wants_help(args: &[OsString]) -> bool {
+    match args.first().and_then(|a| a.to_str()) {
+        None => true,
+        Some(a) => matches!(a, "-h" | "--help" | "help"),
+    }
+}
+
+/// What `sisandbox risk --help` says when the model executable is not installed: the commands
+/// it would offer and how to get it, so help never fails.
+fn help_without_exe() -> String {
+    format!(
+        "Early warning of contribution interruptions (runs the {EXE} executable).\n\n\
+         Usage: sisandbox risk <COMMAND> [ARGS]...\n\n\
+         Commands:\n  \
+         train     Train a model (LSTM or logistic, with the logistic baseline beside it) on run panels\n  \
+         evaluate  AUC, PR-AUC and Brier score of the model and the baseline on a run of another seed\n  \
+         score     Red, orange and yellow warnings with reasons and actions for a run or an HR file\n  \
+         audit     Performance and warning rates by track, sex, age band and region; a model card\n\n\
+         {EXE} was found neither beside this program nor on PATH; build it with\n  \
+         cargo build --release -p {EXE}\n\
+         and run `sisandbox risk <COMMAND> --help` for each command's options (docs/RISK.md).\n"
+    )
+}
+
 /// Runs `sisandbox-risk` with the arguments and exits with its status.
 pub fn run(args: &RiskArgs) -> Result<()> {
     let Some(exe) = find_exe() else {
+        if wants_help(&args.args) {
+            print!("{}", help_without_exe());
+            return Ok(());
+        }
         bail!(
             "`sisandbox risk` needs the {EXE} executable, found neither beside this program nor \
              on PATH; build it with `cargo build --release -p {EXE}`"
@@ -85,4 +114,27 @@ pub fn write_panel(dir: &Path, s: &Scenario, panel: &Panel) -> Result<()> {
 #[cfg(not(feature = "panel"))]
 pub fn write_panel(_dir: &Path, _s: &Scenario, _panel: &Panel) -> Result<()> {
     bail!("this build has no Parquet writer: rebuild with `--features panel` to use --panel")
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    #[test]
+    fn help_is_recognised_and_names_every_command() {
+        assert!(wants_help(&[]));
+        assert!(wants_help(&["--help".into()]));
+        assert!(wants_help(&["help".into(), "train".into()]));
+        assert!(!wants_help(&["train".into(), "--help".into()]));
+        let text = help_without_exe();
+        for c in [
+            "train",
+            "evaluate",
+            "score",
+            "audit",
+            "cargo build --release -p",
+        ] {
+            assert!(text.contains(c), "{c} missing from:\n{text}");
+        }
+    }
 }

@@ -40,9 +40,6 @@ pub struct SynthHrArgs {
 }
 
 pub fn run(args: &SynthHrArgs) -> Result<()> {
-    if args.encoding == Form::Xlsx {
-        anyhow::bail!("--encoding takes utf8, utf8-bom or gbk; use --xlsx for spreadsheets");
-    }
     let scenario = office::load_scenario(args.scenario.as_deref(), &[])?;
     let mut book = RuleBook::new(&scenario, &args.region).map_err(anyhow::Error::msg)?;
     let opts = synth::SynthOptions {

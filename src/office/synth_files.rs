@@ -13,6 +13,8 @@ pub enum Form {
     Utf8,
     Utf8Bom,
     Gbk,
+    /// Chosen with `--xlsx`, not as an encoding.
+    #[value(skip)]
     Xlsx,
 }
 

@@ -48,7 +48,7 @@ pub fn render_text(f: &InForce) -> String {
             }
         }
         _ => out.push_str(&format!(
-            "  the table has no {} average wage for {}: limits not computed (a scenario may give `regions[].average_wage`)\n",
+            "  the table records no {} average wage for {}: limits not computed\n",
             b.average_wage_year, f.region
         )),
     }
