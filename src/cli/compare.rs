@@ -1,5 +1,7 @@
 //! `sisandbox compare RUN_A RUN_B [...]`: side-by-side outcome distributions of run folders,
-//! printed, and written as CSV where --out says. The computation is `sisandbox::experiment::compare`.
+//! printed, and written as CSV where --out says. The computation is `sisandbox::experiment::compare`;
+//! with `--decompose`, the mechanical and behavioural parts of each reform's effect
+//! (`sisandbox::experiment::decompose`).
 
 use anyhow::{Context, Result};
 use sisandbox::experiment::compare::{
@@ -25,13 +27,27 @@ pub struct CompareArgs {
     /// differ (the differences are then printed as a warning).
     #[arg(long)]
     pub allow_mismatch: bool,
-    /// Metrics to print (default: all). The CSV always has all.
+    /// Metrics to print (default: all). The CSV always has all. With --decompose, the
+    /// summary metrics of docs/EXPERIMENTS.md (`exits`, `retention`, …).
     #[arg(long = "metric", value_name = "METRIC")]
     pub metrics: Vec<String>,
     /// Groups to print: all, track, sex, region, university (default: all and track).
-    /// Repeat for several.
+    /// Repeat for several. With --decompose: all, track, insurance, fund, university.
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
+    /// Split each reform's effect into its mechanical part (the reform run with behaviour
+    /// frozen at the baseline's choices) and its behavioural part, for every summary outcome.
+    /// The first argument is the baseline; arguments may be scenario files or run folders
+    /// (their manifest's scenario). Runs the baseline once and each reform twice, same seed.
+    #[arg(long)]
+    pub decompose: bool,
+    /// With --decompose: an override applied to every scenario (`simulation.agents=2000`).
+    #[arg(long = "set", value_name = "KEY=VALUE", requires = "decompose")]
+    pub set: Vec<String>,
+    /// With --decompose: worker threads of each run (0: all cores). Results are identical
+    /// for any value.
+    #[arg(long, default_value_t = 0, value_parser = super::run::threads_arg, requires = "decompose")]
+    pub threads: usize,
 }
 
 fn num(x: Option<f64>, digits: usize) -> String {
@@ -43,6 +59,9 @@ fn num(x: Option<f64>, digits: usize) -> String {
 }
 
 pub fn run(args: &CompareArgs) -> Result<()> {
+    if args.decompose {
+        return decompose(args);
+    }
     for m in &args.metrics {
         if !COMPARE_METRICS.contains(&m.as_str()) {
             anyhow::bail!("--metric {m}: one of {}", COMPARE_METRICS.join(", "));
@@ -209,6 +228,65 @@ fn write_winners(
         let path = sisandbox::output::inside(dir, &format!("{stem}-winners-{}.csv", other.name))?;
         write_new(&path, force, &winners_csv(&rows))?;
         writeln!(out, "by group and income decile: {}", path.display())?;
+    }
+    Ok(())
+}
+
+/// `--decompose`: mechanical, behavioural and total effect of each reform on every summary
+/// outcome (`sisandbox::experiment::decompose`).
+fn decompose(args: &CompareArgs) -> Result<()> {
+    use sisandbox::experiment::decompose::{self as dec, load_input};
+    let inputs = args
+        .runs
+        .iter()
+        .map(|p| load_input(p, &args.set).with_context(|| format!("{}", p.display())))
+        .collect::<Result<Vec<_>>>()?;
+    let quiet_tick = |done: usize, total: usize| eprintln!("decompose: {done}/{total} runs done");
+    let ds = dec::decompose(&inputs[0], &inputs[1..], args.threads, Some(&quiet_tick))?;
+    let groups: Vec<String> = if args.groups.is_empty() {
+        vec!["all".into(), "track".into()]
+    } else {
+        args.groups.clone()
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "baseline: {}; mechanical = reform with the baseline's choices − baseline, \
+         behavioural = reform − that, total = their sum",
+        inputs[0].name
+    )?;
+    for d in &ds {
+        writeln!(out, "\n== {}", d.reform)?;
+        writeln!(
+            out,
+            "{:<34} {:<30} {:>14} {:>14} {:>14} {:>14}",
+            "group", "metric", "baseline", "mechanical", "behavioural", "total"
+        )?;
+        for e in d.effects.iter().filter(|e| {
+            groups.contains(&e.group)
+                && (args.metrics.is_empty() || args.metrics.contains(&e.metric))
+        }) {
+            let label = if e.group == "all" {
+                "all".to_string()
+            } else {
+                format!("{}={}", e.group, e.key)
+            };
+            let n = |x: f64| num(Some(x), 4);
+            writeln!(
+                out,
+                "{:<34} {:<30} {:>14} {:>14} {:>14} {:>14}",
+                label,
+                e.metric,
+                n(e.baseline),
+                n(e.mechanical()),
+                n(e.behavioural()),
+                n(e.total())
+            )?;
+        }
+    }
+    if let Some(csv) = &args.out {
+        write_new(csv, args.force, &dec::to_csv(&ds))?;
+        writeln!(out, "\nfull table written to {}", csv.display())?;
     }
     Ok(())
 }

@@ -36,6 +36,9 @@ pub struct Shared {
     /// the long run (budget over the yearly points' value, at most 1): what a point is expected
     /// to be worth.
     pub points_share: Vec<f64>,
+    /// Frozen behaviour (`Simulation::replaying`): the recorded choices that replace the
+    /// agents' own at each evaluation. None in an ordinary run.
+    pub replay: Option<std::sync::Arc<super::replay::Book>>,
 }
 
 impl Shared {
@@ -45,6 +48,7 @@ impl Shared {
             mortality: s.careers.mortality.monthly_table(),
             points_factor: vec![1.0; s.universities.len()],
             points_share: vec![1.0; s.universities.len()],
+            replay: None,
         }
     }
 }
@@ -252,6 +256,9 @@ pub fn evaluate(
         perception::evaluate(s, a, &ctx, &ctx.bases.full(months)).own()
     });
     a.perception = q;
+    if let Some(book) = &shared.replay {
+        book.freeze_choices(a, env.month);
+    }
 }
 
 /// Completes the month's evaluations against the same month's peers: fairness, the loss
@@ -284,6 +291,9 @@ pub fn finish_all(
                     .map(|o| perception::level(s, a, &o, peers_sq[slot]).1);
                 a.perception = perception::finish(s, a, &q, peers[slot], reference);
                 a.effort = perception::effort(s, a, points_incentive(s, env, shared, a));
+                if let Some(book) = &shared.replay {
+                    book.freeze_responses(a, env.month);
+                }
                 if intents {
                     a.intent = leaving_intent(s, env, a);
                     if a.intent != Intent::None {

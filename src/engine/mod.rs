@@ -17,6 +17,7 @@ mod init;
 pub mod insure;
 pub mod panel;
 mod record;
+pub mod replay;
 mod resolve;
 mod step;
 mod stock;
@@ -142,13 +143,27 @@ pub struct Simulation<'a> {
 
 impl<'a> Simulation<'a> {
     /// Prepares the initial staff (retirement months, past records, first perceptions).
-    pub fn new(s: &'a Scenario, mut agents: Vec<Agent>) -> Self {
+    pub fn new(s: &'a Scenario, agents: Vec<Agent>) -> Self {
+        Self::replaying(s, agents, None)
+    }
+
+    /// Like [`Simulation::new`], with behaviour frozen at the choices of `book` when given
+    /// (`replay`): the switch behind `sisandbox compare --decompose`.
+    pub fn replaying(
+        s: &'a Scenario,
+        mut agents: Vec<Agent>,
+        book: Option<std::sync::Arc<replay::Book>>,
+    ) -> Self {
         let start = s.simulation.start;
         let first = (init::first_year(&agents, start) - 1).min(stock::first_year(start));
         let history = init::History::new(s, first, end_month(s).year());
         let mut opening = init::prepare(s, &mut agents, &history);
         let mut shared = behave::Shared::new(s);
         init::first_perception(s, &mut agents, &mut shared);
+        if let Some(book) = &book {
+            book.freeze_start(s, &mut agents);
+        }
+        shared.replay = book;
         // Pensioners in payment at the start join after the staff's first perceptions: they
         // take no part in behaviour.
         let staff = agents.len();

@@ -15,6 +15,8 @@
 //! - [`figures`]: the figures of `sisandbox plot`, read from run and sweep folders;
 //! - [`compat`]: whether run folders are comparable (start, horizon, staff, seed);
 //! - [`compare`]: side-by-side outcome distributions of run folders, paired by agent id;
+//! - [`decompose`]: a reform's effect split into mechanical and behavioural parts, by
+//!   replaying the baseline's choices;
 //! - [`reproduce`]: re-running a manifest and checking every output's SHA-256.
 //!
 //! Every table written here is a function of the sweep file, the scenario files and the
@@ -23,6 +25,7 @@
 
 pub mod compare;
 pub mod compat;
+pub mod decompose;
 pub mod design;
 pub mod figures;
 pub mod merge;

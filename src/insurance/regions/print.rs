@@ -40,7 +40,10 @@ pub fn render_text(f: &InForce) -> String {
                 format_yuan(*w)
             ));
             out.push_str(&format!("  floor:   {} yuan/month\n", format_yuan(l.floor)));
-            out.push_str(&format!("  ceiling: {} yuan/month\n", format_yuan(l.ceiling)));
+            out.push_str(&format!(
+                "  ceiling: {} yuan/month\n",
+                format_yuan(l.ceiling)
+            ));
             if !b.published {
                 out.push_str(
                     "  not yet published in this month: the previous limits apply until publication, then the difference is made up (补差)\n",
