@@ -79,8 +79,44 @@ fn pension_calculator(c: &mut Criterion) {
     });
 }
 
+/// Loading large scenario files: 200,000 dated entries and 6,000 universities. The loader was
+/// once quadratic in both (minutes); near-linear loading takes about a second in release.
+fn scenario_loading(c: &mut Criterion) {
+    use std::fmt::Write;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut dated = String::from("[insurance.pension]\nenterprise_employer_rate = [\n");
+    for i in 0..100_000 {
+        let (y, m) = (1000 + i / 12, i % 12 + 1);
+        let _ = writeln!(dated, "  {{ from = \"{y:04}-{m:02}\", value = 0.16 }},");
+        let _ = writeln!(
+            dated,
+            "  {{ from = \"{y:04}-{m:02}\", value = 0.15, region = \"sichuan\" }},"
+        );
+    }
+    dated.push_str("]\n");
+    let mut univ = String::new();
+    for i in 0..6_000 {
+        let _ = write!(
+            univ,
+            "[[universities]]\nname = \"u{i}\"\nregion = \"sichuan\"\nfiscal = \"local\"\n\
+             staff_share = 1.0\nwage_level = 1.0\nenterprise_annuity = false\nheadcount_growth = 0.0\n"
+        );
+    }
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10);
+    for (name, text) in [("dated-200k", dated), ("universities-6k", univ)] {
+        let f = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&f, text).expect("write scenario");
+        g.bench_function(name, |b| {
+            b.iter(|| sisandbox::scenario::load(&f, &[]).expect("valid scenario"))
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    scenario_loading,
     monthly_step,
     population_generation,
     default_run,

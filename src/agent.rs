@@ -63,8 +63,10 @@ pub fn title_name(ladder: Ladder, rung: u8) -> &'static str {
 pub enum Status {
     Active,
     Retired,
-    /// Left the modelled universities (out of academia, or elsewhere).
-    Left,
+    /// Left the modelled universities (out of academia, or no employment): a deferred member
+    /// who keeps the record, whose accounts keep earning the book rate, and who claims the
+    /// pension at the statutory age from the paying place.
+    Deferred,
     Dead,
 }
 
@@ -73,7 +75,7 @@ impl Status {
         match self {
             Status::Active => "active",
             Status::Retired => "retired",
-            Status::Left => "left",
+            Status::Deferred => "deferred",
             Status::Dead => "dead",
         }
     }
@@ -120,6 +122,12 @@ pub struct InsuranceRecord {
     /// Medical insurance: cumulative and current continuous months.
     pub medical_months: u32,
     pub medical_continuous: u32,
+    /// Medical insurance: months missed since the last payment (a gap), and months of a
+    /// waiting period still to run after a long gap.
+    pub medical_gap: u32,
+    pub medical_waiting: u32,
+    /// A deferred member insured elsewhere after leaving (no medical gap).
+    pub medical_elsewhere: bool,
     /// Contribution months by pooling region, for the paying-place rule.
     pub stays: Stays,
     /// Region of hukou (户籍), which decides where the pension is paid when no place has ten

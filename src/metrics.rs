@@ -61,6 +61,18 @@ pub struct MonthAgg {
     pub retirements: [u64; 3],
     pub deaths_active: [u64; 3],
     pub deaths_retired: [u64; 3],
+    /// Deferred members (leavers keeping their rights), their deaths, and their pension claims
+    /// at the statutory age, by track.
+    pub deferred: [u64; 3],
+    pub deaths_deferred: [u64; 3],
+    pub deferred_claims: [u64; 3],
+    /// Medical insurance by track: people in a gap this month (not paying), people in a
+    /// waiting period, waiting periods begun, and months of arrears paid to bridge short gaps.
+    pub medical_gap: [u64; 3],
+    pub medical_gap_starts: [u64; 3],
+    pub medical_waiting: [u64; 3],
+    pub medical_waiting_starts: [u64; 3],
+    pub medical_arrears_months: [u64; 3],
     /// Interest credited to personal pension accounts and annuities this month.
     pub interest: Fen,
     /// Employer cost by university and item.
@@ -76,6 +88,8 @@ pub struct MonthAgg {
     /// Contributors and pensioners by region and scheme (dependency ratio).
     pub contributors: Vec<[u64; 2]>,
     pub pensioners: Vec<[u64; 2]>,
+    /// Deferred members by region and scheme.
+    pub deferred_members: Vec<[u64; 2]>,
     /// Paid out of personal accounts and annuities as pensions, and to heirs at death.
     pub account_out: Fen,
     pub annuity_out: Fen,
@@ -104,6 +118,7 @@ impl MonthAgg {
             fund_out: vec![[0; 2]; regions],
             contributors: vec![[0; 2]; regions],
             pensioners: vec![[0; 2]; regions],
+            deferred_members: vec![[0; 2]; regions],
             ..Default::default()
         }
     }
@@ -129,6 +144,14 @@ impl MonthAgg {
             self.retirements[t] += o.retirements[t];
             self.deaths_active[t] += o.deaths_active[t];
             self.deaths_retired[t] += o.deaths_retired[t];
+            self.deferred[t] += o.deferred[t];
+            self.deaths_deferred[t] += o.deaths_deferred[t];
+            self.deferred_claims[t] += o.deferred_claims[t];
+            self.medical_gap[t] += o.medical_gap[t];
+            self.medical_gap_starts[t] += o.medical_gap_starts[t];
+            self.medical_waiting[t] += o.medical_waiting[t];
+            self.medical_waiting_starts[t] += o.medical_waiting_starts[t];
+            self.medical_arrears_months[t] += o.medical_arrears_months[t];
             for i in 0..N_ITEMS {
                 self.employer[t][i] += o.employer[t][i];
                 self.individual[t][i] += o.individual[t][i];
@@ -169,6 +192,7 @@ impl MonthAgg {
         add_pairs(&mut self.fund_out, &o.fund_out);
         add_pairs(&mut self.contributors, &o.contributors);
         add_pairs(&mut self.pensioners, &o.pensioners);
+        add_pairs(&mut self.deferred_members, &o.deferred_members);
     }
 }
 

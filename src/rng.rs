@@ -37,6 +37,8 @@ pub enum Purpose {
     Household = 16,
     /// Whether a leaver's contributions continue elsewhere, drawn in the month of leaving.
     Coverage = 17,
+    /// The months without medical cover between two universities on a move.
+    MedicalGap = 18,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -199,7 +199,7 @@ fn option_law(size: Size, seed: u64) {
     let left = |o: &Outcome, in_post: bool| -> Vec<(u32, YearMonth)> {
         o.records
             .iter()
-            .filter(|a| a.status == Status::Left && (!in_post || a.hired < start))
+            .filter(|a| a.status == Status::Deferred && (!in_post || a.hired < start))
             .filter(|a| a.status_since >= start && a.status_since < diverge)
             .map(|a| (a.id, a.status_since))
             .collect()
@@ -461,7 +461,7 @@ fn quit_rate_law(size: Size, seed: u64) {
             }
             let cell = &mut cells[track][band];
             cell.0 += p;
-            if a.status == Status::Left || (a.is_active() && a.university != u) {
+            if a.status == Status::Deferred || (a.is_active() && a.university != u) {
                 cell.1 += 1.0;
             }
         }

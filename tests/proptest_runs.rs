@@ -380,9 +380,32 @@ fn check_outcome(s: &Scenario, o: &Outcome, csv: &(Vec<u8>, Vec<u8>)) -> Result<
         if r.benefits_received > 0 && r.pension.total() == 0 {
             return Err(format!("agent {} was paid but has no pension", r.id));
         }
+        if r.status == Status::Deferred && r.pension.total() > 0 && r.retire_month <= r.status_since
+        {
+            return Err(format!("deferred member {} paid before leaving", r.id));
+        }
         if r.birth >= r.retire_month || r.hired < r.birth {
             return Err(format!("agent {}: dates out of order", r.id));
         }
+    }
+    // Deferred members: every one alive and left before the last month is counted in it.
+    let last_month = s.simulation.start.plus_months(months as i32 - 1);
+    let counted: f64 = o
+        .series
+        .rows
+        .iter()
+        .filter(|r| r.month == last_month && r.group == "track" && r.metric == "deferred")
+        .map(|r| r.value)
+        .sum();
+    let deferred = o
+        .records
+        .iter()
+        .filter(|r| r.status == Status::Deferred && r.status_since < last_month)
+        .count();
+    if counted as usize != deferred {
+        return Err(format!(
+            "{last_month}: {counted} deferred members counted, {deferred} in the records"
+        ));
     }
     // The CSV text: no NaN or infinity spelled out anywhere.
     for (name, bytes) in [("series.csv", &csv.0), ("agents.csv", &csv.1)] {

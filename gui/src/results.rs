@@ -199,7 +199,7 @@ pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replicatio
         for (col, x) in t.group.iter_mut().zip(g) {
             col.push(x);
         }
-        if r.status == sisandbox::agent::Status::Left {
+        if r.status == sisandbox::agent::Status::Deferred {
             t.left += 1;
         }
     }

@@ -173,7 +173,7 @@ impl Tally {
             if measured && before {
                 let (t, b) = (track_index(a.track), band_of(a, m));
                 self.exposure[t][b] += 1;
-                let left = a.status == Status::Left && a.status_since == m;
+                let left = a.status == Status::Deferred && a.status_since == m;
                 let moved = a.status == Status::Active && a.hired == m;
                 if left || moved {
                     self.leavers[t][b] += 1;

@@ -122,8 +122,14 @@ impl Funds {
                 }
                 series.push(m, "fund", key.clone(), "contributors", c as f64);
                 series.push(m, "fund", key.clone(), "pensioners", p as f64);
-                let ratio = if c > 0 { p as f64 / c as f64 } else { 0.0 };
-                series.push(m, "fund", key, "dependency_ratio", ratio);
+                let d = agg.deferred_members[r][k];
+                series.push(m, "fund", key.clone(), "deferred_members", d as f64);
+                let ratio = |n: u64| if c > 0 { n as f64 / c as f64 } else { 0.0 };
+                series.push(m, "fund", key.clone(), "dependency_ratio", ratio(p));
+                // Deferred members are the fund's future pensioners: the ratio with them counts
+                // every member not contributing (deferred members in payment are pensioners).
+                let with = ratio(p + d);
+                series.push(m, "fund", key, "dependency_ratio_with_deferred", with);
             }
         }
     }

@@ -166,8 +166,15 @@ pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAg
         agg.contributors[a.region as usize][scheme_index(who.scheme)] += 1;
     }
     if enrolled_in(mask, item::MEDICAL) {
+        if a.insurance.medical_gap > 0 {
+            resume_medical(s, env, r, a, agg);
+        }
         a.insurance.medical_months += 1;
         a.insurance.medical_continuous += 1;
+        if a.insurance.medical_waiting > 0 {
+            a.insurance.medical_waiting -= 1;
+            agg.medical_waiting[a.track as usize] += 1;
+        }
     }
     for (i, gap) in agg.coverage_gap.iter_mut().enumerate() {
         *gap += u64::from(!enrolled_in(mask, i));
@@ -279,7 +286,14 @@ pub fn year_end(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
 pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     let r = &env.regions[a.region as usize].rates;
     let k = scheme_index(scheme_of(a));
-    if env.month.month() == 1 && a.status_since < env.month {
+    // Raised each January after the award month (a deferred member's award month is its
+    // claim, kept in `retire_month`; `status_since` stays the month it left).
+    let awarded = if a.status == Status::Deferred {
+        a.retire_month
+    } else {
+        a.status_since
+    };
+    if env.month.month() == 1 && awarded < env.month {
         let p = &a.pension;
         a.pension.basic += apply_ppm(p.basic + p.personal + p.transitional, r.indexation_ppm);
     }
@@ -339,10 +353,110 @@ pub fn on_death(a: &mut Agent, agg: &mut MonthAgg) {
     agg.inherited += acc + ann;
 }
 
-/// Leaving the modelled universities: the record stays with the person (accounts are kept by
-/// the agency); medical continuity is broken from the next month.
-pub fn on_leave(a: &mut Agent) {
-    a.insurance.medical_continuous = 0;
+/// Leaving the modelled universities: the person becomes a deferred member. The record stays
+/// with the person (accounts are kept by the agency and keep earning the book rate), the
+/// pension is claimed at the statutory month (国发〔2005〕38号; the paying place by
+/// 国办发〔2009〕66号). Medical cover lapses, a gap beginning and the continuous run broken,
+/// unless the person is insured elsewhere (`household::leaves_uncovered`, the same draw as the
+/// panel's `left_uncovered` event); contributions made elsewhere are not modelled.
+pub fn on_leave(s: &Scenario, a: &mut Agent, agg: &mut MonthAgg) {
+    a.retire_month = statutory_month(s, a);
+    let uncovered = crate::household::leaves_uncovered(s.simulation.seed, a, a.status_since);
+    a.insurance.medical_elsewhere = !uncovered;
+    if uncovered {
+        a.insurance.medical_continuous = 0;
+        agg.medical_gap_starts[a.track as usize] += 1;
+    }
+}
+
+/// A month of a deferred member before its claim: a month of medical gap (or, insured
+/// elsewhere, a month of cover), a month less of any waiting period, and the contributions'
+/// value carried at the discount rate.
+pub fn deferred_month(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    let t = a.track as usize;
+    let ins = &mut a.insurance;
+    if ins.medical_elsewhere {
+        ins.medical_months += 1;
+        ins.medical_continuous += 1;
+    } else {
+        ins.medical_gap += 1;
+        agg.medical_gap[t] += 1;
+    }
+    ins.medical_waiting = ins.medical_waiting.saturating_sub(1);
+    ins.pension_paid_value *= 1.0 + env.discount_monthly;
+    agg.deferred[t] += 1;
+    agg.deferred_members[a.region as usize][scheme_index(scheme_of(a))] += 1;
+}
+
+/// The months without medical cover between two universities on a move: a geometric draw
+/// with mean `careers.move_gap_months` from the agent's own stream. They are bridged or not
+/// when the next payment is made (`resume_medical`).
+pub fn move_gap(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    let mean = s.careers.move_gap_months;
+    if mean <= 0.0 {
+        return;
+    }
+    let mut d = crate::rng::Draws::new(
+        s.simulation.seed,
+        a.id as u64,
+        crate::rng::Purpose::MedicalGap,
+        env.month.index(),
+    );
+    let stop = 1.0 / (1.0 + mean);
+    let mut gap = 0u32;
+    while gap < 120 && !d.chance(stop) {
+        gap += 1;
+    }
+    if gap > 0 {
+        let t = a.track as usize;
+        a.insurance.medical_gap += gap;
+        agg.medical_gap_starts[t] += 1;
+        agg.medical_gap[t] += gap as u64;
+    }
+}
+
+/// The first medical payment after a gap (the rules of `insurance::medical`): a short gap is
+/// bridged by paying the arrears, whose months then count; a longer one loses its months,
+/// restarts the continuous run and begins a waiting period.
+fn resume_medical(s: &Scenario, env: &MonthEnv, r: &RegionEnv, a: &mut Agent, agg: &mut MonthAgg) {
+    use crate::insurance::medical::{MedicalRecord, MedicalRules};
+    let region = &s.regions[a.region as usize].name;
+    let rules = MedicalRules::resolve(&s.insurance.medical, a.sex, env.month, region);
+    let t = a.track as usize;
+    let waiting_before = a.insurance.medical_waiting;
+    let mut rec = MedicalRecord {
+        cumulative_months: a.insurance.medical_months as i32,
+        local_actual_months: 0,
+        continuous_months: a.insurance.medical_continuous as i32,
+        gap_months: std::mem::take(&mut a.insurance.medical_gap) as i32,
+        waiting_months: a.insurance.medical_waiting as i32,
+    };
+    let before = rec.cumulative_months;
+    let resumed = rec.pay_month(&rules);
+    // `pay_month` also counts this month, which the caller counts itself.
+    a.insurance.medical_months = (rec.cumulative_months - 1).max(before) as u32;
+    a.insurance.medical_continuous = (rec.continuous_months - 1).max(0) as u32;
+    a.insurance.medical_waiting = if resumed.waiting_months > 0 {
+        resumed.waiting_months as u32
+    } else {
+        waiting_before
+    };
+    if resumed.arrears_months > 0 {
+        let months = resumed.arrears_months as Fen;
+        let who = membership(s, a);
+        let c = contributions::monthly(a.insurance.base, 0, who, &r.rates);
+        let arrears = Contributions {
+            medical_employer: c.medical_employer * months,
+            medical_individual: c.medical_individual * months,
+            major_illness: c.major_illness * months,
+            ..Default::default()
+        };
+        book(s, a, r, who, &arrears, agg);
+        agg.medical_arrears_months[t] += resumed.arrears_months as u64;
+    }
+    if resumed.waiting_months > 0 {
+        agg.medical_waiting_starts[t] += 1;
+    }
 }
 
 /// A move to another university. Across regions the pooled fund moves at the transfer rate on
@@ -508,9 +622,8 @@ fn settle_medical(s: &Scenario, r: &RegionEnv, a: &mut Agent, agg: &mut MonthAgg
         cumulative_months: ins.medical_months as i32,
         local_actual_months: ins.stays.months_in(a.region) as i32,
         continuous_months: ins.medical_continuous as i32,
-        // Gaps are not modelled during careers: staff who leave are no longer followed.
-        gap_months: 0,
-        waiting_months: 0,
+        gap_months: ins.medical_gap as i32,
+        waiting_months: ins.medical_waiting as i32,
     };
     let check = retiree_cover(&record, &rules);
     a.medical_shortfall = check.shortfall_months.max(0) as u32;

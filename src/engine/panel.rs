@@ -135,10 +135,10 @@ impl Sink {
             let event = match a.status {
                 Status::Active if a.hired == month => Event::Moved,
                 Status::Active => Event::None,
-                Status::Left if crate::household::leaves_uncovered(self.seed, a, month) => {
+                Status::Deferred if crate::household::leaves_uncovered(self.seed, a, month) => {
                     Event::LeftUncovered
                 }
-                Status::Left => Event::LeftCovered,
+                Status::Deferred => Event::LeftCovered,
                 Status::Retired => Event::Retired,
                 Status::Dead => Event::Died,
             };

@@ -184,6 +184,19 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, series: &mut Serie
             agg.deaths_retired[i] as f64,
         );
         series.push(m, "track", key, "promotions", res.promotions[i] as f64);
+        let people = [
+            ("deferred", agg.deferred[i]),
+            ("deaths_deferred", agg.deaths_deferred[i]),
+            ("deferred_claims", agg.deferred_claims[i]),
+            ("medical_gap_months", agg.medical_gap[i]),
+            ("medical_gap_starts", agg.medical_gap_starts[i]),
+            ("medical_gap_arrears_months", agg.medical_arrears_months[i]),
+            ("medical_waiting_members", agg.medical_waiting[i]),
+            ("medical_waiting_starts", agg.medical_waiting_starts[i]),
+        ];
+        for (metric, n) in people {
+            series.push(m, "track", key, metric, n as f64);
+        }
         if n > 0 {
             series.push(
                 m,
@@ -356,7 +369,9 @@ fn liabilities(l: &Ledger, agents: &[Agent], m: YearMonth) -> (Fen, f64) {
     let mut transitional = 0.0;
     for a in agents {
         match a.status {
-            Status::Active | Status::Retired => annuities += a.insurance.annuity.total(),
+            Status::Active | Status::Retired | Status::Deferred => {
+                annuities += a.insurance.annuity.total()
+            }
             _ => continue,
         }
         if a.status == Status::Retired && a.pension.transitional > 0 {

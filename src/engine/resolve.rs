@@ -86,6 +86,7 @@ fn leave_or_move(
                 res.cross_region_moves += 1;
             }
             insure::on_move(env, a, to_region, agg);
+            insure::move_gap(s, env, a, agg);
             a.university = u;
             a.region = to_region;
             a.hired = env.month;
@@ -93,9 +94,9 @@ fn leave_or_move(
             res.moves[t] += 1;
         }
         None => {
-            a.status = Status::Left;
+            a.status = Status::Deferred;
             a.status_since = env.month;
-            insure::on_leave(a);
+            insure::on_leave(s, a, agg);
             res.quits[t] += 1;
         }
     }

@@ -27,7 +27,11 @@ pub fn step(
             step_retired(s, env, shared, a, agg);
             false
         }
-        Status::Left | Status::Dead => false,
+        Status::Deferred => {
+            step_deferred(s, env, shared, a, agg);
+            false
+        }
+        Status::Dead => false,
     }
 }
 
@@ -123,4 +127,34 @@ fn step_retired(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, ag
     }
     insure::pay_pension(env, a, agg);
     agg.retired[t] += 1;
+}
+
+/// A deferred member: dies, or claims the pension at the statutory month from the paying
+/// place (and is paid from then on, staying a deferred member in the outputs, with the month
+/// it left as `status_since`), or waits with its accounts earning the book rate.
+fn step_deferred(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, agg: &mut MonthAgg) {
+    let t = a.track as usize;
+    if dies(s, env, shared, a) {
+        die(env, a, agg);
+        agg.deaths_deferred[t] += 1;
+        return;
+    }
+    if a.first_pension == 0 && env.month >= a.retire_month {
+        let left = a.status_since;
+        insure::retire(s, env, a, agg);
+        a.status = Status::Deferred;
+        a.status_since = left;
+        a.retire_month = env.month;
+        agg.deferred_claims[t] += 1;
+    }
+    if a.first_pension > 0 {
+        insure::pay_pension(env, a, agg);
+        agg.retired[t] += 1;
+        agg.deferred[t] += 1;
+        return;
+    }
+    insure::deferred_month(env, a, agg);
+    if env.year_end {
+        insure::year_end(env, a, agg);
+    }
 }

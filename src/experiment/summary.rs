@@ -35,6 +35,12 @@ pub const FLOW_METRICS: &[&str] = &[
     "retirements",
     "deaths_active",
     "deaths_retired",
+    "deaths_deferred",
+    "deferred_claims",
+    "medical_gap_months",
+    "medical_gap_starts",
+    "medical_gap_arrears_months",
+    "medical_waiting_starts",
     "promotions",
     "benefits_paid",
     "employer_contributions",
@@ -276,7 +282,7 @@ fn outcome_rows(rows: &mut Rows, group: &str, key: &str, recs: &[&Rec]) {
     if !initial.is_empty() {
         let stayed = initial
             .iter()
-            .filter(|r| r.record.status != Status::Left)
+            .filter(|r| r.record.status != Status::Deferred)
             .count();
         rows.push(
             group,

@@ -304,6 +304,9 @@ pub struct CareerParams {
     pub move_share: f64,
     /// Share of moves that cross regions.
     pub cross_region_share: f64,
+    /// Mean months without medical cover between leaving one university and joining the next
+    /// on a move (geometric; 0 for none).
+    pub move_gap_months: f64,
     /// Yearly share of contract staff converted to establishment posts (编制).
     pub conversion_rate: f64,
     /// Month (1–12) when conversions and quota resolution take place.
@@ -423,6 +426,7 @@ impl Default for CareerParams {
             quit_profile: crate::career::QuitProfile::default(),
             move_share: 0.35,
             cross_region_share: 0.5,
+            move_gap_months: 1.0,
             conversion_rate: 0.02,
             conversion_month: 9,
             hire_age: 29.0,
@@ -596,6 +600,12 @@ pub fn key_docs() -> Vec<KeyDoc> {
             "share",
             share(),
             "Share of moves that cross regions.",
+        ),
+        k(
+            "careers.move_gap_months",
+            "months",
+            A::number(0.0, 24.0),
+            "Mean months without medical cover between two universities on a move (geometric draw; 0 for none).",
         ),
         k(
             "careers.conversion_rate",

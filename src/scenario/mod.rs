@@ -33,6 +33,7 @@ use crate::insurance::InsuranceParams;
 use crate::macro_paths::MacroParams;
 use crate::perception::PerceptionParams;
 use crate::policy::PolicyParams;
+use crate::time::YearMonth;
 use serde::{Deserialize, Serialize};
 
 /// A whole scenario, every parameter resolved to a value (defaults filled in).
@@ -119,6 +120,7 @@ impl Scenario {
     pub fn check(&self) -> Vec<Issue> {
         let mut out = Vec::new();
         validate::check_name(&self.name, &mut out);
+        self.check_start(&mut out);
         self::core::check_population(&self.population, &mut out);
         self::core::check_careers(&self.careers, &mut out);
         self.check_regions(&mut out);
@@ -127,6 +129,22 @@ impl Scenario {
         self.policy.check("policy", &mut out);
         self.macro_paths.check("macro", &mut out);
         out
+    }
+
+    /// The first month must lie where the wage series and rules mean something: from 1990,
+    /// when the pension reforms the rule table describes began, to 2100 (a later start would
+    /// extrapolate the average wage for a century and overflow money amounts).
+    fn check_start(&self, out: &mut Vec<Issue>) {
+        let (lo, hi) = (YearMonth::ym(1990, 1), YearMonth::ym(2100, 12));
+        let start = self.simulation.start;
+        if start < lo || start > hi {
+            out.push(Issue::new(
+                "simulation.start",
+                format!(
+                    "{start} is outside the simulated period: expected a month from {lo} to {hi}"
+                ),
+            ));
+        }
     }
 
     fn check_regions(&self, out: &mut Vec<Issue>) {

@@ -38,6 +38,19 @@ impl InsuranceParams {
                 "at least one class rate is needed",
             ));
         }
+        // 人社部发〔2015〕71号 sets class base rates from 0.2 % to 1.9 %; anything of 10 % or more
+        // (or negative) is a typing error such as a percentage given as a share.
+        for (i, r) in self.work_injury.class_base_rates.iter().enumerate() {
+            if !(0.0..0.1).contains(r) {
+                out.push(Issue::new(
+                    at(&format!("work_injury.class_base_rates[{i}]")),
+                    format!(
+                        "{r} is not a class base rate: expected a share from 0 to below 0.1 \
+                         (the national classes run from 0.002 to 0.019)"
+                    ),
+                ));
+            }
+        }
     }
 
     fn check_dated_structure(&self, at: &dyn Fn(&str) -> String, out: &mut Vec<Issue>) {
