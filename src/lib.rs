@@ -25,6 +25,7 @@ pub mod rng;
 pub mod roster;
 pub mod scenario;
 pub mod simulate;
+pub mod stress;
 pub mod time;
 
 /// The crate version written into every manifest.

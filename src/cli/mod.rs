@@ -14,6 +14,7 @@ mod rates;
 mod reproduce;
 mod risk;
 mod run;
+mod stress;
 mod sweep;
 mod synth_hr;
 
@@ -58,6 +59,9 @@ enum Command {
     /// Life-cycle planner for one person: percentile curves of balances, pension,
     /// replacement rate and money's worth over stochastic macro paths, options side by side.
     Plan(plan::PlanArgs),
+    /// Stress test of the funds: a grid over one or two scenario keys, run as a resumable,
+    /// shardable sweep, and a heat map of a metric (docs/PLANNER.md).
+    Stress(stress::StressArgs),
     /// Throughput of the full model: agent-months per second, wall time and peak memory at
     /// several sizes and thread counts (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
@@ -105,6 +109,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Risk(args)) => risk::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Stress(args)) => stress::run(&args),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Makeup(args)) => makeup::run(&args),
         Some(Command::Budget(args)) => budget::run(&args),

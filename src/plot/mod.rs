@@ -7,7 +7,8 @@
 //! - [`ecdf`]: overlaid empirical CDFs;
 //! - [`percentile_bands`]: median lines with quantile bands across replications;
 //! - [`box_plot`]: Tukey box plots by group, several series side by side;
-//! - [`morris_scatter`]: Morris μ*/σ screening plot.
+//! - [`morris_scatter`]: Morris μ*/σ screening plot;
+//! - [`heat_map`]: a grid of cells coloured by value, with a colour bar.
 //!
 //! Conventions, the same for all figures:
 //! - the format follows the path's extension, `.png` or `.svg`; anything else is
@@ -50,6 +51,7 @@ pub use figures::bands::percentile_bands;
 pub use figures::boxplot::box_plot;
 pub use figures::ecdf::ecdf;
 pub use figures::fan::{fan_chart, Curves, Fan};
+pub use figures::heatmap::{heat_map, HeatMap};
 pub use figures::histogram::{histogram, HistogramScale};
 pub use figures::morris::morris_scatter;
 pub use font::FONT_FAMILY;

@@ -5,5 +5,6 @@ pub mod boxplot;
 pub mod ecdf;
 pub mod fan;
 mod group_axis;
+pub mod heatmap;
 pub mod histogram;
 pub mod morris;
