@@ -88,10 +88,12 @@ pub fn reconstruct(s: &Scenario, a: &mut Agent, until: YearMonth, history: &Hist
     let t = &s.insurance.transfer;
     let institution = a.track.is_institution();
     let reform = t.institution_pooled_since;
+    // The enterprise personal account started in each region on its own date (1992–1998;
+    // `pension.account_start` from the regional rule table), the institution one at the reform.
     let account_start = if institution {
         reform
     } else {
-        t.enterprise_pooled_since
+        r_now.account_start
     };
     let ins = &mut a.insurance;
     // Service before the scheme's personal account existed is deemed contribution (视同缴费)
@@ -147,13 +149,25 @@ fn accrue_accounts(
         let base = (aw as f64 * ratio).round() as Fen;
         let ins = &mut a.insurance;
         let individual = apply_ppm(base, r.pension_individual_ppm) * months;
+        // The enterprise account was credited 11 % of the base from 1998 to 2005 (the
+        // individual's 8 % and 3 points of the employer's) and the individual rate since; the
+        // institution account holds the individual rate.
+        let credited = if institution {
+            individual
+        } else {
+            apply_ppm(base, r.account_credit_ppm) * months
+        };
         let employer_ppm = if institution {
             r.pension_institution_employer_ppm
         } else {
             r.pension_enterprise_employer_ppm
         };
         let employer = apply_ppm(base, employer_ppm) * months;
-        ins.pooled_base_sum += base * months;
+        // Transfers count the enterprise bases from `transfer.enterprise_pooled_since` only.
+        let pooled_months = hi
+            .months_since(lo.max(s.insurance.transfer.enterprise_pooled_since))
+            .max(0) as i64;
+        ins.pooled_base_sum += base * pooled_months;
         let since_reform = hi
             .months_since(lo.max(s.insurance.transfer.institution_pooled_since))
             .max(0) as i64;
@@ -163,7 +177,7 @@ fn accrue_accounts(
         ins.pension_paid += employer + individual;
         let closes = hi == YearMonth::ym(year + 1, 1);
         let acc = &mut ins.pension_account;
-        acc.contribute(individual);
+        acc.contribute(credited);
         if closes {
             acc.close_year(r);
         }
@@ -176,5 +190,49 @@ fn accrue_accounts(
                     .close_year(r.oa_funded_return_ppm, r.oa_notional_rate_ppm);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::Track;
+    use crate::scenario::dated::Dated;
+
+    /// A contract staff member in Sichuan who started work in 1990-01: the enterprise account
+    /// began there in 1996-01, so six years are deemed (and pre-account), and the account was
+    /// credited 11 % of the base from 1998 to 2005.
+    fn contract_1990(s: &Scenario) -> Agent {
+        let mut a = crate::population::synthetic(s).remove(0);
+        a.track = Track::Contract;
+        a.birth = YearMonth::ym(1968, 3);
+        a.work_start = YearMonth::ym(1990, 1);
+        a.hired = YearMonth::ym(2010, 1);
+        a.region = s.region_index("sichuan").expect("a default region") as u16;
+        let history = History::new(s, 1990, 2025);
+        reconstruct(s, &mut a, s.simulation.start, &history);
+        a
+    }
+
+    #[test]
+    fn past_records_follow_the_regional_account_start_and_the_11_percent_credit() {
+        let mut s = Scenario::default();
+        s.simulation.agents = 1;
+        let a = contract_1990(&s);
+        assert_eq!(a.insurance.deemed_months, 72);
+        assert_eq!(a.insurance.pre_account_months, 72);
+        // The same record credited at 8 % throughout holds less.
+        let mut flat = s.clone();
+        flat.insurance.pension.account_credit_rate = Dated::constant(0.08);
+        let b = contract_1990(&flat);
+        let (eleven, eight) = (
+            a.insurance.pension_account.total(),
+            b.insurance.pension_account.total(),
+        );
+        assert!(eleven > eight, "{eleven} vs {eight}");
+        // Eight years at 3 points more than 8 %: at most 3/8 of those years' credits more.
+        assert!((eleven - eight) as f64 <= 0.375 * eight as f64);
+        // The contributions paid are the same; only the credit differs.
+        assert_eq!(a.insurance.paid_individual, b.insurance.paid_individual);
     }
 }
