@@ -5,6 +5,7 @@
 use super::{Gap, PlanCase, PlanResult, Track, METRICS};
 use crate::output::write_atomic;
 use crate::plot::{fan_chart, Curves, Fan, FigureStyle};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A number for CSV: shortest round-trip form, empty when not finite.
@@ -35,9 +36,18 @@ pub fn write_all(dir: &Path, case: &PlanCase, r: &PlanResult) -> anyhow::Result<
         put("gap.csv", gap_csv(g, r, track))?;
     }
     put("plan.json", json(case, r))?;
-    for ext in ["png", "svg"] {
-        files.extend(figures(dir, case, r, ext)?);
-    }
+    // The charts are independent: render them (PNG and SVG) in parallel, listed in a fixed
+    // order whatever finishes first.
+    let charts = charts(case, r);
+    let jobs: Vec<(&Chart, &str)> = ["png", "svg"]
+        .into_iter()
+        .flat_map(|ext| charts.iter().map(move |c| (c, ext)))
+        .collect();
+    let drawn: Vec<PathBuf> = jobs
+        .par_iter()
+        .map(|(c, ext)| c.draw(dir, ext))
+        .collect::<anyhow::Result<_>>()?;
+    files.extend(drawn);
     Ok(files)
 }
 
@@ -198,9 +208,30 @@ pub fn json(case: &PlanCase, r: &PlanResult) -> String {
     serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
+/// One fan chart to draw: its file stem, style, x values and named fans.
+struct Chart {
+    stem: String,
+    style: FigureStyle,
+    x: Vec<f64>,
+    fans: Vec<(String, Curves)>,
+}
+
+impl Chart {
+    fn draw(&self, dir: &Path, ext: &str) -> anyhow::Result<PathBuf> {
+        let p = dir.join(format!("{}.{ext}", self.stem));
+        let fans: Vec<Fan> = self
+            .fans
+            .iter()
+            .map(|(name, curves)| Fan { name, curves })
+            .collect();
+        fan_chart(&p, &self.style, &self.x, &fans)?;
+        Ok(p)
+    }
+}
+
 /// Fan charts: balances by age for each variant, and each (variant, draw) metric by
 /// retirement age when more than one retirement month is compared.
-fn figures(dir: &Path, case: &PlanCase, r: &PlanResult, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
+fn charts(case: &PlanCase, r: &PlanResult) -> Vec<Chart> {
     let mut out = Vec::new();
     let ages: Vec<f64> = r.years.iter().map(|&(_, a)| a as f64).collect();
     let names: Vec<String> = r
@@ -232,17 +263,18 @@ fn figures(dir: &Path, case: &PlanCase, r: &PlanResult, ext: &str) -> anyhow::Re
     let order = |c: &[(f64, Vec<f64>)]| -> Vec<(f64, Vec<f64>)> {
         sorted_q.iter().map(|&(i, _)| c[i].clone()).collect()
     };
-    let ordered: Vec<Vec<(f64, Vec<f64>)>> = curves.iter().map(|c| order(c)).collect();
-    let fans: Vec<Fan> = ordered
+    let fans: Vec<(String, Curves)> = curves
         .iter()
         .zip(&names)
-        .map(|(c, n)| Fan { name: n, curves: c })
+        .map(|(c, n)| (n.clone(), order(c)))
         .collect();
-    let p = dir.join(format!("balances.{ext}"));
-    let style = FigureStyle::new("账户余额 Account balances (personal account + annuity)")
-        .labels("年龄 age (years)", "余额 balance (yuan, nominal)");
-    fan_chart(&p, &style, &ages, &fans)?;
-    out.push(p);
+    out.push(Chart {
+        stem: "balances".into(),
+        style: FigureStyle::new("账户余额 Account balances (personal account + annuity)")
+            .labels("年龄 age (years)", "余额 balance (yuan, nominal)"),
+        x: ages,
+        fans,
+    });
     if r.options
         .iter()
         .map(|o| o.retire)
@@ -281,15 +313,11 @@ fn figures(dir: &Path, case: &PlanCase, r: &PlanResult, ext: &str) -> anyhow::Re
             }
             // One chart per metric; each series is one (variant, draw) over retirement ages.
             let x = series[0].1.clone();
-            let fans: Vec<Fan> = series
-                .iter()
+            let fans: Vec<(String, Curves)> = series
+                .into_iter()
                 .filter(|s| s.1 == x)
-                .map(|s| Fan {
-                    name: &s.0,
-                    curves: &s.2,
-                })
+                .map(|s| (s.0, s.2))
                 .collect();
-            let p = dir.join(format!("{metric}-by-retirement-age.{ext}"));
             let title = [
                 "首月退休收入 First monthly income (nominal)",
                 "首月退休收入 First monthly income (start-year prices)",
@@ -300,9 +328,13 @@ fn figures(dir: &Path, case: &PlanCase, r: &PlanResult, ext: &str) -> anyhow::Re
                 "退休年龄 retirement age (years)",
                 format!("{metric} ({unit})"),
             );
-            fan_chart(&p, &style, &x, &fans)?;
-            out.push(p);
+            out.push(Chart {
+                stem: format!("{metric}-by-retirement-age"),
+                style,
+                x,
+                fans,
+            });
         }
     }
-    Ok(out)
+    out
 }
