@@ -49,6 +49,8 @@ pub const FLOW_METRICS: &[&str] = &[
     "benefits_out",
     "transfers_in",
     "transfers_out",
+    "interest",
+    "fiscal_subsidy",
 ];
 
 /// The per-agent outcomes paired across variants, in the order of [`AgentOutcome::values`].

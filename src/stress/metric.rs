@@ -8,11 +8,11 @@
 //! is "exhausted" in the first year its own money no longer covers its pensions: it receives a
 //! subsidy, or (without the subsidy) its balance turns negative.
 //!
-//! The yearly series of a sweep sums only the flows it knows over the months of a year; the
-//! monthly `fiscal_subsidy` rows are not among them (the year keeps December's value). The
-//! year's subsidy is therefore derived from the fund's ledger identity instead: the change of
-//! the December balance less the year's contributions, transfers in, transfers out, pensions
-//! and interest (credited in December only).
+//! The year's subsidy is derived from the fund's ledger identity: the change of the December
+//! balance less the year's contributions, transfers in, transfers out, pensions and interest
+//! (credited in December only). It needs no subsidy rows, so it also reads sweep folders
+//! written before the yearly series summed `fiscal_subsidy` over the months (it once kept only
+//! December's value).
 
 use std::collections::BTreeMap;
 
