@@ -571,6 +571,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
         account_balance: ins.pension_account.total(),
         annuity_balance: ins.annuity.total(),
         required_months: elig.required_months,
+        months_1992_10_to_1998_06: Some(months_1992_10_to_1998_06(a, r)),
         ..Default::default()
     };
     let mut rules = AwardRules::from_rates(&r.rates, &s.insurance.benefit);
@@ -594,6 +595,22 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     a.region = paying;
     a.status = Status::Retired;
     a.status_since = month;
+}
+
+/// The actual account months from 1992-10 to 1998-06, which Beijing's two-part transitional
+/// pension counts at the average index (京劳社养发〔2007〕21号, 31号): the months of the paying
+/// region's personal account in that window, service before the run being continuous (the
+/// record is rebuilt that way). Other forms ignore the figure.
+fn months_1992_10_to_1998_06(a: &Agent, r: &RegionEnv) -> i32 {
+    if scheme_of(a) != Scheme::Enterprise {
+        return 0;
+    }
+    let from = a
+        .work_start
+        .max(r.rates.account_start)
+        .max(YearMonth::ym(1992, 10));
+    let n = YearMonth::ym(1998, 7).months_since(from).max(0);
+    n.min(a.insurance.actual_months as i32)
 }
 
 fn buy_missing_months(s: &Scenario, r: &RegionEnv, a: &mut Agent, short: i32, agg: &mut MonthAgg) {
@@ -720,8 +737,9 @@ mod tests {
 
     #[test]
     fn every_middle_person_has_a_transitional_pension_by_the_regional_rule() {
-        // Deemed service 1990-01..1997-12 (enterprise personal account from 1998-01) = 96
-        // months = 8.00 years; 1990-01..2014-09 (institution reform) = 297 months = 24.75 years.
+        // Deemed service from 1990-01 to the region's enterprise personal account (1992-10 in
+        // Beijing: 33 months; 1996-01: 72; 1998-01: 96); 1990-01..2014-09 (institution reform)
+        // = 297 months = 24.75 years.
         let regions: Vec<String> = Scenario::default()
             .regions
             .into_iter()
@@ -730,11 +748,20 @@ mod tests {
         for region in regions.iter().map(String::as_str) {
             for track in [Track::Contract, Track::Establishment] {
                 let (_, a, c) = retired_middle_person(region, track);
-                let years = if track == Track::Contract { 8.0 } else { 24.75 };
-                let deemed: u32 = if track == Track::Contract { 96 } else { 297 };
-                assert_eq!(a.insurance.deemed_months, deemed, "{region} {track:?}");
                 // The rules of the regional rule table in force at the retirement.
                 let rules = s_rules(region);
+                let account = rules_account_start(region);
+                let deemed: u32 = if track == Track::Contract {
+                    account.months_since(YearMonth::ym(1990, 1)) as u32
+                } else {
+                    297
+                };
+                let years = deemed as f64 / 12.0;
+                assert_eq!(a.insurance.deemed_months, deemed, "{region} {track:?}");
+                // Beijing's second part: actual months 1992-10..1998-06 at Ī.
+                let window =
+                    YearMonth::ym(1998, 7).months_since(account.max(YearMonth::ym(1992, 10)));
+                let two_part_actual = window.max(0) as f64 / 12.0;
                 let ins = &a.insurance;
                 let actual = ins.index_sum / ins.actual_months as f64;
                 let i = (1.2 * deemed as f64 + actual * ins.actual_months as f64)
@@ -756,7 +783,12 @@ mod tests {
                             DeemedIndexRule::Average => i,
                             DeemedIndexRule::One => 1.0,
                         };
-                        c as f64 * index * years * k
+                        let second = if rules.transitional_form == TransitionalForm::TwoPart {
+                            c as f64 * i * two_part_actual * k
+                        } else {
+                            0.0
+                        };
+                        c as f64 * index * years * k + second
                     }
                 };
                 // Shanghai rounds each component up to the jiao (沪人社规〔2021〕27号).
@@ -774,6 +806,14 @@ mod tests {
         }
     }
 
+    /// The enterprise personal account's first month in `region` at the retirement.
+    fn rules_account_start(region: &str) -> YearMonth {
+        Scenario::default()
+            .insurance
+            .resolve(YearMonth::ym(2025, 9), region)
+            .account_start
+    }
+
     /// The regional rules in force at the retirement of [`retired_middle_person`].
     fn s_rules(region: &str) -> crate::insurance::regions::PensionRules {
         Scenario::default()
@@ -783,11 +823,22 @@ mod tests {
 
     #[test]
     fn transitional_pensions_worked_by_hand() {
-        // Beijing contract 中人: two parts with deemed index 1 and k = 1 % (京劳社养发〔2007〕21号,
-        // 31号); no actual months 1992-10..1998-06 here: 12,049 × 1 × 8.00 × 0.01 = 963.92.
+        // Beijing contract 中人: two parts with k = 1 % (京劳社养发〔2007〕21号, 31号): the deemed
+        // months 1990-01..1992-09 (account from 1992-10) = 2.75 years at index 1, plus the actual
+        // months 1992-10..1998-06 = 5.75 years at Ī: 12,049 × 2.75 × 0.01 = 331.3475 and
+        // 12,049 × Ī × 5.75 × 0.01, rounded once.
         let (_, a, c) = retired_middle_person("beijing", Track::Contract);
         assert_eq!(c, 1_204_900);
-        assert_eq!(a.pension.transitional, 96_392);
+        assert_eq!(a.insurance.deemed_months, 33);
+        let ins = &a.insurance;
+        let i = (1.2 * 33.0 + ins.index_sum) / (33 + ins.actual_months) as f64;
+        let i = (i * 1e4).round() / 1e4;
+        let expected = 12_049.0 * 2.75 * 0.01 + 12_049.0 * i * 5.75 * 0.01;
+        assert!(
+            (a.pension.transitional - (expected * 100.0).round() as Fen).abs() <= 1,
+            "{} vs {expected}",
+            a.pension.transitional
+        );
         // Beijing established 中人 (institution k 1.3 %): 12,049 × 1.2 × 24.75 × 0.013 =
         // 4,652.1189 → 4,652.12.
         let (_, a, _) = retired_middle_person("beijing", Track::Establishment);
