@@ -10,6 +10,7 @@ mod merge;
 mod pension;
 mod plan;
 mod plot;
+mod progress;
 mod rates;
 mod reproduce;
 mod risk;

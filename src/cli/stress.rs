@@ -2,14 +2,11 @@
 //! a stress grid over one or two scenario keys, run as a resumable, shardable sweep, drawn as
 //! a heat map. The work is in `sisandbox::stress`.
 
+use super::progress::RunProgress;
 use anyhow::{bail, Result};
-use indicatif::{ProgressBar, ProgressStyle};
 use sisandbox::experiment::Shard;
 use sisandbox::stress::{self, StressOptions, StressSpec};
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct StressArgs {
@@ -85,34 +82,8 @@ pub fn run(args: &StressArgs) -> Result<()> {
         args.set.clone(),
     )?;
     let quiet = args.quiet;
-    let bar = if !quiet && std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(0);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {bar:40} {pos}/{len} runs {elapsed_precise} eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
-    let last_tenth = AtomicUsize::new(0);
-    let t0 = Instant::now();
-    let tick = |done: usize, total: usize| {
-        if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
-        } else if !quiet {
-            let tenth = done * 10 / total.max(1);
-            if tenth > last_tenth.fetch_max(tenth, Ordering::Relaxed) || done == total {
-                eprintln!(
-                    "stress: {done}/{total} runs done ({:.1} s)",
-                    t0.elapsed().as_secs_f64()
-                );
-            }
-        }
-    };
+    let progress = RunProgress::new("stress", quiet);
+    let tick = |done: usize, total: usize| progress.tick(done, total);
     let command = std::iter::once("sisandbox".to_string())
         .chain(std::env::args().skip(1))
         .collect::<Vec<_>>()
@@ -130,9 +101,7 @@ pub fn run(args: &StressArgs) -> Result<()> {
             command,
         },
     )?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    progress.finish();
     if !quiet {
         let s = &report.sweep;
         eprintln!(
@@ -140,7 +109,7 @@ pub fn run(args: &StressArgs) -> Result<()> {
             s.runs_total,
             s.ran,
             s.skipped,
-            t0.elapsed().as_secs_f64()
+            progress.seconds()
         );
         if s.assembled {
             eprintln!(

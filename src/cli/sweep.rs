@@ -2,13 +2,11 @@
 //! folder, resuming where an earlier invocation stopped. The work is in
 //! `sisandbox::experiment::sweep`.
 
+use super::progress::RunProgress;
 use anyhow::{bail, Result};
-use indicatif::{ProgressBar, ProgressStyle};
 use sisandbox::experiment::{run_sweep, Shard, SweepOptions, SweepPlan};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct SweepArgs {
@@ -71,35 +69,8 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         bail!("--out {} is a file, not a folder", out.display());
     }
     let quiet = args.quiet;
-    let bar = if !quiet && std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(0);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {bar:40} {pos}/{len} runs {elapsed_precise} eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
-    // Without a terminal (batch jobs, logs): one line per tenth of the runs.
-    let last_tenth = AtomicUsize::new(0);
-    let t0 = Instant::now();
-    let tick = |done: usize, total: usize| {
-        if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
-        } else if !quiet {
-            let tenth = done * 10 / total.max(1);
-            if tenth > last_tenth.fetch_max(tenth, Ordering::Relaxed) || done == total {
-                eprintln!(
-                    "{name}: {done}/{total} runs done ({:.1} s)",
-                    t0.elapsed().as_secs_f64()
-                );
-            }
-        }
-    };
+    let progress = RunProgress::new(name.clone(), quiet);
+    let tick = |done: usize, total: usize| progress.tick(done, total);
     let report = run_sweep(
         &plan,
         &SweepOptions {
@@ -112,9 +83,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
             cancel: None,
         },
     )?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    progress.finish();
     if !quiet {
         let slice = match shard {
             Some(s) => format!(" (shard {}/{}: {} runs)", s.index, s.count, report.in_slice),
@@ -125,7 +94,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
             report.runs_total,
             report.ran,
             report.skipped,
-            t0.elapsed().as_secs_f64()
+            progress.seconds()
         );
         if report.assembled {
             eprintln!("tables written to {}", out.display());
