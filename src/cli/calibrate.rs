@@ -65,36 +65,15 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
             b.finish_and_clear();
         }
         writeln!(out, "re-ran the fit into {}", r.calibration.dir.display())?;
-        let lines = r
-            .checks
-            .iter()
-            .map(|c| (c, ""))
-            .chain(r.originals.iter().map(|c| (c, " (original)")));
-        for (c, what) in lines {
-            if c.matches() {
-                writeln!(out, "  ok        {}{what}  {}", c.name, c.expected)?;
-            } else {
-                writeln!(
-                    out,
-                    "  MISMATCH  {}{what}  expected {}  got {}",
-                    c.name, c.expected, c.actual
-                )?;
-            }
-        }
+        super::reproduce::print_checks(&mut out, &r.checks, &r.originals)?;
         if r.ok() {
             writeln!(out, "reproduced: every output matches its recorded SHA-256")?;
             return Ok(());
         }
-        let note = if r.recorded_version != sisandbox::version() {
-            format!(
-                " (the manifest was written by sisandbox {}, this is {})",
-                r.recorded_version,
-                sisandbox::version()
-            )
-        } else {
-            String::new()
-        };
-        bail!("not reproduced: some outputs differ from the manifest{note}");
+        bail!(
+            "not reproduced: some outputs differ from the manifest{}",
+            super::reproduce::version_note(&r.recorded_version)
+        );
     }
     let Some(path) = &args.targets else {
         bail!("give a targets file or --reproduce MANIFEST");

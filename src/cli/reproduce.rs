@@ -2,7 +2,7 @@
 //! SHA-256. The work is in `sisandbox::experiment::reproduce`.
 
 use anyhow::{bail, Result};
-use sisandbox::experiment::reproduce::reproduce;
+use sisandbox::experiment::reproduce::{reproduce, FileCheck};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -27,22 +27,7 @@ pub fn run(args: &ReproduceArgs) -> Result<()> {
     let r = reproduce(&manifest, &args.out, args.threads)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "re-ran seed {} into {}", r.seed, r.dir.display())?;
-    let lines = r
-        .checks
-        .iter()
-        .map(|c| (c, ""))
-        .chain(r.originals.iter().map(|c| (c, " (original)")));
-    for (c, what) in lines {
-        if c.matches() {
-            writeln!(out, "  ok        {}{what}  {}", c.name, c.expected)?;
-        } else {
-            writeln!(
-                out,
-                "  MISMATCH  {}{what}  expected {}  got {}",
-                c.name, c.expected, c.actual
-            )?;
-        }
-    }
+    print_checks(&mut out, &r.checks, &r.originals)?;
     if r.ok() {
         writeln!(
             out,
@@ -57,14 +42,44 @@ pub fn run(args: &ReproduceArgs) -> Result<()> {
             manifest.display()
         );
     }
-    let note = if r.recorded_version != sisandbox::version() {
+    bail!(
+        "not reproduced: some outputs differ from the manifest{}",
+        version_note(&r.recorded_version)
+    )
+}
+
+/// One line per checked file, re-run outputs first, then the originals beside the manifest.
+pub(super) fn print_checks(
+    out: &mut impl Write,
+    checks: &[FileCheck],
+    originals: &[FileCheck],
+) -> std::io::Result<()> {
+    let lines = checks
+        .iter()
+        .map(|c| (c, ""))
+        .chain(originals.iter().map(|c| (c, " (original)")));
+    for (c, what) in lines {
+        if c.matches() {
+            writeln!(out, "  ok        {}{what}  {}", c.name, c.expected)?;
+        } else {
+            writeln!(
+                out,
+                "  MISMATCH  {}{what}  expected {}  got {}",
+                c.name, c.expected, c.actual
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Why outputs may differ when another version wrote the manifest (empty for this version).
+pub(super) fn version_note(recorded: &str) -> String {
+    if recorded != sisandbox::version() {
         format!(
-            " (the manifest was written by sisandbox {}, this is {})",
-            r.recorded_version,
+            " (the manifest was written by sisandbox {recorded}, this is {})",
             sisandbox::version()
         )
     } else {
         String::new()
-    };
-    bail!("not reproduced: some outputs differ from the manifest{note}")
+    }
 }
