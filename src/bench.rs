@@ -165,7 +165,8 @@ impl Reference {
                     let mut sum: Fen = 0;
                     for (i, &wage) in wages.iter().enumerate() {
                         let id = first + i;
-                        let mut draw = Draws::new(self.seed, id as u64, Purpose::Quit, month.index());
+                        let mut draw =
+                            Draws::new(self.seed, id as u64, Purpose::Quit, month.index());
                         if draw.chance(REFERENCE_GAP) {
                             continue;
                         }
@@ -423,6 +424,9 @@ mod tests {
         };
         assert!((full_over_bare(&full, &one) - 4.0).abs() < 1e-9);
         let table = markdown_with_reference(&[full], &[one]);
-        assert!(table.contains("full/bare") && table.contains("| 4.0× |"), "{table}");
+        assert!(
+            table.contains("full/bare") && table.contains("| 4.0× |"),
+            "{table}"
+        );
     }
 }

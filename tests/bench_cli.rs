@@ -33,7 +33,10 @@ fn bench_with_reference_prints_and_writes_the_ratio_at_every_size() {
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stdout.contains("| bare loop agent-months/s | full/bare |"), "{stdout}");
+    assert!(
+        stdout.contains("| bare loop agent-months/s | full/bare |"),
+        "{stdout}"
+    );
     // One row per size and thread count, each with a bare speed and a positive ratio.
     for (agents, threads) in [(150, 1), (150, 2), (300, 1), (300, 2)] {
         let row = stdout
@@ -60,5 +63,8 @@ fn bench_without_reference_keeps_its_table() {
         .expect("binary runs");
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("| 100 | 1 | 1 |") && !stdout.contains("bare"), "{stdout}");
+    assert!(
+        stdout.contains("| 100 | 1 | 1 |") && !stdout.contains("bare"),
+        "{stdout}"
+    );
 }

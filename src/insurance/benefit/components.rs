@@ -138,7 +138,7 @@ impl<'a> Context<'a> {
                 let amount = self.amount(avg * n / Decimal::from(100));
                 trace.push(|| {
                     line(
-                    format!(
+                        format!(
                         "C × (1 + Ī)/2 × N × 1% = {} × (1 + {})/2 × {} × 1% = {} × {} × 1% = {}{}",
                         text(c),
                         text(i),
@@ -148,8 +148,8 @@ impl<'a> Context<'a> {
                         format_yuan(amount),
                         self.rounding_note()
                     ),
-                    "basic pension (基础养老金), C × (1 + Ī)/2 × N × 1 %",
-                )
+                        "basic pension (基础养老金), C × (1 + Ī)/2 × N × 1 %",
+                    )
                 });
                 amount
             }
@@ -180,12 +180,7 @@ impl<'a> Context<'a> {
     }
 
     /// Balance / divisor: the personal-account pension or the annuity's monthly payment.
-    pub fn by_divisor(
-        &self,
-        balance: Fen,
-        component: &'static str,
-        trace: &mut Trace,
-    ) -> Fen {
+    pub fn by_divisor(&self, balance: Fen, component: &'static str, trace: &mut Trace) -> Fen {
         let amount = if self.divisor <= Decimal::ZERO {
             0
         } else {
@@ -258,17 +253,21 @@ impl<'a> Context<'a> {
             let t = self.amount(c * id * nd * k);
             return (
                 t,
-                explain.then(|| (format!(
-                    "C × I_deemed × N_deemed × k = {} × {} × {} × {} = {}",
-                    text(c),
-                    text(id),
-                    text(nd),
-                    text(k),
-                    format_yuan(t)
-                ),
-                "public-institution transitional pension, C × I_deemed × N_deemed × k".into(),
-                vec!["institution_transitional_rate", "years_decimals"],
-                )),
+                explain.then(|| {
+                    (
+                        format!(
+                            "C × I_deemed × N_deemed × k = {} × {} × {} × {} = {}",
+                            text(c),
+                            text(id),
+                            text(nd),
+                            text(k),
+                            format_yuan(t)
+                        ),
+                        "public-institution transitional pension, C × I_deemed × N_deemed × k"
+                            .into(),
+                        vec!["institution_transitional_rate", "years_decimals"],
+                    )
+                }),
             );
         }
         let k = dec(r.transitional_rate);
@@ -279,27 +278,30 @@ impl<'a> Context<'a> {
                 let t = self.amount(c * id * np * k);
                 (
                     t,
-                    explain.then(|| (format!(
-                        "C × I × N × k = {} × {} × {} × {} = {}",
-                        text(c),
-                        text(id),
-                        text(np),
-                        text(k),
-                        format_yuan(t)
-                    ),
-                    format!(
+                    explain.then(|| {
+                        (
+                            format!(
+                                "C × I × N × k = {} × {} × {} × {} = {}",
+                                text(c),
+                                text(id),
+                                text(np),
+                                text(k),
+                                format_yuan(t)
+                            ),
+                            format!(
                         "transitional pension, deemed-index family (C × I × N × k), I = {}, N = {}",
                         index_word(r.deemed_index),
                         years_word(r.transitional_years)
                     ),
-                    vec![
-                        "transitional_form",
-                        "deemed_index",
-                        "transitional_years",
-                        "transitional_rate",
-                        "years_decimals",
-                    ],
-                    )),
+                            vec![
+                                "transitional_form",
+                                "deemed_index",
+                                "transitional_years",
+                                "transitional_rate",
+                                "years_decimals",
+                            ],
+                        )
+                    }),
                 )
             }
             TransitionalForm::AverageIndex => {
@@ -405,7 +407,7 @@ impl<'a> Context<'a> {
                 let indexed = self.c * self.i;
                 let s = self.amount(indexed * k * self.n) + self.input.supplement_fixed;
                 if explain {
-                parts.push(format!(
+                    parts.push(format!(
                     "增发 C × Ī × rate × N + fixed = {} × {} × {} × {} + {} = {} × {} × {} + {} = {}",
                     text(self.c),
                     text(self.i),
@@ -428,16 +430,16 @@ impl<'a> Context<'a> {
             let x = yuan(r.adjustment_base) + self.i * self.n * yuan(r.adjustment_per_index_year);
             let a = self.amount(x);
             if explain {
-            parts.push(format!(
-                "过渡性调节金 {} + Ī × N × {} = {} + {} × {} × {} = {}",
-                format_yuan(r.adjustment_base),
-                format_yuan(r.adjustment_per_index_year),
-                format_yuan(r.adjustment_base),
-                text(self.i),
-                text(self.n),
-                format_yuan(r.adjustment_per_index_year),
-                format_yuan(a)
-            ));
+                parts.push(format!(
+                    "过渡性调节金 {} + Ī × N × {} = {} + {} × {} × {} = {}",
+                    format_yuan(r.adjustment_base),
+                    format_yuan(r.adjustment_per_index_year),
+                    format_yuan(r.adjustment_base),
+                    text(self.i),
+                    text(self.n),
+                    format_yuan(r.adjustment_per_index_year),
+                    format_yuan(a)
+                ));
             }
             total += a;
         }
