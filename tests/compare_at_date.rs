@@ -128,7 +128,7 @@ fn a_reform_from_year_six_changes_nothing_at_year_three_and_something_by_the_end
         .iter()
         .filter(|r| r[ah["id"]].parse::<u32>().unwrap() < AGENTS)
         .filter(|r| !r[ah["replacement_final_wage"]].is_empty())
-        .filter(|r| r[ah["retire_month"]].to_string() <= "2027-12".to_string())
+        .filter(|r| &r[ah["retire_month"]] <= "2027-12")
         .count();
     let all = |metric: &str| {
         *reform
