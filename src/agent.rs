@@ -403,10 +403,12 @@ mod tests {
         assert!(offset_of!(Agent, pension) < accounts_end);
         assert!(offset_of!(Agent, benefits_received) < accounts_end);
         // An active month also reads the leaving factor, just past the insurance record.
-        let quit_end = offset_of!(Agent, perception)
-            + offset_of!(Perception, evaluated)
-            + size_of::<bool>();
-        assert!(quit_end <= 384, "the leaving factor ends at byte {quit_end}");
+        let quit_end =
+            offset_of!(Agent, perception) + offset_of!(Perception, evaluated) + size_of::<bool>();
+        assert!(
+            quit_end <= 384,
+            "the leaving factor ends at byte {quit_end}"
+        );
     }
 
     #[test]
