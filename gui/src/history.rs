@@ -302,8 +302,10 @@ mod tests {
     #[test]
     fn folders_group_into_sets_by_scenario_and_order_by_seed() {
         let root = tempfile::tempdir().unwrap();
-        let mut s = Scenario::default();
-        s.name = "base".into();
+        let mut s = Scenario {
+            name: "base".into(),
+            ..Scenario::default()
+        };
         s.simulation.agents = 30;
         s.simulation.years = 1;
         s.simulation.seed = 8;
