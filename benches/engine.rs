@@ -63,6 +63,19 @@ fn one_year_at_100k(c: &mut Criterion) {
     g.finish();
 }
 
+/// The bare contribution loop of `sisandbox bench --reference` at 100k staff × 12 months: the
+/// lower bound the full run of `one_year_at_100k` is compared with.
+fn bare_reference(c: &mut Criterion) {
+    let s = scenario(100_000, 1);
+    let reference = sisandbox::bench::Reference::new(&s);
+    let mut g = c.benchmark_group("reference");
+    g.sample_size(10);
+    g.bench_function("bare loop 100k staff x 12 months", |b| {
+        b.iter(|| reference.run())
+    });
+    g.finish();
+}
+
 fn pension_calculator(c: &mut Criterion) {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -121,6 +134,7 @@ criterion_group!(
     population_generation,
     default_run,
     one_year_at_100k,
+    bare_reference,
     pension_calculator
 );
 criterion_main!(benches);

@@ -1,10 +1,22 @@
 //! Throughput measurement: whole runs of the default scenario at several sizes and thread
 //! counts, with wall time, agent-months per second and peak memory, and the machine they ran
 //! on. `sisandbox bench` prints the table and writes docs/PERFORMANCE.md from it.
+//!
+//! `Reference` is the bare contribution loop the full model is measured against: the same
+//! monthly contribution work with nothing else (no careers, accounts, funds, perception or
+//! series), so the ratio of the two speeds, measured in one process on one machine, is the
+//! overhead of everything the model adds on top of its arithmetic core.
 
 use crate::engine::{self, RunOptions};
+use crate::insurance::base::{contribution_base, limits, BaseLimits};
+use crate::insurance::contributions::{self, housing_fund_base, Membership};
+use crate::insurance::params::RatesAt;
+use crate::money::{yuan_to_fen, Fen};
 use crate::population;
-use crate::scenario::Scenario;
+use crate::rng::{Draws, Purpose};
+use crate::scenario::{RegionParams, Scenario};
+use crate::time::YearMonth;
+use rayon::prelude::*;
 use std::time::Instant;
 
 /// One measured run.
@@ -73,6 +85,155 @@ pub fn measure(agents: u32, years: u32, threads: usize) -> Result<BenchRow, engi
     })
 }
 
+/// The bare contribution loop: per agent-month one keyed draw from `rng::Draws` (a 1 % chance
+/// that the month is not paid, so the draw is used), the base clamped to the region's floor and
+/// ceiling, and the 13 contribution items of `contributions::monthly` rounded to the fen, summed
+/// per fixed chunk and reduced in chunk order. Wages stay at their starting values and nobody
+/// enters or leaves: it is a lower bound on the cost of the same work, not a model.
+pub struct Reference {
+    seed: u64,
+    start: YearMonth,
+    months: i32,
+    /// Per agent (struct of arrays): wage of the first month, region index, scheme.
+    wage: Vec<Fen>,
+    region: Vec<u16>,
+    membership: Vec<Membership>,
+    /// Per region: its name and its average wage series.
+    regions: Vec<RegionParams>,
+    params: crate::insurance::InsuranceParams,
+}
+
+/// Agents per chunk of the parallel loop, as in the engine.
+const REFERENCE_CHUNK: usize = 4096;
+
+/// Probability that an agent-month is not paid (the use of the month's draw).
+const REFERENCE_GAP: f64 = 0.01;
+
+impl Reference {
+    /// The initial staff of scenario `s` (its synthetic population), reduced to the fields the
+    /// loop reads.
+    pub fn new(s: &Scenario) -> Self {
+        let staff = population::synthetic(s);
+        Reference {
+            seed: s.simulation.seed,
+            start: s.simulation.start,
+            months: (s.simulation.years * 12) as i32,
+            wage: staff.iter().map(|a| a.wage()).collect(),
+            region: staff.iter().map(|a| a.region).collect(),
+            membership: staff
+                .iter()
+                .map(|a| {
+                    if a.track.is_institution() {
+                        Membership::ESTABLISHED
+                    } else {
+                        Membership::CONTRACT
+                    }
+                })
+                .collect(),
+            regions: s.regions.clone(),
+            params: s.insurance.clone(),
+        }
+    }
+
+    /// Agents in the loop.
+    pub fn agents(&self) -> usize {
+        self.wage.len()
+    }
+
+    /// Every month of the horizon, in the current rayon pool. Returns the contributions paid
+    /// in all months, fen: the same on any thread count.
+    pub fn run(&self) -> Fen {
+        let mut total: Fen = 0;
+        for m in 0..self.months {
+            let month = self.start.plus_months(m);
+            // The month's rules per region, as the engine resolves them once per month.
+            let rules: Vec<(RatesAt, BaseLimits, Fen)> = self
+                .regions
+                .iter()
+                .map(|r| {
+                    let rates = self.params.resolve(month, &r.name);
+                    let average = yuan_to_fen(r.average_wage_at(month));
+                    (rates, limits(average, &rates), average)
+                })
+                .collect();
+            let chunks: Vec<Fen> = self
+                .wage
+                .par_chunks(REFERENCE_CHUNK)
+                .enumerate()
+                .map(|(c, wages)| {
+                    let first = c * REFERENCE_CHUNK;
+                    let mut sum: Fen = 0;
+                    for (i, &wage) in wages.iter().enumerate() {
+                        let id = first + i;
+                        let mut draw =
+                            Draws::new(self.seed, id as u64, Purpose::Quit, month.index());
+                        if draw.chance(REFERENCE_GAP) {
+                            continue;
+                        }
+                        let (rates, lim, average) = &rules[self.region[id] as usize];
+                        let base = contribution_base(wage, *lim);
+                        let housing = housing_fund_base(wage, *average, rates);
+                        let c = contributions::monthly(base, housing, self.membership[id], rates);
+                        sum += c.employer_total() + c.individual_total();
+                    }
+                    sum
+                })
+                .collect();
+            total += chunks.iter().sum::<Fen>();
+        }
+        total
+    }
+}
+
+/// One measurement of the bare loop.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceRow {
+    pub agents: u32,
+    pub years: u32,
+    pub threads: usize,
+    /// The monthly loop only (the population is prepared before the clock starts).
+    pub wall_seconds: f64,
+    pub agent_months_per_second: f64,
+    /// Contributions summed over the run, fen (a check that the work was done).
+    pub total_fen: Fen,
+}
+
+/// Runs the bare loop on the default scenario's initial staff of size `agents` for `years` on
+/// `threads` threads.
+pub fn measure_reference(
+    agents: u32,
+    years: u32,
+    threads: usize,
+) -> Result<ReferenceRow, engine::RunError> {
+    let mut s = Scenario::default();
+    s.simulation.agents = agents;
+    s.simulation.years = years;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| engine::RunError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    let reference = pool.install(|| Reference::new(&s));
+    let t0 = Instant::now();
+    let total_fen = pool.install(|| reference.run());
+    let wall = t0.elapsed().as_secs_f64();
+    Ok(ReferenceRow {
+        agents,
+        years,
+        threads,
+        wall_seconds: wall,
+        agent_months_per_second: agents as f64 * years as f64 * 12.0 / wall.max(1e-9),
+        total_fen,
+    })
+}
+
+/// How many times slower the full model ran than the bare loop at the same size and threads.
+pub fn full_over_bare(full: &BenchRow, bare: &ReferenceRow) -> f64 {
+    bare.agent_months_per_second / full.agent_months_per_second.max(1e-9)
+}
+
 /// Resets the kernel's record of peak resident memory for this process (Linux); elsewhere a
 /// no-op, and `peak_memory` then reports the process's lifetime peak.
 fn reset_peak_memory() {
@@ -119,9 +280,24 @@ pub fn machine() -> String {
 
 /// The table in Markdown.
 pub fn markdown(rows: &[BenchRow]) -> String {
+    markdown_with_reference(rows, &[])
+}
+
+/// The table in Markdown, with the bare loop's speed and the ratio bare/full (how many times
+/// slower the full model is than the bare loop) for every row the bare loop was measured at
+/// (same staff, years and threads).
+pub fn markdown_with_reference(rows: &[BenchRow], reference: &[ReferenceRow]) -> String {
     let mut out = String::from(
-        "| staff | years | threads | wall (s) | agent-months/s | peak memory | run's bytes/agent | speed-up vs 1 thread |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| staff | years | threads | wall (s) | agent-months/s | peak memory | run's bytes/agent | speed-up vs 1 thread |",
     );
+    if !reference.is_empty() {
+        out += " bare loop agent-months/s | full/bare |";
+    }
+    out += "\n|---:|---:|---:|---:|---:|---:|---:|---:|";
+    if !reference.is_empty() {
+        out += "---:|---:|";
+    }
+    out += "\n";
     for r in rows {
         let one = rows
             .iter()
@@ -138,7 +314,7 @@ pub fn markdown(rows: &[BenchRow]) -> String {
             .map(|b| format!("{b:.0}"))
             .unwrap_or_default();
         out += &format!(
-            "| {} | {} | {} | {:.2} | {:.2} M | {} | {} | {} |\n",
+            "| {} | {} | {} | {:.2} | {:.2} M | {} | {} | {} |",
             r.agents,
             r.years,
             r.threads,
@@ -148,6 +324,22 @@ pub fn markdown(rows: &[BenchRow]) -> String {
             per,
             speedup
         );
+        if !reference.is_empty() {
+            let bare = reference
+                .iter()
+                .find(|b| (b.agents, b.years, b.threads) == (r.agents, r.years, r.threads));
+            match bare {
+                Some(b) => {
+                    out += &format!(
+                        " {:.2} M | {:.1}× |",
+                        b.agent_months_per_second / 1e6,
+                        full_over_bare(r, b)
+                    )
+                }
+                None => out += " | |",
+            }
+        }
+        out += "\n";
     }
     out
 }
@@ -182,5 +374,59 @@ mod tests {
             "{table}"
         );
         assert!(machine().contains("cores"));
+    }
+
+    #[test]
+    fn the_bare_loop_sums_the_same_fen_on_any_thread_count() {
+        let one = measure_reference(300, 2, 1).unwrap();
+        let two = measure_reference(300, 2, 2).unwrap();
+        assert_eq!(one.total_fen, two.total_fen);
+        // About 300 staff × 24 months × roughly 40 % of a wage of several thousand yuan.
+        assert!(one.total_fen > 300 * 24 * 100_000, "{}", one.total_fen);
+        assert!(one.agent_months_per_second > 0.0);
+        // Every month's contributions by hand for agent-months the draw leaves paid.
+        let mut s = Scenario::default();
+        s.simulation.agents = 300;
+        s.simulation.years = 2;
+        let r = Reference::new(&s);
+        assert_eq!(r.agents(), 300);
+        let mut by_hand: Fen = 0;
+        for m in 0..24 {
+            let month = s.simulation.start.plus_months(m);
+            for id in 0..300 {
+                if Draws::new(s.simulation.seed, id as u64, Purpose::Quit, month.index())
+                    .chance(REFERENCE_GAP)
+                {
+                    continue;
+                }
+                let region = &s.regions[r.region[id] as usize];
+                let rates = s.insurance.resolve(month, &region.name);
+                let average = yuan_to_fen(region.average_wage_at(month));
+                let base = contribution_base(r.wage[id], limits(average, &rates));
+                let c = contributions::monthly(
+                    base,
+                    housing_fund_base(r.wage[id], average, &rates),
+                    r.membership[id],
+                    &rates,
+                );
+                by_hand += c.employer_total() + c.individual_total();
+            }
+        }
+        assert_eq!(by_hand, one.total_fen);
+        let full = BenchRow {
+            agents: 300,
+            years: 2,
+            threads: 1,
+            wall_seconds: 1.0,
+            agent_months_per_second: one.agent_months_per_second / 4.0,
+            peak_bytes: None,
+            before_bytes: None,
+        };
+        assert!((full_over_bare(&full, &one) - 4.0).abs() < 1e-9);
+        let table = markdown_with_reference(&[full], &[one]);
+        assert!(
+            table.contains("full/bare") && table.contains("| 4.0× |"),
+            "{table}"
+        );
     }
 }

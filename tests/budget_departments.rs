@@ -1,16 +1,14 @@
 //! `sisandbox budget` on a roster with a department column (部门), run as a binary: next year's
 //! contributions per department, adding up to the total the engine records.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 /// The test roster with a 部门 column appended (two staff in one department, one in another,
 /// one row without a department).
 fn roster_with_departments(dir: &Path) -> std::path::PathBuf {
-    let good = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roster_good.csv"),
-    )
-    .unwrap();
+    let good = std::fs::read_to_string(common::repo("tests/fixtures/roster_good.csv")).unwrap();
     let depts = ["化学学院", "图书馆", "化学学院", ""];
     let mut text = String::new();
     for (i, line) in good.lines().enumerate() {
@@ -23,7 +21,7 @@ fn roster_with_departments(dir: &Path) -> std::path::PathBuf {
 }
 
 fn budget(dir: &Path, roster: &Path, out: &str) {
-    let o = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+    let o = common::bin()
         .args([
             "budget",
             roster.to_str().unwrap(),

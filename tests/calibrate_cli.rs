@@ -3,36 +3,15 @@
 //! targets files (tests/bad_inputs/targets_*.toml) are refused with the file, line and key of
 //! the problem, and nothing is written.
 
+mod common;
+
+use common::{repo_arg, sisandbox, text};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(p)
-        .display()
-        .to_string()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[test]
 fn a_fit_is_written_and_reproduced_byte_for_byte_on_another_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
-    let targets = repo("tests/fixtures/targets_small.toml");
+    let targets = repo_arg("tests/fixtures/targets_small.toml");
     let o = sisandbox(
         &[
             "calibrate",
@@ -184,7 +163,7 @@ fn bad_targets_files_name_file_line_and_key_and_write_nothing() {
     ];
     for (file, want) in cases {
         let tmp = tempfile::tempdir().unwrap();
-        let path = repo(&format!("tests/bad_inputs/{file}"));
+        let path = repo_arg(&format!("tests/bad_inputs/{file}"));
         let o = sisandbox(&["calibrate", &path, "--out", "cal"], tmp.path());
         assert_eq!(o.status.code(), Some(2), "{file}: {}", text(&o));
         let err = String::from_utf8_lossy(&o.stderr);
@@ -199,7 +178,7 @@ fn bad_targets_files_name_file_line_and_key_and_write_nothing() {
 
 #[test]
 fn shipped_targets_files_load_and_every_target_names_its_source() {
-    let dir = repo("scenarios/targets");
+    let dir = repo_arg("scenarios/targets");
     let mut n = 0;
     for e in std::fs::read_dir(&dir).unwrap() {
         let path = e.unwrap().path();
@@ -229,7 +208,7 @@ fn shipped_targets_files_load_and_every_target_names_its_source() {
 #[test]
 fn the_shipped_fit_matches_the_established_share_trend() {
     let tmp = tempfile::tempdir().unwrap();
-    let targets = repo("scenarios/targets/established-share.toml");
+    let targets = repo_arg("scenarios/targets/established-share.toml");
     let o = sisandbox(&["calibrate", &targets, "--out", "cal", "-q"], tmp.path());
     assert!(o.status.success(), "{}", text(&o));
     let fit = std::fs::read_to_string(

@@ -1,27 +1,8 @@
 //! End-to-end: the `sisandbox` binary on real scenario files.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(p)
-        .display()
-        .to_string()
-}
-
-fn sha256(path: &Path) -> String {
-    use sha2::{Digest, Sha256};
-    format!("{:x}", Sha256::digest(std::fs::read(path).unwrap()))
-}
+use common::{repo_arg, sha256, sisandbox};
 
 #[test]
 fn no_arguments_runs_the_embedded_default_scenario() {
@@ -59,7 +40,7 @@ fn a_second_run_never_overwrites_the_first_and_gives_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let args = [
         "run",
-        &repo("scenarios/baseline.toml"),
+        &repo_arg("scenarios/baseline.toml"),
         "--agents",
         "600",
         "--years",
@@ -145,7 +126,7 @@ fn every_subcommand_has_help() {
 fn a_roster_run_never_copies_names_or_id_numbers_into_results() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("roster.toml");
-    let roster = repo("tests/fixtures/roster_good.csv");
+    let roster = repo_arg("tests/fixtures/roster_good.csv");
     std::fs::write(
         &scenario,
         format!("name = \"roster\"\n[simulation]\nroster = '{roster}'\nyears = 2\n"),

@@ -1,23 +1,9 @@
 //! End-to-end: `sisandbox compare --decompose` splits a reform's effect into its mechanical
 //! part (the reform with behaviour frozen at the baseline's choices) and its behavioural part.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(p)
-        .display()
-        .to_string()
-}
+use common::{repo_arg, sisandbox};
 
 /// (reform, group, key, metric) → (mechanical, behavioural, total).
 type Row = (String, String, String, String, f64, f64, f64);
@@ -49,9 +35,9 @@ fn rows(csv: &str) -> Vec<Row> {
 fn decompose_splits_each_reform_into_mechanical_and_behavioural_parts() {
     let tmp = tempfile::tempdir().unwrap();
     let (base, flexible, portability) = (
-        repo("scenarios/baseline.toml"),
-        repo("scenarios/reform-flexible-base.toml"),
-        repo("scenarios/reform-portability.toml"),
+        repo_arg("scenarios/baseline.toml"),
+        repo_arg("scenarios/reform-flexible-base.toml"),
+        repo_arg("scenarios/reform-portability.toml"),
     );
     let o = sisandbox(
         &[
@@ -111,8 +97,8 @@ fn decompose_refuses_runs_that_cannot_be_paired() {
         &[
             "compare",
             "--decompose",
-            &repo("scenarios/baseline.toml"),
-            &repo("tests/fixtures/base.toml"),
+            &repo_arg("scenarios/baseline.toml"),
+            &repo_arg("tests/fixtures/base.toml"),
         ],
         tmp.path(),
     );

@@ -1,26 +1,11 @@
 //! End-to-end tests of `sisandbox compare`, `reproduce` and `plot` as a binary, on small runs
 //! and sweeps. Every PNG written is opened and checked for its size and that it is not blank.
 
+mod common;
+
+use common::{ok, sisandbox};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 fn run(dir: &Path, extra: &[&str]) {
     let mut args = vec![

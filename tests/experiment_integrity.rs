@@ -4,23 +4,13 @@
 //! hash, so a roster edited between shards is not mixed in; a huge sample count is refused
 //! at once with a clear message.
 
+mod common;
+
+use common::{lossy, sisandbox};
 use sisandbox::experiment::{sweep::plan_text, SweepPlan};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::Instant;
-
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Two variants × 2 replications on a tiny population: 4 runs.
 const SWEEP: &str = r#"
@@ -54,9 +44,9 @@ fn a_sweep_never_takes_over_a_folder_it_did_not_write() {
         let o = sisandbox(&args, tmp.path());
         assert_eq!(o.status.code(), Some(2), "{extra:?}");
         assert!(
-            text(&o.stderr).contains("did not write"),
+            lossy(&o.stderr).contains("did not write"),
             "{}",
-            text(&o.stderr)
+            lossy(&o.stderr)
         );
     }
     assert_eq!(
@@ -73,12 +63,12 @@ fn a_sweep_never_takes_over_a_folder_it_did_not_write() {
         &["sweep", sweep.to_str().unwrap(), "--out", "own", "-q"],
         tmp.path(),
     );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", lossy(&o.stderr));
     let o = sisandbox(
         &["sweep", sweep.to_str().unwrap(), "--out", "own", "-q"],
         tmp.path(),
     );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", lossy(&o.stderr));
 }
 
 #[test]
@@ -100,7 +90,7 @@ fn merge_refuses_damaged_run_files_and_leaves_running_shards_temporaries() {
             ],
             tmp.path(),
         );
-        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(o.status.success(), "{}", lossy(&o.stderr));
     }
     let run1 = tmp.path().join("s1/runs/run-000001.csv");
     let whole = fs::read(&run1).unwrap();
@@ -110,7 +100,7 @@ fn merge_refuses_damaged_run_files_and_leaves_running_shards_temporaries() {
         let target = tmp.path().join("m");
         let _ = fs::remove_dir_all(&target);
         let o = sisandbox(&["merge", "m", "s0", "s1"], tmp.path());
-        let err = text(&o.stderr);
+        let err = lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(
             err.contains("run-000001.csv") && err.contains("truncated"),
@@ -126,7 +116,7 @@ fn merge_refuses_damaged_run_files_and_leaves_running_shards_temporaries() {
     let pending = target.join("runs/.run-000003.csv.4242-0.tmp");
     fs::write(&pending, "group,key").unwrap();
     let o = sisandbox(&["merge", "m", "s0", "s1"], tmp.path());
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", lossy(&o.stderr));
     assert!(pending.exists(), "a running shard's temporary was deleted");
     assert!(target.join("runs.csv").is_file());
 }
@@ -176,6 +166,6 @@ fn a_huge_sample_count_is_refused_at_once() {
     );
     // A missing sweep file says why once.
     let o = sisandbox(&["sweep", "missing.toml"], tmp.path());
-    let err = text(&o.stderr);
+    let err = lossy(&o.stderr);
     assert_eq!(err.matches("No such file").count(), 1, "{err}");
 }

@@ -2,28 +2,13 @@
 //! sweep do not depend on the number of jobs, on an interruption (the process is killed half
 //! way and restarted) or on sharding; malformed sweep files are refused before any run.
 
+mod common;
+
+use common::{bin, ok_stderr, sisandbox};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-}
-
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(out: &Output) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(out.status.success(), "failed: {err}");
-    err
-}
 
 /// A 2 × 3 grid (plus the base variant) × 4 replications on a small population: 28 runs.
 const SWEEP: &str = r#"
@@ -100,7 +85,7 @@ fn killed_half_way_and_restarted_gives_the_same_bytes_as_an_uninterrupted_sweep(
     let sweep = sweep.to_str().unwrap();
     // Reference: uninterrupted, two runs at a time.
     let reference = tmp.path().join("reference");
-    let err = ok(&sisandbox(
+    let err = ok_stderr(&sisandbox(
         &[
             "sweep",
             sweep,
@@ -167,7 +152,7 @@ fn killed_half_way_and_restarted_gives_the_same_bytes_as_an_uninterrupted_sweep(
     );
 
     // Restarted with the same command: skips the complete runs, finishes the rest.
-    let err = ok(&sisandbox(
+    let err = ok_stderr(&sisandbox(
         &[
             "sweep",
             sweep,
@@ -185,7 +170,7 @@ fn killed_half_way_and_restarted_gives_the_same_bytes_as_an_uninterrupted_sweep(
     assert_same_tree(&reference, &killed);
 
     // --force runs everything again, with the same result.
-    let err = ok(&sisandbox(
+    let err = ok_stderr(&sisandbox(
         &[
             "sweep",
             sweep,
@@ -224,7 +209,7 @@ fn sharded_then_merged_equals_unsharded_byte_for_byte() {
     let sweep = write_sweep(tmp.path(), &text);
     let sweep = sweep.to_str().unwrap();
     let whole = tmp.path().join("whole");
-    ok(&sisandbox(
+    ok_stderr(&sisandbox(
         &["sweep", sweep, "--out", whole.to_str().unwrap(), "-q"],
         tmp.path(),
     ));
@@ -234,7 +219,7 @@ fn sharded_then_merged_equals_unsharded_byte_for_byte() {
         .map(|i| tmp.path().join(format!("shard{i}")))
         .collect();
     for (i, d) in dirs.iter().enumerate() {
-        let err = ok(&sisandbox(
+        let err = ok_stderr(&sisandbox(
             &[
                 "sweep",
                 sweep,
@@ -255,7 +240,7 @@ fn sharded_then_merged_equals_unsharded_byte_for_byte() {
         .into_iter()
         .chain(dirs.iter().map(|d| d.to_str().unwrap()))
         .collect();
-    ok(&sisandbox(&args, tmp.path()));
+    ok_stderr(&sisandbox(&args, tmp.path()));
     assert_same_tree(&whole, &dirs[0]);
 
     // Shards sharing one folder, as in a Slurm array, the slice from the environment.
@@ -269,9 +254,9 @@ fn sharded_then_merged_equals_unsharded_byte_for_byte() {
             .current_dir(tmp.path())
             .output()
             .unwrap();
-        ok(&out);
+        ok_stderr(&out);
     }
-    ok(&sisandbox(&["merge", shared.to_str().unwrap()], tmp.path()));
+    ok_stderr(&sisandbox(&["merge", shared.to_str().unwrap()], tmp.path()));
     assert_same_tree(&whole, &shared);
 }
 
@@ -362,7 +347,7 @@ fn morris_sweep_writes_elementary_effects_for_every_parameter() {
         "#,
     );
     let out = tmp.path().join("m");
-    ok(&sisandbox(
+    ok_stderr(&sisandbox(
         &[
             "sweep",
             sweep.to_str().unwrap(),

@@ -6,6 +6,9 @@
 //! The resource classes of tests/bad_inputs/ are checked here: resources_too_many_agents.toml,
 //! resources_explosive_growth.toml, resources_roster_device.toml.
 
+mod common;
+
+use common::{bin, repo, repo_arg, stderr};
 use sisandbox::engine::RunOptions;
 use sisandbox::guard::Limit;
 use sisandbox::output;
@@ -16,27 +19,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sisandbox"));
-    c.env_remove("SISANDBOX_MAX_MEMORY");
-    c
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// A small run of the baseline into `out`.
 fn small_run(out: &Path, cwd: &Path) -> Output {
     bin()
-        .args([
-            "run",
-            &repo("scenarios/baseline.toml").display().to_string(),
-        ])
+        .args(["run", &repo_arg("scenarios/baseline.toml")])
         .args(["--agents", "300", "--years", "2", "-q", "--out"])
         .arg(out)
         .current_dir(cwd)
@@ -247,10 +233,7 @@ fn a_run_killed_while_writing_leaves_no_partial_result_and_a_rerun_completes() {
     let mut killed_while_writing = 0;
     for attempt in 0..3u64 {
         let mut child = bin()
-            .args([
-                "run",
-                &repo("scenarios/baseline.toml").display().to_string(),
-            ])
+            .args(["run", &repo_arg("scenarios/baseline.toml")])
             .args([
                 "--agents",
                 "60000",

@@ -18,6 +18,9 @@
 //! The second half checks tests/bad_inputs/: one file per class of bad roster and case input,
 //! each with its expected message.
 
+mod common;
+
+use common::repo;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sisandbox::guard::{self, Limit};
@@ -32,10 +35,6 @@ use std::time::{Duration, Instant};
 
 /// Longest time one reader call may take (debug build, shared CI machine).
 const CALL_LIMIT: Duration = Duration::from_secs(20);
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
 
 fn cases() -> usize {
     std::env::var("SISANDBOX_FUZZ_CASES")

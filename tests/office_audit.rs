@@ -1,23 +1,11 @@
 //! End-to-end: `synth-hr` writes office files with known anomalies and `audit`, `makeup` and
 //! `budget` run on them through the binary.
 
+mod common;
+
+use common::{ok_stderr, sisandbox};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(out: &Output) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{err}");
-    err
-}
 
 type Key = (String, String, String);
 
@@ -49,11 +37,11 @@ fn synth(dir: &Path, name: &str, extra: &[&str], staff: &str, anomalies: &str) {
         name,
     ];
     args.extend_from_slice(extra);
-    ok(&sisandbox(&args, dir));
+    ok_stderr(&sisandbox(&args, dir));
 }
 
 fn audit(dir: &Path, data: &str, ext: &str, out: &str) -> String {
-    ok(&sisandbox(
+    ok_stderr(&sisandbox(
         &[
             "audit",
             "--payroll",
@@ -149,7 +137,7 @@ fn no_full_id_number_or_name_in_any_output_or_message() {
     let d = tempfile::tempdir().unwrap();
     synth(d.path(), "s", &[], "120", "40");
     let mut messages = audit(d.path(), "s", "csv", "a");
-    messages += &ok(&sisandbox(
+    messages += &ok_stderr(&sisandbox(
         &[
             "makeup",
             "--payroll",
@@ -232,7 +220,7 @@ fn make_up_after_a_higher_average_wage_and_a_lower_work_injury_rate() {
             out,
         ];
         args.extend_from_slice(extra);
-        ok(&sisandbox(&args, d.path()));
+        ok_stderr(&sisandbox(&args, d.path()));
         let mut r = csv::Reader::from_path(d.path().join(out).join("totals.csv")).unwrap();
         let mut t = BTreeMap::new();
         for rec in r.records() {
@@ -271,7 +259,7 @@ fn make_up_after_a_higher_average_wage_and_a_lower_work_injury_rate() {
 fn budget_runs_the_roster_through_the_engine() {
     let d = tempfile::tempdir().unwrap();
     let roster = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roster_good.csv");
-    ok(&sisandbox(
+    ok_stderr(&sisandbox(
         &[
             "budget",
             roster.to_str().unwrap(),

@@ -1,16 +1,9 @@
 //! End-to-end: malformed office files are refused with a message naming file, row and column,
 //! and no output is left behind.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
+use common::sisandbox;
 
 const PAYROLL: &str = "工号,姓名,身份证号,月份,应发工资,养老个人,医疗个人,失业个人\n\
 1001,王伟,51010419800101123X,2024-12,9000.00,0.00,0.00,0.00\n\

@@ -4,20 +4,13 @@
 //! two runs writing the same folder at the same time are refused instead of racing; and
 //! `reproduce` checks both the original outputs and the manifest's scenario.
 
+mod common;
+
+use common::{bin, lossy};
 use sisandbox::output;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sisandbox"));
-    c.env_remove("SISANDBOX_MAX_MEMORY");
-    c
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn run(cwd: &Path, args: &[&str]) -> Output {
     bin()
@@ -63,7 +56,7 @@ fn a_scenario_name_that_is_not_one_folder_name_is_refused_everywhere() {
         let f = work.join("s.toml");
         fs::write(&f, format!("name = {}\n", toml::Value::String(name.into()))).unwrap();
         let o = run(&work, &[f.to_str().unwrap(), "--out", "out"]);
-        let err = text(&o.stderr);
+        let err = lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{name:?}: {err}");
         assert!(
             err.contains("name") && err.contains("letters, digits"),
@@ -73,7 +66,7 @@ fn a_scenario_name_that_is_not_one_folder_name_is_refused_everywhere() {
         let set = format!("name={}", toml::Value::String(name.into()));
         let o = run(&work, &["--set", &set, "--out", "out"]);
         assert_eq!(o.status.code(), Some(2), "--set {name:?}");
-        assert!(text(&o.stderr).contains("letters, digits"));
+        assert!(lossy(&o.stderr).contains("letters, digits"));
     }
     // Nothing was written anywhere: not in the work folder, not above it.
     let written: Vec<_> = tree(tmp.path())
@@ -85,7 +78,7 @@ fn a_scenario_name_that_is_not_one_folder_name_is_refused_everywhere() {
     assert!(!Path::new("/tmp/escaped-abs-seed20251125").exists());
     // Names in other scripts are folder names too.
     let o = run(&work, &["--set", "name=\"基线-2025\"", "--out", "out"]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", lossy(&o.stderr));
     assert!(work
         .join("out/基线-2025-seed20251125/manifest.toml")
         .is_file());
@@ -147,7 +140,7 @@ fn a_second_writer_of_the_same_run_folder_is_refused_and_a_dead_ones_leftovers_a
     fs::create_dir(out.join(".default-seed5.partial")).unwrap();
     fs::write(out.join(".default-seed5.partial/series.csv"), "theirs").unwrap();
     let o = run(tmp.path(), &["--seed", "5", "--out", "out"]);
-    let err = text(&o.stderr);
+    let err = lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("another sisandbox run is writing"), "{err}");
     assert_eq!(
@@ -160,7 +153,7 @@ fn a_second_writer_of_the_same_run_folder_is_refused_and_a_dead_ones_leftovers_a
     // run clears it and completes.
     drop(lock);
     let o = run(tmp.path(), &["--seed", "5", "--out", "out"]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", lossy(&o.stderr));
     assert!(out.join("default-seed5/manifest.toml").is_file());
     let mut left: Vec<String> = fs::read_dir(&out)
         .unwrap()
@@ -174,7 +167,7 @@ fn a_second_writer_of_the_same_run_folder_is_refused_and_a_dead_ones_leftovers_a
 fn reproduce_checks_the_original_outputs_and_validates_the_manifest_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     let o = run(tmp.path(), &["--seed", "3", "--out", "runs"]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", lossy(&o.stderr));
     let dir = tmp.path().join("runs/default-seed3");
     let manifest = fs::read_to_string(dir.join("manifest.toml")).unwrap();
     let reproduce = |m: &Path| {
@@ -191,14 +184,14 @@ fn reproduce_checks_the_original_outputs_and_validates_the_manifest_scenario() {
     let o = reproduce(&dir.join("manifest.toml"));
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o.stdout).contains("MISMATCH  agents.csv (original)"),
+        lossy(&o.stdout).contains("MISMATCH  agents.csv (original)"),
         "{}",
-        text(&o.stdout)
+        lossy(&o.stdout)
     );
     assert!(
-        text(&o.stderr).contains("changed or damaged"),
+        lossy(&o.stderr).contains("changed or damaged"),
         "{}",
-        text(&o.stderr)
+        lossy(&o.stderr)
     );
     // Edited scenarios are validated like any scenario file: nothing is run.
     fs::remove_dir_all(tmp.path().join("again")).unwrap();
@@ -221,7 +214,7 @@ fn reproduce_checks_the_original_outputs_and_validates_the_manifest_scenario() {
         let edited = tmp.path().join("edited.toml");
         fs::write(&edited, toml::to_string(&m).unwrap()).unwrap();
         let o = reproduce(&edited);
-        let err = text(&o.stderr);
+        let err = lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(wanted), "{wanted}: {err}");
         assert!(

@@ -1,14 +1,17 @@
 //! The `sisandbox pension` subcommand run as a binary on the example cases and on bad files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{bin, repo};
+use std::path::PathBuf;
+use std::process::Output;
 
 fn cases() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cases")
+    repo("scenarios/cases")
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+    bin()
         .arg("pension")
         .args(args)
         .output()

@@ -2,15 +2,14 @@
 //! with median parameters, the same output for the same seed at any thread count, and bad
 //! case files named by key. The binary end to end on the example cases.
 
+mod common;
+
 use sisandbox::plan::{self, PlanResult};
 use sisandbox::scenario::Scenario;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios/plans")
-        .join(name)
+    common::repo("scenarios/plans").join(name)
 }
 
 fn run_in_pool(case: &plan::PlanCase, paths: usize, threads: usize) -> PlanResult {
@@ -99,10 +98,7 @@ fn pre_retiree_gap_and_what_closes_it() {
 }
 
 fn sisandbox(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::bin().args(args).output().unwrap()
 }
 
 #[test]

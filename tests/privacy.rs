@@ -1,23 +1,12 @@
 //! Privacy: a roster may hold names, ID numbers and staff numbers. No result file, no manifest,
 //! nothing printed on stderr and no error message about a bad row may contain them.
 
+mod common;
+
+use common::{repo, sisandbox};
 use sisandbox::roster::parse_roster;
 use sisandbox::scenario::Scenario;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("SISANDBOX_MAX_MEMORY")
-        .output()
-        .expect("binary runs")
-}
 
 /// The identifier cells (`name`, `id_number`, `staff_id`) of a roster text.
 fn identifiers(text: &str) -> Vec<String> {

@@ -1,9 +1,12 @@
 //! `sisandbox rates` run as a binary: the Sichuan 2025-07 figures, JSON, and bad arguments.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::bin;
+use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+    bin()
         .arg("rates")
         .args(args)
         .output()

@@ -10,6 +10,9 @@
 //! otherwise (with a note on stderr), and with SISANDBOX_SKIP_SLURM=1; with
 //! SISANDBOX_REQUIRE_SLURM=1 a skip is a failure instead.
 
+mod common;
+
+use common::text;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,14 +28,6 @@ fn sh(args: &[&str], cwd: &Path) -> Output {
         .current_dir(cwd)
         .output()
         .unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn have(cmd: &str) -> bool {

@@ -3,28 +3,13 @@
 //! removed) resumes to byte-identical files; bad arguments are refused naming the key, before
 //! any folder is created.
 
+mod common;
+
+use common::{bin, ok_stderr, sisandbox};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-}
-
-fn sisandbox(args: &[&str], cwd: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(out: &Output) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{err}");
-    err
-}
 
 /// A 2 × 3 grid of a small population over a few years: the employer's enterprise pension
 /// rate across, the contract staff's quit rate up.
@@ -51,7 +36,7 @@ fn grid(metric: &str, out: &str, extra: &[&str]) -> Vec<String> {
 fn run_grid(cwd: &Path, metric: &str, out: &str, extra: &[&str]) -> String {
     let args = grid(metric, out, extra);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    ok(&sisandbox(&args, cwd))
+    ok_stderr(&sisandbox(&args, cwd))
 }
 
 fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -184,7 +169,7 @@ fn a_small_grid_gives_the_table_of_the_runs_and_a_heat_map() {
             .collect::<Vec<_>>(),
         tmp.path(),
     );
-    let err = ok(&out);
+    let err = ok_stderr(&out);
     assert!(err.contains("ran 0, skipped 6 already complete"), "{err}");
     assert!(png_size(&dir.join("heatmap-balance_ratio.png")).0 > 0);
 }
@@ -285,7 +270,7 @@ fn a_grid_killed_half_way_or_missing_cells_resumes_to_the_same_bytes() {
         );
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let err = ok(&sisandbox(
+    let err = ok_stderr(&sisandbox(
         &args
             .iter()
             .copied()
@@ -307,7 +292,7 @@ fn a_grid_killed_half_way_or_missing_cells_resumes_to_the_same_bytes() {
     }
     std::fs::remove_file(st.join("heatmap-exhaustion_year.svg")).unwrap();
     std::fs::remove_file(st.join("sweep/series.csv")).unwrap();
-    let err = ok(&sisandbox(
+    let err = ok_stderr(&sisandbox(
         &args
             .iter()
             .copied()

@@ -1,7 +1,7 @@
 //! `sisandbox bench`: throughput of the full model at several sizes and thread counts.
 
 use anyhow::{Context, Result};
-use sisandbox::bench::{self, BenchRow};
+use sisandbox::bench::{self, BenchRow, ReferenceRow};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -16,6 +16,11 @@ pub struct BenchArgs {
     /// Thread counts to run each size with (comma-separated).
     #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2], value_parser = super::run::threads_arg)]
     pub threads: Vec<usize>,
+    /// Also run the bare contribution loop (base clamped to floor and ceiling, the 13 items
+    /// rounded to the fen, one keyed draw per agent-month) at every size and thread count, and
+    /// print its speed and the ratio full/bare beside the full model's.
+    #[arg(long)]
+    pub reference: bool,
     /// Also write the table, the machine and the command into this Markdown file.
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
@@ -42,20 +47,33 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let machine = bench::machine();
     eprintln!("machine: {machine}");
     let mut rows: Vec<BenchRow> = Vec::new();
+    let mut bare: Vec<ReferenceRow> = Vec::new();
     for &agents in &args.agents {
         for &threads in &args.threads {
             let row = bench::measure(agents, args.years, threads)
                 .with_context(|| format!("{agents} staff on {threads} threads"))?;
-            eprintln!(
+            eprint!(
                 "{agents:>9} staff × {} years, {threads} thread(s): {:.2} s, {:.2} M agent-months/s",
                 args.years,
                 row.wall_seconds,
                 row.agent_months_per_second / 1e6
             );
+            if args.reference {
+                let b = bench::measure_reference(agents, args.years, threads)
+                    .with_context(|| format!("bare loop, {agents} staff on {threads} threads"))?;
+                eprint!(
+                    "; bare loop {:.2} s, {:.2} M agent-months/s, full/bare {:.1}×",
+                    b.wall_seconds,
+                    b.agent_months_per_second / 1e6,
+                    bench::full_over_bare(&row, &b)
+                );
+                bare.push(b);
+            }
+            eprintln!();
             rows.push(row);
         }
     }
-    let table = bench::markdown(&rows);
+    let table = bench::markdown_with_reference(&rows, &bare);
     writeln!(std::io::stdout().lock(), "{table}")?;
     if let Some(path) = &args.write {
         let command = std::env::args().collect::<Vec<_>>().join(" ");
@@ -75,8 +93,13 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             .find(NOTES)
             .map(|i| old[i..].to_string())
             .unwrap_or_default();
+        let bare_note = if args.reference {
+            " The bare loop (`--reference`) is the monthly contribution work alone on the same initial staff, in the same process: base clamped to floor and ceiling, the 13 items rounded to the fen and one keyed draw per agent-month, no careers, accounts, funds or behaviour; full/bare is how many times slower the full model ran."
+        } else {
+            ""
+        };
         let text = format!(
-            "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.\n\n{table}\n{notes}"
+            "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.{bare_note}\n\n{table}\n{notes}"
         );
         sisandbox::output::write_atomic(path, |w| w.write_all(text.as_bytes()))
             .with_context(|| format!("writing {}", path.display()))?;

@@ -6,6 +6,7 @@ use super::env::{MonthEnv, RegionEnv};
 use crate::agent::{Agent, Status, Track};
 use crate::insurance::accounts::{AnnuityAccount, PersonalAccount, MICRO_PER_FEN};
 use crate::insurance::base::{contribution_base, new_hire_base};
+use crate::insurance::benefit::{first_payment_month, retirement_year_interest};
 use crate::insurance::contributions::{self, Contributions, Membership};
 use crate::insurance::{retirement, Scheme};
 use crate::metrics::{item, MonthAgg, Paid};
@@ -280,10 +281,12 @@ pub fn year_end(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     ins.housing_fund.close_year(r);
 }
 
-/// Monthly pension payment: the personal-account part from the account while it lasts (then
-/// from the pool, as the law guarantees), the annuity until its account is exhausted, the rest
-/// from the pooled fund of the paying region. January raises pensions in payment.
-pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
+/// Monthly pension payment from the award's first payment month on (the month after the
+/// retirement month, `benefit::first_payment_month`): the personal-account part from the
+/// account while it lasts (then from the pool, as the law guarantees), the annuity until its
+/// account is exhausted, the rest from the pooled fund of the paying region. January raises
+/// pensions awarded before it. Returns whether a payment was made.
+pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
     let r = &env.regions[a.region as usize].rates;
     let k = scheme_index(scheme_of(a));
     // Raised each January after the award month (a deferred member's award month is its
@@ -296,6 +299,9 @@ pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     if env.month.month() == 1 && awarded < env.month {
         let p = &a.pension;
         a.pension.basic += apply_ppm(p.basic + p.personal + p.transitional, r.indexation_ppm);
+    }
+    if env.month < first_payment_month(awarded, &r.pension_rules) {
+        return false;
     }
     let ins = &mut a.insurance;
     let from_account = a.pension.personal.min(ins.pension_account.total()).max(0);
@@ -311,6 +317,7 @@ pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     agg.benefits[a.track as usize] += pooled + from_account + annuity;
     agg.pensioners[a.region as usize][k] += 1;
     a.benefits_received += pooled + from_account + annuity;
+    true
 }
 
 /// Takes `amount` (at most the total) out of a personal account, this year's contributions
@@ -549,6 +556,7 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     if short > 0 {
         buy_missing_months(s, own, a, short, agg);
     }
+    credit_retirement_year(own, a, month, agg);
     let scheme = scheme_of(a);
     let ins = &mut a.insurance;
     ins.annuity.fund_notional();
@@ -595,6 +603,22 @@ pub fn retire(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     a.region = paying;
     a.status = Status::Retired;
     a.status_since = month;
+}
+
+/// The personal account's interest for the months of the retirement year up to and including
+/// the retirement month (docs/RULES.md §3, "Pension start"), credited before the award. The
+/// year is still open: the engine awards before any December close, and deferred members'
+/// accounts were closed at the last year end.
+fn credit_retirement_year(r: &RegionEnv, a: &mut Agent, month: YearMonth, agg: &mut MonthAgg) {
+    let acc = &mut a.insurance.pension_account;
+    let interest = retirement_year_interest(
+        acc.balance(),
+        acc.year_contributions,
+        r.rates.book_rate_ppm,
+        month,
+    );
+    acc.balance_micro += interest * MICRO_PER_FEN;
+    agg.interest += interest;
 }
 
 /// The actual account months from 1992-10 to 1998-06, which Beijing's two-part transitional

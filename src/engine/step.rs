@@ -66,18 +66,23 @@ fn step_active(
         agg.deaths_active[t] += 1;
         return false;
     }
-    if env.month >= a.retire_month {
-        insure::retire(s, env, a, agg);
-        agg.retirements[t] += 1;
-        step_retired(s, env, shared, a, agg);
-        return false;
-    }
+    let retiring = env.month >= a.retire_month;
     earn(s, env, a);
     let individual = insure::contribute(s, env, a, agg);
     agg.active[t] += 1;
     agg.wage[t] += a.wage();
     a.take_home = a.wage() - individual;
     agg.take_home[t] += a.take_home;
+    if retiring {
+        // The retirement month is still a month of work and contributions; the award is made
+        // at its end and paid from its first payment month (`insure::pay_pension`). The post
+        // is vacant from the next month, as a leaver's is.
+        insure::retire(s, env, a, agg);
+        agg.retirements[t] += 1;
+        agg.active_by_university[a.university as usize] -= 1;
+        a.intent = Intent::None;
+        return false;
+    }
     if env.evaluate {
         behave::evaluate(s, env, status_quo, shared, a);
     }
@@ -125,12 +130,13 @@ fn step_retired(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, ag
         agg.deaths_retired[t] += 1;
         return;
     }
-    insure::pay_pension(env, a, agg);
-    agg.retired[t] += 1;
+    if insure::pay_pension(env, a, agg) {
+        agg.retired[t] += 1;
+    }
 }
 
 /// A deferred member: dies, or claims the pension at the statutory month from the paying
-/// place (and is paid from then on, staying a deferred member in the outputs, with the month
+/// place (and is paid from the award's first payment month on, staying a deferred member in the outputs, with the month
 /// it left as `status_since`), or waits with its accounts earning the book rate.
 fn step_deferred(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, agg: &mut MonthAgg) {
     let t = a.track as usize;
@@ -148,8 +154,9 @@ fn step_deferred(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, a
         agg.deferred_claims[t] += 1;
     }
     if a.first_pension > 0 {
-        insure::pay_pension(env, a, agg);
-        agg.retired[t] += 1;
+        if insure::pay_pension(env, a, agg) {
+            agg.retired[t] += 1;
+        }
         agg.deferred[t] += 1;
         return;
     }

@@ -172,7 +172,10 @@ fn award_in_payment(s: &Scenario, env: &MonthEnv, a: &mut Agent, history: &Histo
             a.pension.basic += apply_ppm(p.basic + p.personal + p.transitional, r.indexation_ppm);
         }
     }
-    let paid = start.months_since(retire).max(0) as Fen;
+    // Paid from the award's first payment month (the month after the retirement month).
+    let rules = &env.regions[a.region as usize].rates.pension_rules;
+    let first = crate::insurance::benefit::first_payment_month(retire, rules);
+    let paid = start.months_since(first).max(0) as Fen;
     let ins = &mut a.insurance;
     let from_account = (a.pension.personal * paid)
         .min(ins.pension_account.total())

@@ -48,6 +48,34 @@ fn text(x: Decimal) -> String {
     x.normalize().to_string()
 }
 
+/// The explanation lines of an award, collected only when someone will read them (the
+/// calculator and `sisandbox pension`): runs and the planner compute awards by the million and
+/// read only the amounts, so the lines are built by closures that run only when collecting.
+pub(super) struct Trace(Option<Vec<TraceLine>>);
+
+impl Trace {
+    pub fn collecting(on: bool) -> Self {
+        Trace(on.then(Vec::new))
+    }
+
+    pub fn on(&self) -> bool {
+        self.0.is_some()
+    }
+
+    pub fn push(&mut self, line: impl FnOnce() -> TraceLine) {
+        if let Some(lines) = &mut self.0 {
+            lines.push(line());
+        }
+    }
+
+    pub fn lines(self) -> Vec<TraceLine> {
+        self.0.unwrap_or_default()
+    }
+}
+
+/// The text of a new-method transitional pension: arithmetic, rule and the keys it read.
+type Explained = (String, String, Vec<&'static str>);
+
 /// What every component reads: the input, the rules and the rounded C, N, Ī and divisor.
 pub(super) struct Context<'a> {
     pub input: &'a AwardInput,
@@ -90,15 +118,27 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn basic(&self, trace: &mut Vec<TraceLine>) -> Fen {
+    pub fn basic(&self, trace: &mut Trace) -> Fen {
         let (c, i, avg) = (self.c, self.i, self.avg);
-        let (amount, arithmetic, rule) = match self.rules.basic_form {
+        let line = |arithmetic: String, rule: &str| TraceLine {
+            component: "basic",
+            arithmetic,
+            rule: rule.into(),
+            keys: vec![
+                "basic_form",
+                "years_decimals",
+                "index_decimals",
+                "component_rounding",
+            ],
+            source: SRC_BASIC,
+        };
+        match self.rules.basic_form {
             BasicForm::Standard => {
                 let n = self.n;
                 let amount = self.amount(avg * n / Decimal::from(100));
-                (
-                    amount,
-                    format!(
+                trace.push(|| {
+                    line(
+                        format!(
                         "C × (1 + Ī)/2 × N × 1% = {} × (1 + {})/2 × {} × 1% = {} × {} × 1% = {}{}",
                         text(c),
                         text(i),
@@ -108,8 +148,10 @@ impl<'a> Context<'a> {
                         format_yuan(amount),
                         self.rounding_note()
                     ),
-                    "basic pension (基础养老金), C × (1 + Ī)/2 × N × 1 %",
-                )
+                        "basic pension (基础养老金), C × (1 + Ī)/2 × N × 1 %",
+                    )
+                });
+                amount
             }
             BasicForm::YearsAndMonths => {
                 let months = self.input.contribution_months.max(0);
@@ -117,8 +159,8 @@ impl<'a> Context<'a> {
                 let per_month = Decimal::new(83, 5); // 0.083 %
                 let x = avg * whole / Decimal::from(100) + avg * rest * per_month;
                 let amount = self.amount(x);
-                (
-                    amount,
+                trace.push(|| {
+                    line(
                     format!(
                         "(C + C·Ī)/2 × years × 1% + (C + C·Ī)/2 × months × 0.083% = {} × {} × 1% + {} × {} × 0.083% = {} → {}{}",
                         text(avg),
@@ -131,43 +173,33 @@ impl<'a> Context<'a> {
                     ),
                     "basic pension (基础养老金), whole years × 1 % plus remaining months × 0.083 %",
                 )
+                });
+                amount
             }
-        };
-        trace.push(TraceLine {
-            component: "basic",
-            arithmetic,
-            rule: rule.into(),
-            keys: vec![
-                "basic_form",
-                "years_decimals",
-                "index_decimals",
-                "component_rounding",
-            ],
-            source: SRC_BASIC,
-        });
-        amount
+        }
     }
 
     /// Balance / divisor: the personal-account pension or the annuity's monthly payment.
-    pub fn by_divisor(
-        &self,
-        balance: Fen,
-        component: &'static str,
-        trace: &mut Vec<TraceLine>,
-    ) -> Fen {
-        let (amount, arithmetic) = if self.divisor <= Decimal::ZERO {
-            (0, "no divisor".to_string())
+    pub fn by_divisor(&self, balance: Fen, component: &'static str, trace: &mut Trace) -> Fen {
+        let amount = if self.divisor <= Decimal::ZERO {
+            0
         } else {
-            let amount = self.amount(yuan(balance) / self.divisor);
-            (
-                amount,
-                format!(
-                    "{} / {} = {}{}",
-                    format_yuan(balance),
-                    text(self.divisor),
-                    format_yuan(amount),
-                    self.rounding_note()
-                ),
+            self.amount(yuan(balance) / self.divisor)
+        };
+        trace.push(|| self.by_divisor_line(balance, amount, component));
+        amount
+    }
+
+    fn by_divisor_line(&self, balance: Fen, amount: Fen, component: &'static str) -> TraceLine {
+        let arithmetic = if self.divisor <= Decimal::ZERO {
+            "no divisor".to_string()
+        } else {
+            format!(
+                "{} / {} = {}{}",
+                format_yuan(balance),
+                text(self.divisor),
+                format_yuan(amount),
+                self.rounding_note()
             )
         };
         let (rule, source) = match (component, self.input.scheme) {
@@ -184,14 +216,13 @@ impl<'a> Context<'a> {
                 SRC_OA,
             ),
         };
-        trace.push(TraceLine {
+        TraceLine {
             component,
             arithmetic,
             rule: rule.into(),
             keys: vec!["divisor_convention", "component_rounding"],
             source,
-        });
-        amount
+        }
     }
 
     fn deemed_index_value(&self, rule: DeemedIndexRule) -> Decimal {
@@ -211,8 +242,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The new-method transitional pension: (amount, arithmetic, rule, keys).
-    fn new_transitional(&self) -> (Fen, String, String, Vec<&'static str>) {
+    /// The new-method transitional pension, and its text when `explain`.
+    fn new_transitional(&self, explain: bool) -> (Fen, Option<Explained>) {
         let r = self.rules;
         let (c, yd) = (self.c, r.years_decimals);
         if self.input.scheme == Scheme::Institution {
@@ -222,16 +253,21 @@ impl<'a> Context<'a> {
             let t = self.amount(c * id * nd * k);
             return (
                 t,
-                format!(
-                    "C × I_deemed × N_deemed × k = {} × {} × {} × {} = {}",
-                    text(c),
-                    text(id),
-                    text(nd),
-                    text(k),
-                    format_yuan(t)
-                ),
-                "public-institution transitional pension, C × I_deemed × N_deemed × k".into(),
-                vec!["institution_transitional_rate", "years_decimals"],
+                explain.then(|| {
+                    (
+                        format!(
+                            "C × I_deemed × N_deemed × k = {} × {} × {} × {} = {}",
+                            text(c),
+                            text(id),
+                            text(nd),
+                            text(k),
+                            format_yuan(t)
+                        ),
+                        "public-institution transitional pension, C × I_deemed × N_deemed × k"
+                            .into(),
+                        vec!["institution_transitional_rate", "years_decimals"],
+                    )
+                }),
             );
         }
         let k = dec(r.transitional_rate);
@@ -242,33 +278,37 @@ impl<'a> Context<'a> {
                 let t = self.amount(c * id * np * k);
                 (
                     t,
-                    format!(
-                        "C × I × N × k = {} × {} × {} × {} = {}",
-                        text(c),
-                        text(id),
-                        text(np),
-                        text(k),
-                        format_yuan(t)
-                    ),
-                    format!(
+                    explain.then(|| {
+                        (
+                            format!(
+                                "C × I × N × k = {} × {} × {} × {} = {}",
+                                text(c),
+                                text(id),
+                                text(np),
+                                text(k),
+                                format_yuan(t)
+                            ),
+                            format!(
                         "transitional pension, deemed-index family (C × I × N × k), I = {}, N = {}",
                         index_word(r.deemed_index),
                         years_word(r.transitional_years)
                     ),
-                    vec![
-                        "transitional_form",
-                        "deemed_index",
-                        "transitional_years",
-                        "transitional_rate",
-                        "years_decimals",
-                    ],
+                            vec![
+                                "transitional_form",
+                                "deemed_index",
+                                "transitional_years",
+                                "transitional_rate",
+                                "years_decimals",
+                            ],
+                        )
+                    }),
                 )
             }
             TransitionalForm::AverageIndex => {
                 let t = self.amount(self.avg * np * k);
                 (
                     t,
-                    format!(
+                    explain.then(|| (format!(
                         "C × (1 + Ī)/2 × N × k = {} × (1 + {})/2 × {} × {} = {} × {} × {} = {}",
                         text(c), text(self.i), text(np), text(k), text(self.avg), text(np), text(k), format_yuan(t)
                     ),
@@ -277,6 +317,7 @@ impl<'a> Context<'a> {
                         years_word(r.transitional_years)
                     ),
                     vec!["transitional_form", "transitional_years", "transitional_rate", "years_decimals"],
+                    )),
                 )
             }
             TransitionalForm::TwoPart => {
@@ -287,38 +328,47 @@ impl<'a> Context<'a> {
                 let t = self.amount(x);
                 (
                     t,
-                    format!(
+                    explain.then(|| (format!(
                         "C × I × N_deemed × k + C × Ī × N(1992-10..1998-06) × k = {} × {} × {} × {} + {} × {} × {} × {} = {}",
                         text(c), text(id), text(nd), text(k), text(c), text(self.i), text(na), text(k), format_yuan(t)
                     ),
                     "transitional pension in two parts: deemed years and actual years 1992-10..1998-06".into(),
                     vec!["transitional_form", "deemed_index", "transitional_rate", "years_decimals"],
+                    )),
                 )
             }
             TransitionalForm::Given => {
                 let t = self.input.given_transitional.unwrap_or(0);
                 (
                     t,
+                    explain.then(|| (
                     format!("as printed on the notice: {}", format_yuan(t)),
                     "transitional pension taken from the notice (the region's formula rests on records the calculator does not hold)".into(),
                     vec!["transitional_form"],
+                    )),
                 )
             }
         }
     }
 
-    pub fn transitional(&self, trace: &mut Vec<TraceLine>) -> Fen {
+    pub fn transitional(&self, trace: &mut Trace) -> Fen {
         let has_pre = self.input.deemed_months > 0 || self.input.pre_account_months > 0;
-        let (new, mut arithmetic, mut rule, mut keys) = self.new_transitional();
+        let (new, explained) = self.new_transitional(trace.on());
         let phase = self.rules.transitional_phase_in;
         let mut amount = new;
-        if self.input.scheme == Scheme::Enterprise && phase < 1.0 && has_pre {
-            let old = self.input.old_method_transitional.unwrap_or(0);
+        let phased = self.input.scheme == Scheme::Enterprise && phase < 1.0 && has_pre;
+        let old = self.input.old_method_transitional.unwrap_or(0);
+        if phased {
             amount = if new <= old {
                 old
             } else {
                 old + to_fen(dec(phase) * yuan(new - old), 2)
             };
+        }
+        let Some((mut arithmetic, mut rule, mut keys)) = explained else {
+            return amount;
+        };
+        if phased {
             arithmetic = format!(
                 "new {arithmetic}; paid old + share × (new − old) = {} + {phase} × ({} − {}) = {}",
                 format_yuan(old),
@@ -329,7 +379,7 @@ impl<'a> Context<'a> {
             rule = format!("{rule}, phased in from the old-method amount");
             keys.push("transitional_phase_in");
         }
-        trace.push(TraceLine {
+        trace.push(|| TraceLine {
             component: "transitional",
             arithmetic,
             rule,
@@ -345,9 +395,10 @@ impl<'a> Context<'a> {
 
     /// Local items on top of the national formula: the supplement (Sichuan 增发), the
     /// transitional adjustment and the flat subsidy (Zhejiang). Enterprise scheme only.
-    pub fn local_items(&self, trace: &mut Vec<TraceLine>) -> Fen {
+    pub fn local_items(&self, trace: &mut Trace) -> Fen {
         let r = self.rules;
         let enterprise = self.input.scheme == Scheme::Enterprise;
+        let explain = trace.on();
         let mut parts = Vec::new();
         let mut total: Fen = 0;
         let supplement = match r.supplement_form {
@@ -355,7 +406,8 @@ impl<'a> Context<'a> {
                 let k = dec(self.input.supplement_rate);
                 let indexed = self.c * self.i;
                 let s = self.amount(indexed * k * self.n) + self.input.supplement_fixed;
-                parts.push(format!(
+                if explain {
+                    parts.push(format!(
                     "增发 C × Ī × rate × N + fixed = {} × {} × {} × {} + {} = {} × {} × {} + {} = {}",
                     text(self.c),
                     text(self.i),
@@ -368,6 +420,7 @@ impl<'a> Context<'a> {
                     format_yuan(self.input.supplement_fixed),
                     format_yuan(s)
                 ));
+                }
                 s
             }
             _ => 0,
@@ -376,23 +429,27 @@ impl<'a> Context<'a> {
         if enterprise && (r.adjustment_base > 0 || r.adjustment_per_index_year > 0) {
             let x = yuan(r.adjustment_base) + self.i * self.n * yuan(r.adjustment_per_index_year);
             let a = self.amount(x);
-            parts.push(format!(
-                "过渡性调节金 {} + Ī × N × {} = {} + {} × {} × {} = {}",
-                format_yuan(r.adjustment_base),
-                format_yuan(r.adjustment_per_index_year),
-                format_yuan(r.adjustment_base),
-                text(self.i),
-                text(self.n),
-                format_yuan(r.adjustment_per_index_year),
-                format_yuan(a)
-            ));
+            if explain {
+                parts.push(format!(
+                    "过渡性调节金 {} + Ī × N × {} = {} + {} × {} × {} = {}",
+                    format_yuan(r.adjustment_base),
+                    format_yuan(r.adjustment_per_index_year),
+                    format_yuan(r.adjustment_base),
+                    text(self.i),
+                    text(self.n),
+                    format_yuan(r.adjustment_per_index_year),
+                    format_yuan(a)
+                ));
+            }
             total += a;
         }
         if enterprise && r.flat_subsidy > 0 {
-            parts.push(format!("基本养老金补贴 {}", format_yuan(r.flat_subsidy)));
+            if explain {
+                parts.push(format!("基本养老金补贴 {}", format_yuan(r.flat_subsidy)));
+            }
             total += r.flat_subsidy;
         }
-        trace.push(TraceLine {
+        trace.push(|| TraceLine {
             component: "supplement",
             arithmetic: if parts.is_empty() {
                 "no local supplement applies".into()

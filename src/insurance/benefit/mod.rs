@@ -20,7 +20,7 @@ use super::regions::{PensionRules, TotalRounding};
 use super::Scheme;
 use crate::money::{format_yuan, Fen};
 use crate::time::{Months, YearMonth};
-use components::{round_jiao_up, yuan};
+use components::{round_jiao_up, yuan, Trace};
 use rust_decimal::Decimal;
 
 const SRC_BASIC: &str =
@@ -197,6 +197,8 @@ pub struct Award {
     pub total: Fen,
     /// First month of payment.
     pub first_payment: YearMonth,
+    /// The explanation, one line per component: filled by [`award_explained`], empty from
+    /// [`award`].
     pub trace: Vec<TraceLine>,
 }
 
@@ -220,13 +222,25 @@ pub fn years_of(months: i32, decimals: u32) -> Decimal {
     components::years_of(months, decimals)
 }
 
-/// The award. Components are computed even when the minimum years are not met (`eligible` is
-/// then false and the caller decides: keep contributing, buy the years, or the residents' scheme).
-/// Facts the rules need and the input lacks count as 0 here; callers that take facts from a user
-/// check [`missing_facts`] first.
+/// The award, amounts only (`trace` empty): what runs and the planner need. Components are
+/// computed even when the minimum years are not met (`eligible` is then false and the caller
+/// decides: keep contributing, buy the years, or the residents' scheme). Facts the rules need
+/// and the input lacks count as 0 here; callers that take facts from a user check
+/// [`missing_facts`] first.
 pub fn award(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award {
+    award_with(input, rules, b, false)
+}
+
+/// The award with its explanation: the arithmetic, rule, rule-table keys and source of every
+/// component (`trace`), for the calculator and `sisandbox pension`. The amounts are those of
+/// [`award`].
+pub fn award_explained(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award {
+    award_with(input, rules, b, true)
+}
+
+fn award_with(input: &AwardInput, rules: &AwardRules, b: &BenefitParams, explain: bool) -> Award {
     let c = components::Context::new(input, rules, b);
-    let mut trace = Vec::new();
+    let mut trace = Trace::collecting(explain);
     let basic = c.basic(&mut trace);
     let personal = c.by_divisor(input.account_balance, "personal", &mut trace);
     let transitional = c.transitional(&mut trace);
@@ -239,7 +253,7 @@ pub fn award(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award
         TotalRounding::UpJiao => round_jiao_up(yuan(sum)),
         TotalRounding::UpYuan => (sum + 99).div_euclid(100) * 100,
     };
-    trace.push(TraceLine {
+    trace.push(|| TraceLine {
         component: "total",
         arithmetic: format!(
             "{} + {} + {} + {} + {} = {}{}",
@@ -267,7 +281,7 @@ pub fn award(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award
         (Scheme::Institution, Some(old)) if transition_share(input.retire, b).is_some() => {
             let paid = compare_old_new(new_total, old, input.retire, b);
             let p = transition_share(input.retire, b).unwrap_or(1.0);
-            trace.push(TraceLine {
+            trace.push(|| TraceLine {
                 component: "comparison",
                 arithmetic: if new_total <= old {
                     format!(
@@ -311,7 +325,7 @@ pub fn award(input: &AwardInput, rules: &AwardRules, b: &BenefitParams) -> Award
         new_total,
         total,
         first_payment: first_payment_month(input.retire, rules),
-        trace,
+        trace: trace.lines(),
     }
 }
 

@@ -24,7 +24,7 @@ fn e1() -> AwardInput {
 
 #[test]
 fn e1_sichuan_notice_to_the_fen() {
-    let a = award(
+    let a = award_explained(
         &e1(),
         &rules_at("sichuan", 2024, 6),
         &BenefitParams::default(),
@@ -259,7 +259,7 @@ fn institution_comparison_in_the_transition_period() {
         ..AwardInput::default()
     };
     // new = 7,000 × 35 % = 2,450.00 > old 1,000: 1,000 + 60 % × 1,450 = 1,870.00
-    let a = award(&input, &rules_at("sichuan", 2020, 6), &b);
+    let a = award_explained(&input, &rules_at("sichuan", 2020, 6), &b);
     assert_eq!((a.new_total, a.total), (245_000, 187_000));
     assert!(a.trace.iter().any(|t| t.component == "comparison"));
     let lacking = AwardInput {
@@ -319,4 +319,55 @@ fn indexation_by_year() {
     let p = InsuranceParams::default();
     let r = p.resolve(YearMonth::ym(2024, 7), "sichuan");
     assert_eq!(index_pension(392_992, &r), 392_992 + 11_790); // 3 %: 117.8976 → 117.90
+}
+
+/// The amounts without the explanation are those with it, for every region of the rule table,
+/// both schemes, retirements across the rule changes and records with and without deemed years.
+#[test]
+fn the_explanation_is_built_only_when_asked_and_changes_no_amount() {
+    let b = BenefitParams::default();
+    let regions: Vec<String> = crate::insurance::regions::RuleTable::builtin()
+        .names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    assert!(regions.len() > 5);
+    let mut explained_lines = 0;
+    for region in &regions {
+        for (y, m) in [(2016, 3), (2020, 6), (2024, 6), (2025, 3), (2031, 9)] {
+            let rules = rules_at(region, y, m);
+            for scheme in [Scheme::Enterprise, Scheme::Institution] {
+                for deemed in [0, 120] {
+                    let input = AwardInput {
+                        scheme,
+                        retire: YearMonth::ym(y, m),
+                        deemed_months: deemed,
+                        pre_account_months: deemed + 12,
+                        deemed_index: 1.2,
+                        months_1992_10_to_1998_06: Some(30),
+                        old_method_transitional: Some(50_000),
+                        given_transitional: Some(60_000),
+                        old_formula_pension: Some(400_000),
+                        supplement_fixed: 1_000,
+                        annuity_balance: 9_000_000,
+                        ..e1()
+                    };
+                    let quick = award(&input, &rules, &b);
+                    let full = award_explained(&input, &rules, &b);
+                    assert!(quick.trace.is_empty());
+                    assert!(full.trace.len() >= 6, "{region} {y}-{m}: {:?}", full.trace);
+                    explained_lines += full.trace.len();
+                    assert_eq!(
+                        Award {
+                            trace: Vec::new(),
+                            ..full
+                        },
+                        quick,
+                        "{region} {y}-{m} {scheme:?} deemed {deemed}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(explained_lines > 0);
 }

@@ -76,7 +76,7 @@ impl Case {
                 ),
             ));
         }
-        let mut award = benefit::award(&input, &rules, &params.benefit);
+        let mut award = benefit::award_explained(&input, &rules, &params.benefit);
         award.eligible = eligibility.eligible;
         let notes = self.notes(&award, &rules, retire);
         Ok(CaseReport {

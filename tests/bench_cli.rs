@@ -1,0 +1,70 @@
+//! End-to-end: `sisandbox bench --reference` at small sizes, printed and written.
+
+use std::process::Command;
+
+#[test]
+fn bench_with_reference_prints_and_writes_the_ratio_at_every_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("PERF.md");
+    std::fs::write(
+        &doc,
+        "old table\n<!-- notes: kept when the table above is measured again -->\nhand notes\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+        .args([
+            "bench",
+            "--agents",
+            "150,300",
+            "--years",
+            "1",
+            "--threads",
+            "1,2",
+            "--reference",
+            "--write",
+        ])
+        .arg(&doc)
+        .output()
+        .expect("binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stdout.contains("| bare loop agent-months/s | full/bare |"),
+        "{stdout}"
+    );
+    // One row per size and thread count, each with a bare speed and a positive ratio.
+    for (agents, threads) in [(150, 1), (150, 2), (300, 1), (300, 2)] {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {agents} | 1 | {threads} |")))
+            .unwrap_or_else(|| panic!("row {agents}/{threads} in\n{stdout}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert!(cells[9].ends_with(" M"), "{row}");
+        let ratio: f64 = cells[10].trim_end_matches('×').parse().expect("ratio");
+        assert!(ratio > 0.0, "{row}");
+    }
+    assert_eq!(stderr.matches("full/bare").count(), 4, "{stderr}");
+    let written = std::fs::read_to_string(&doc).unwrap();
+    assert!(written.contains("full/bare") && written.contains("bare loop (`--reference`)"));
+    assert!(written.ends_with("hand notes\n"), "{written}");
+    assert!(!written.contains("old table"));
+}
+
+#[test]
+fn bench_without_reference_keeps_its_table() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+        .args(["bench", "--agents", "100", "--years", "1", "--threads", "1"])
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("| 100 | 1 | 1 |") && !stdout.contains("bare"),
+        "{stdout}"
+    );
+}
