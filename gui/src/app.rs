@@ -29,6 +29,8 @@ pub struct Startup {
     pub tab: Option<Tab>,
     /// Export the chart on screen to this file once the comparison is shown.
     pub export: Option<PathBuf>,
+    /// Where run folders are written and found (default `results`).
+    pub runs_folder: Option<PathBuf>,
 }
 
 pub struct GuiApp {
@@ -49,6 +51,11 @@ impl GuiApp {
         let mut state = AppState::new(ctx.clone());
         state.lang = startup.lang;
         state.run_settings.replications = startup.replications.max(1);
+        if let Some(out) = &startup.runs_folder {
+            state.run_settings.out = out.clone();
+        }
+        // Runs made before (by this app or the CLI) can be compared again.
+        state.scan_history();
         for f in &startup.files {
             state.open(f);
         }

@@ -56,7 +56,10 @@ pub enum Command {
     CancelRun,
     /// Drops the scenarios waiting in the queue.
     ClearQueue,
+    /// Ticks or unticks runs for the comparison (a set found on disk is read first).
     ToggleCompared(DocId),
+    /// Lists the runs in the runs folder again.
+    ScanRuns,
     SetBaseline(DocId),
     SetMetric(Metric),
     SetChart(ChartKind),

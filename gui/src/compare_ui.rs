@@ -68,7 +68,7 @@ fn color(palette: &Palette, name: &str) -> egui::Color32 {
 
 pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     let lang = state.lang;
-    if state.runs.is_empty() {
+    if state.runs.is_empty() && state.history.is_empty() {
         ui.label(lang.t(Msg::NoRuns));
         return;
     }
@@ -148,28 +148,32 @@ fn picker_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     let c = &state.compare;
     ui.horizontal_wrapped(|ui| {
         ui.label(lang.t(Msg::Compare));
-        for d in state.docs.iter().filter(|d| state.runs.contains_key(&d.id)) {
-            let mut on = c.picked.contains(&d.id);
-            if ui.checkbox(&mut on, d.label()).changed() {
-                cmds.push(Command::ToggleCompared(d.id));
+        let entries = state.run_entries();
+        for (id, label) in &entries {
+            let mut on = c.picked.contains(id);
+            let r = ui.checkbox(&mut on, label.as_str());
+            if !state.runs.contains_key(id) {
+                r.clone().on_hover_text(lang.t(Msg::FromDisk));
             }
+            if r.changed() {
+                cmds.push(Command::ToggleCompared(*id));
+            }
+        }
+        if state.loading() {
+            ui.spinner();
         }
         ui.separator();
         ui.label(lang.t(Msg::Baseline));
-        let base_name = c
-            .baseline
-            .and_then(|b| state.doc(b))
-            .map(|d| d.label())
-            .unwrap_or_default();
+        let base_name = c.baseline.map(|b| state.run_label(b)).unwrap_or_default();
         egui::ComboBox::from_id_salt("baseline")
             .selected_text(base_name)
             .show_ui(ui, |ui| {
-                for d in state.docs.iter().filter(|d| state.runs.contains_key(&d.id)) {
+                for (id, label) in entries.iter().filter(|e| state.runs.contains_key(&e.0)) {
                     if ui
-                        .selectable_label(c.baseline == Some(d.id), d.label())
+                        .selectable_label(c.baseline == Some(*id), label.as_str())
                         .clicked()
                     {
-                        cmds.push(Command::SetBaseline(d.id));
+                        cmds.push(Command::SetBaseline(*id));
                     }
                 }
             })

@@ -131,6 +131,9 @@ messages! {
     Finished => "Finished", "已完成";
     Cancelled => "Cancelled", "已取消";
     Failed => "Failed", "失败";
+    RunsFound => "sets of runs found", "组运行结果";
+    ScanRuns => "Find runs in this folder", "查找此文件夹中的运行结果";
+    FromDisk => "runs found on disk (read when ticked)", "磁盘上的运行结果（勾选时读取）";
     NoRuns => "No finished runs yet: run two or more scenarios, then compare them here.", "尚无完成的运行：请运行两个或更多情景后在此比较。";
     Compare => "Compare", "比较";
     Baseline => "Baseline", "基准";

@@ -22,6 +22,7 @@ pub mod fmt;
 pub mod fonts;
 pub mod headline;
 pub mod headline_ui;
+pub mod history;
 pub mod i18n;
 pub mod lever_texts;
 pub mod lever_ui;

@@ -28,6 +28,9 @@ pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) 
             {
                 state.run_settings.out = out.into();
             }
+            if ui.button(lang.t(Msg::ScanRuns)).clicked() {
+                cmds.push(Command::ScanRuns);
+            }
             ui.end_row();
         });
     // One run at a time: starting more while one runs would only queue surprises.
@@ -67,7 +70,7 @@ pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) 
     });
     if let Some(job) = &state.job {
         let p = &job.progress;
-        let name = state.doc(job.doc).map(|d| d.label()).unwrap_or_default();
+        let name = state.run_label(job.doc);
         let text = format!(
             "{} {name}: {} {}/{}, {} {}/{}",
             lang.t(Msg::Running),

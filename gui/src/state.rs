@@ -11,7 +11,7 @@ use crate::results::RunSet;
 use crate::runner::{Job, JobEnd, RunRequest};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 /// The panes of the main area.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -81,6 +81,11 @@ pub struct AppState {
     pub buffers: BTreeMap<(DocId, String), String>,
     /// Entries of the form that were refused, with why, by (scenario, key).
     pub field_errors: BTreeMap<(DocId, String), String>,
+    /// Sets of replications found in the runs folder, by id (ids shared with scenarios, so a
+    /// set read from disk is compared like a scenario's runs).
+    pub history: Vec<(DocId, crate::history::HistoryRun)>,
+    /// Sets of replications being read from disk in the background.
+    loading: Vec<(DocId, mpsc::Receiver<Result<RunSet, String>>)>,
     pub(crate) ctx: egui::Context,
 }
 
@@ -110,6 +115,8 @@ impl AppState {
             message: None,
             buffers: BTreeMap::new(),
             field_errors: BTreeMap::new(),
+            history: Vec::new(),
+            loading: Vec::new(),
             ctx,
         }
     }
@@ -177,8 +184,132 @@ impl AppState {
         }
     }
 
+    /// Whether runs found on disk are being read.
+    pub fn loading(&self) -> bool {
+        !self.loading.is_empty()
+    }
+
+    /// A name for the runs kept under `id`: the scenario's, or the set found on disk
+    /// (scenario name and first folder).
+    pub fn run_label(&self, id: DocId) -> String {
+        if let Some(d) = self.doc(id) {
+            return d.label();
+        }
+        match self.history.iter().find(|h| h.0 == id) {
+            Some((_, h)) => format!("{} ({})", h.name, h.first_folder()),
+            None => String::new(),
+        }
+    }
+
+    /// Everything that can be compared: scenarios with runs, then the sets found on disk.
+    pub fn run_entries(&self) -> Vec<(DocId, String)> {
+        let docs = self.docs.iter().filter(|d| self.runs.contains_key(&d.id));
+        docs.map(|d| (d.id, d.label()))
+            .chain(
+                self.history
+                    .iter()
+                    .map(|(id, _)| (*id, self.run_label(*id))),
+            )
+            .collect()
+    }
+
+    /// Lists the sets of replications in the runs folder again. Sets whose folders are all
+    /// held by a run made in this session are left out.
+    pub fn scan_history(&mut self) {
+        let held: std::collections::BTreeSet<&Path> = self
+            .runs
+            .iter()
+            .filter(|(id, _)| !self.history.iter().any(|h| h.0 == **id))
+            .flat_map(|(_, r)| r.replications.iter().map(|r| r.dir.as_path()))
+            .collect();
+        let found: Vec<crate::history::HistoryRun> = crate::history::scan(&self.run_settings.out)
+            .into_iter()
+            .filter(|h| !h.dirs.iter().all(|d| held.contains(d.as_path())))
+            .collect();
+        // Sets listed already keep their id (and their runs if read).
+        let mut kept = Vec::new();
+        for h in found {
+            let id = match self.history.iter().find(|(_, old)| *old == h) {
+                Some((id, _)) => *id,
+                None => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    id
+                }
+            };
+            kept.push((id, h));
+        }
+        let gone: Vec<DocId> = self
+            .history
+            .iter()
+            .filter(|(id, _)| !kept.iter().any(|k| k.0 == *id))
+            .map(|h| h.0)
+            .collect();
+        self.history = kept;
+        for id in gone {
+            self.forget_runs(id);
+        }
+        let n = self.history.len();
+        self.ok(format!(
+            "{}: {n} {}",
+            self.run_settings.out.display(),
+            self.lang.t(crate::i18n::Msg::RunsFound)
+        ));
+    }
+
+    fn forget_runs(&mut self, id: DocId) {
+        self.runs.remove(&id);
+        self.loading.retain(|l| l.0 != id);
+        self.compare.picked.retain(|d| *d != id);
+        if self.compare.baseline == Some(id) {
+            self.compare.baseline = self.compare.picked.first().copied();
+        }
+        self.generation += 1;
+    }
+
+    /// Starts reading a set found on disk, in the background.
+    fn load_history(&mut self, id: DocId) {
+        let Some((_, h)) = self.history.iter().find(|h| h.0 == id) else {
+            return;
+        };
+        if self.runs.contains_key(&id) || self.loading.iter().any(|l| l.0 == id) {
+            return;
+        }
+        let h = h.clone();
+        let (tx, rx) = mpsc::channel();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sisandbox-history".into())
+            .spawn(move || {
+                let _ = tx.send(crate::history::load(&h));
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.loading.push((id, rx)),
+            Err(e) => self.err(format!("cannot start a thread: {e}")),
+        }
+    }
+
     /// Checks the worker and starts the next queued run; call once per frame.
     pub fn poll(&mut self) {
+        let mut done = Vec::new();
+        self.loading.retain(|(id, rx)| match rx.try_recv() {
+            Ok(r) => {
+                done.push((*id, r));
+                false
+            }
+            Err(mpsc::TryRecvError::Empty) => true,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                done.push((*id, Err("reading the runs stopped unexpectedly".into())));
+                false
+            }
+        });
+        for (id, r) in done {
+            match r {
+                Ok(set) => self.add_runs(id, set),
+                Err(e) => self.err(e),
+            }
+        }
         if let Some(job) = &self.job {
             if let Some(end) = job.poll() {
                 let (doc, of) = (job.doc, job.replications);
@@ -396,6 +527,11 @@ impl AppState {
                 for doc in self.queue.drain(..) {
                     self.run_status.remove(&doc);
                 }
+            }
+            Command::ScanRuns => self.scan_history(),
+            Command::ToggleCompared(doc) if !self.runs.contains_key(&doc) => {
+                // A set found on disk is read first; it is ticked when it has been read.
+                self.load_history(doc);
             }
             Command::ToggleCompared(doc) => {
                 let p = &mut self.compare.picked;
