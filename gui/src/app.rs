@@ -210,6 +210,9 @@ fn side_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         if ui.button(lang.t(Msg::Open)).clicked() {
             cmds.push(Command::Open(path.clone()));
         }
+        if ui.button(lang.t(Msg::OpenDialog)).clicked() {
+            cmds.push(Command::OpenDialog);
+        }
         if ui.button(lang.t(Msg::NewScenario)).clicked() {
             cmds.push(Command::NewScenario);
         }
@@ -243,6 +246,9 @@ fn side_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         }
         if ui.button(lang.t(Msg::SaveAs)).clicked() {
             cmds.push(Command::SaveAs(doc.id, path.clone()));
+        }
+        if ui.button(lang.t(Msg::SaveAsDialog)).clicked() {
+            cmds.push(Command::SaveAsDialog(doc.id));
         }
         if ui.button(lang.t(Msg::CloseDoc)).clicked() {
             cmds.push(Command::Close(doc.id));
