@@ -119,6 +119,14 @@ impl GuiApp {
                         eprintln!("sisandbox-gui: exported {}", path.display());
                     }
                 }
+                // The end-to-end script reads the headline the panel shows.
+                let lang = self.state.lang;
+                if let Some(heads) = self.state.headlines() {
+                    for h in heads {
+                        let line = crate::headline_ui::sentence(lang, h);
+                        eprintln!("sisandbox-gui: headline {}: {line}", h.reform);
+                    }
+                }
                 // The end-to-end screenshot script waits for this line.
                 eprintln!("sisandbox-gui: comparison shown");
             }
