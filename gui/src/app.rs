@@ -119,6 +119,14 @@ impl GuiApp {
                         eprintln!("sisandbox-gui: exported {}", path.display());
                     }
                 }
+                // The end-to-end script reads the headline the panel shows.
+                let lang = self.state.lang;
+                if let Some(heads) = self.state.headlines() {
+                    for h in heads {
+                        let line = crate::headline_ui::sentence(lang, h);
+                        eprintln!("sisandbox-gui: headline {}: {line}", h.reform);
+                    }
+                }
                 // The end-to-end screenshot script waits for this line.
                 eprintln!("sisandbox-gui: comparison shown");
             }
@@ -210,6 +218,9 @@ fn side_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         if ui.button(lang.t(Msg::Open)).clicked() {
             cmds.push(Command::Open(path.clone()));
         }
+        if ui.button(lang.t(Msg::OpenDialog)).clicked() {
+            cmds.push(Command::OpenDialog);
+        }
         if ui.button(lang.t(Msg::NewScenario)).clicked() {
             cmds.push(Command::NewScenario);
         }
@@ -243,6 +254,9 @@ fn side_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         }
         if ui.button(lang.t(Msg::SaveAs)).clicked() {
             cmds.push(Command::SaveAs(doc.id, path.clone()));
+        }
+        if ui.button(lang.t(Msg::SaveAsDialog)).clicked() {
+            cmds.push(Command::SaveAsDialog(doc.id));
         }
         if ui.button(lang.t(Msg::CloseDoc)).clicked() {
             cmds.push(Command::Close(doc.id));

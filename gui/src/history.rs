@@ -121,7 +121,8 @@ pub fn load(run: &HistoryRun) -> Result<RunSet, String> {
     let replications = run
         .dirs
         .iter()
-        .map(|d| read_replication(d))
+        .zip(&run.seeds)
+        .map(|(d, &seed)| read_replication(d, seed))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(RunSet {
         name: run.name.clone(),
@@ -170,7 +171,7 @@ fn column(headers: &csv::StringRecord, path: &Path, name: &str) -> Result<usize,
 /// One replication from its run folder: the same columns and series [`crate::results::extract`]
 /// takes from a run in memory, as the files record them (money in yuan to the fen, perception
 /// to six decimals).
-pub fn read_replication(dir: &Path) -> Result<Replication, String> {
+pub fn read_replication(dir: &Path, seed: u64) -> Result<Replication, String> {
     let end = end_month(dir)?;
     let path = dir.join("agents.csv");
     let (mut rd, headers) = csv_reader(&path)?;
@@ -236,6 +237,7 @@ pub fn read_replication(dir: &Path) -> Result<Replication, String> {
     }
     Ok(Replication {
         dir: dir.to_path_buf(),
+        seed,
         agents: t,
         series,
     })
@@ -271,7 +273,8 @@ mod tests {
         s.simulation.agents = 80;
         s.simulation.years = 2;
         let (dir, mem) = write(root.path(), &s, "a-seed1");
-        let disk = read_replication(&dir).unwrap();
+        let disk = read_replication(&dir, s.simulation.seed).unwrap();
+        assert_eq!(disk.seed, mem.seed);
         assert_eq!(disk.agents.id, mem.agents.id);
         assert_eq!(disk.agents.left, mem.agents.left);
         for g in Grouping::ALL {

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod caption;
 pub mod catalog;
 pub mod command;
 pub mod compare_state;
@@ -18,6 +19,7 @@ pub mod document;
 pub mod editor_ui;
 pub mod export;
 pub mod field;
+pub mod files;
 pub mod fmt;
 pub mod fonts;
 pub mod headline;

@@ -128,6 +128,7 @@ impl AgentTable {
 pub struct Replication {
     /// The run folder written for it (series.csv, agents.csv, manifest.toml).
     pub dir: std::path::PathBuf,
+    pub seed: u64,
     pub agents: AgentTable,
     /// Per [`SeriesMetric`]: (month index, value), months in order.
     pub series: [Vec<(f64, f64)>; SeriesMetric::ALL.len()],
@@ -262,6 +263,7 @@ pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replicatio
     }
     Replication {
         dir,
+        seed: s.simulation.seed,
         agents: t,
         series,
     }

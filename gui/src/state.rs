@@ -6,7 +6,7 @@ use crate::analysis::ChartKind;
 use crate::command::Command;
 pub use crate::compare_state::{Cached, CompareState};
 use crate::document::{DocId, ScenarioDoc};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::results::RunSet;
 use crate::runner::{Job, JobEnd, RunRequest};
 use std::collections::{BTreeMap, VecDeque};
@@ -86,6 +86,8 @@ pub struct AppState {
     pub history: Vec<(DocId, crate::history::HistoryRun)>,
     /// Sets of replications being read from disk in the background.
     loading: Vec<(DocId, mpsc::Receiver<Result<RunSet, String>>)>,
+    /// The file dialog (the system's; tests put their own).
+    pub files: Box<dyn crate::files::FileChooser>,
     pub(crate) ctx: egui::Context,
 }
 
@@ -117,6 +119,7 @@ impl AppState {
             field_errors: BTreeMap::new(),
             history: Vec::new(),
             loading: Vec::new(),
+            files: Box::new(crate::files::NativeDialog),
             ctx,
         }
     }
@@ -407,16 +410,53 @@ impl AppState {
             Command::NewScenario => {
                 let path = self.free_path(Path::new("scenarios"), "untitled");
                 let text = "name = \"untitled\"\n".to_string();
-                self.add_doc(ScenarioDoc::new(0, path, text, false));
+                let mut doc = ScenarioDoc::new(0, path, text, false);
+                // Where it goes is asked when it is first saved.
+                doc.needs_path = true;
+                self.add_doc(doc);
                 self.tab = Tab::Form;
             }
-            Command::NewReform(base) => self.new_reform(base),
-            Command::Save(id) => {
-                let path = self.doc(id).map(|d| d.path.clone());
-                if let Some(path) = path {
+            Command::OpenDialog => {
+                let dir = self.dialog_dir();
+                let req = crate::files::FileRequest::open(
+                    self.lang.t(Msg::OpenTitle),
+                    dir.as_deref(),
+                    (self.lang.t(Msg::ScenarioFiles), &["toml"]),
+                );
+                if let Some(path) = self.files.choose(&req) {
+                    self.open(&path);
+                }
+            }
+            Command::SaveAsDialog(id) => {
+                let Some(d) = self.doc(id) else { return };
+                let name = d
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "scenario.toml".into());
+                let dir = d
+                    .path
+                    .parent()
+                    .filter(|p| p.is_dir() && !p.as_os_str().is_empty())
+                    .map(Path::to_path_buf)
+                    .or_else(|| std::env::current_dir().ok());
+                let req = crate::files::FileRequest::save(
+                    self.lang.t(Msg::SaveAs),
+                    dir.as_deref(),
+                    &name,
+                    (self.lang.t(Msg::ScenarioFiles), &["toml"]),
+                );
+                if let Some(path) = self.files.choose(&req) {
                     self.save(id, &path);
                 }
             }
+            Command::ExportDialog(kind) => self.export_dialog(kind),
+            Command::NewReform(base) => self.new_reform(base),
+            Command::Save(id) => match self.doc(id).map(|d| (d.needs_path, d.path.clone())) {
+                Some((true, _)) => self.apply(Command::SaveAsDialog(id)),
+                Some((false, path)) => self.save(id, &path),
+                None => {}
+            },
             Command::SaveAs(id, path) => self.save(id, &path),
             Command::Close(id) => {
                 if self.doc(id).is_some_and(ScenarioDoc::is_dirty) {
@@ -579,6 +619,48 @@ impl AppState {
                 self.quit_confirmed = true;
             }
             Command::DismissDialog => self.dialog = None,
+        }
+    }
+
+    /// The folder dialogs start in: the open scenario's, else the working folder.
+    fn dialog_dir(&self) -> Option<PathBuf> {
+        self.active_doc()
+            .and_then(|d| d.path.parent())
+            .filter(|p| p.is_dir() && !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+    }
+
+    fn export_dialog(&mut self, kind: crate::command::ExportKind) {
+        use crate::command::ExportKind;
+        let name = self.export_name(kind.ext());
+        let dir = self
+            .compare
+            .export_dir
+            .clone()
+            .or_else(|| Some(self.run_settings.out.clone()).filter(|d| d.is_dir()))
+            .or_else(|| std::env::current_dir().ok());
+        let filter: (&str, &[&str]) = match kind {
+            ExportKind::Png => ("PNG", &["png"]),
+            ExportKind::Svg => ("SVG", &["svg"]),
+            ExportKind::Csv => ("CSV", &["csv"]),
+        };
+        let req = crate::files::FileRequest::save(
+            self.lang.t(Msg::ExportTitle),
+            dir.as_deref(),
+            &name,
+            filter,
+        );
+        let Some(mut path) = self.files.choose(&req) else {
+            return;
+        };
+        if path.extension().is_none() {
+            path.set_extension(kind.ext());
+        }
+        self.compare.export_dir = path.parent().map(Path::to_path_buf);
+        match kind {
+            ExportKind::Csv => self.export_table(&path),
+            _ => self.export_chart(&path),
         }
     }
 

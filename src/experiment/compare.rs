@@ -18,6 +18,7 @@
 
 pub use super::compare_data::{basis, AgentRow, Basis, RunData};
 use super::stats::{csv_line, fmt, fmt_opt, mean_ci, quantiles, t975, QUANTILES};
+pub use super::winners::{band, winners_csv, winners_losers, WinnersRow, BANDS};
 use crate::time::YearMonth;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -101,151 +102,13 @@ pub struct Comparison {
     pub rows: Vec<CompareRow>,
 }
 
-/// The bands of a relative change, as winners and losers are reported.
-pub const BANDS: [&str; 5] = [
-    "gain_over_5pct",
-    "gain_up_to_5pct",
-    "no_change",
-    "loss_up_to_5pct",
-    "loss_over_5pct",
-];
-
-/// The band of a relative change `d` (0.05 = +5 %).
-pub fn band(d: f64) -> usize {
-    const SAME: f64 = 1e-9;
-    match d {
-        d if d > 0.05 => 0,
-        d if d > SAME => 1,
-        d if d >= -SAME => 2,
-        d if d >= -0.05 => 3,
-        _ => 4,
-    }
-}
-
-/// Winners and losers of one metric in one group: how many paired agents fall in each band.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WinnersRow {
-    pub metric: &'static str,
-    /// `all`, one of [`GROUPS`], or `income_decile` (1 lowest … 10 highest income in the
-    /// reference run).
-    pub group: &'static str,
-    pub key: String,
-    pub pairs: usize,
-    /// Shares of the pairs in each of [`BANDS`].
-    pub shares: [f64; 5],
-}
-
 /// Whether `a` and `b` (the same agent in two runs) pair on metric `m`: both have a value, and
 /// for an outcome taken at the date, both are in the same state then.
-fn pairs_on(m: usize, a: &AgentRow, b: &AgentRow) -> Option<(f64, f64)> {
+pub(super) fn pairs_on(m: usize, a: &AgentRow, b: &AgentRow) -> Option<(f64, f64)> {
     if basis(m) == Basis::AtDate && a.state != b.state {
         return None;
     }
     Some((a.values[m]?, b.values[m]?))
-}
-
-/// Winners and losers of `other` against the paired `reference` (same seed and initial staff:
-/// common random numbers) at `date` (as [`compare_dates`] pairs them): each initial staff
-/// member's relative change in each metric (for the perception index, a log measure, its
-/// difference), by group and by income decile of the reference run, in five bands. `None` when
-/// the runs do not pair.
-pub fn winners_losers(
-    reference: &RunData,
-    other: &RunData,
-    date: Option<YearMonth>,
-) -> Result<Option<Vec<WinnersRow>>, CompareError> {
-    if !pairable(reference, other) {
-        return Ok(None);
-    }
-    let limit = reference.agents_initial.unwrap_or(0) as u32;
-    let (ref_view, other_view) = (reference.at(date)?, other.at(date)?);
-    let others: HashMap<u32, &AgentRow> = other_view.iter().map(|a| (a.id, a)).collect();
-    let staff: Vec<&AgentRow> = ref_view.iter().filter(|a| a.id < limit).collect();
-    let deciles = income_deciles(&staff);
-    let mut rows = Vec::new();
-    for (m, metric) in COMPARE_METRICS.iter().enumerate() {
-        let changes: Vec<(usize, f64)> = staff
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let (x, y) = pairs_on(m, a, others.get(&a.id)?)?;
-                if *metric == "perception" {
-                    // A log index: its difference is already relative (0.05 ≈ 5 % of
-                    // certainty-equivalent consumption).
-                    return Some((i, y - x));
-                }
-                (x.abs() > 1e-12).then(|| (i, (y - x) / x.abs()))
-            })
-            .collect();
-        let mut push = |group: &'static str, key: String, keep: &dyn Fn(usize) -> bool| {
-            let mut counts = [0usize; 5];
-            for &(_, d) in changes.iter().filter(|(i, _)| keep(*i)) {
-                counts[band(d)] += 1;
-            }
-            let pairs: usize = counts.iter().sum();
-            if pairs > 0 {
-                let shares = counts.map(|c| c as f64 / pairs as f64);
-                rows.push(WinnersRow {
-                    metric,
-                    group,
-                    key,
-                    pairs,
-                    shares,
-                });
-            }
-        };
-        push("all", "all".into(), &|_| true);
-        for (g, gname) in GROUPS.iter().enumerate() {
-            for key in keys_of(&[ref_view.as_slice()], g) {
-                push(gname, key.clone(), &|i| staff[i].groups[g] == key);
-            }
-        }
-        for d in 1..=10u8 {
-            push("income_decile", d.to_string(), &|i| deciles[i] == Some(d));
-        }
-    }
-    Ok(Some(rows))
-}
-
-/// Income decile (1–10) of each agent among those with an income, by rank (ties by id order).
-fn income_deciles(staff: &[&AgentRow]) -> Vec<Option<u8>> {
-    let mut ranked: Vec<(f64, usize)> = staff
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| Some((a.income?, i)))
-        .collect();
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let n = ranked.len();
-    let mut out = vec![None; staff.len()];
-    for (rank, &(_, i)) in ranked.iter().enumerate() {
-        out[i] = Some((rank * 10 / n.max(1)) as u8 + 1);
-    }
-    out
-}
-
-/// CSV of winners and losers: `metric,group,key,pairs,` then one column per band.
-pub fn winners_csv(rows: &[WinnersRow]) -> String {
-    let mut out = format!("metric,group,key,pairs,{}\n", BANDS.join(","));
-    for r in rows {
-        let shares: Vec<String> = r.shares.iter().map(|s| format!("{s:.6}")).collect();
-        out += &format!(
-            "{},{},{},{},{}\n",
-            r.metric,
-            r.group,
-            csv_field(&r.key),
-            r.pairs,
-            shares.join(",")
-        );
-    }
-    out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// Whether two runs share the seed and initial headcount, so their initial staff pair by id.
@@ -272,7 +135,7 @@ fn welch(a: &[f64], b: &[f64]) -> Option<(f64, (f64, f64))> {
 }
 
 /// Group keys of one group in the order first seen in the reference, then in the others.
-fn keys_of(views: &[&[AgentRow]], g: usize) -> Vec<String> {
+pub(super) fn keys_of(views: &[&[AgentRow]], g: usize) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     for v in views {
         for a in v.iter() {
@@ -732,6 +595,55 @@ mod tests {
         let csv = c2.to_csv();
         assert!(csv.starts_with(&csv_header()));
         assert_eq!(csv.lines().count(), c2.rows.len() + 1);
+    }
+
+    #[test]
+    fn agents_pair_only_in_the_same_state_and_few_pairs_warn() {
+        let m = COMPARE_METRICS
+            .iter()
+            .position(|x| *x == "take_home")
+            .unwrap();
+        assert_eq!(basis(m), Basis::AtDate);
+        let at = |name: &str, states: [&str; 3], take_home: [f64; 3]| {
+            let mut r = run(
+                name,
+                1,
+                &[
+                    (0, "contract", 0.5),
+                    (1, "contract", 0.5),
+                    (2, "contract", 0.5),
+                ],
+            );
+            for (i, a) in r.agents.iter_mut().enumerate() {
+                a.state = states[i].into();
+                a.values[m] = Some(take_home[i]);
+            }
+            r
+        };
+        let a = at("a", ["active"; 3], [100.0, 101.0, 102.0]);
+        // Agent 1 retired in the reform: its value is not set against the reference's.
+        let b = at("b", ["active", "retired", "active"], [100.0, 90.0, 112.0]);
+        let c = compare(&[a, b]).unwrap();
+        let row = c
+            .rows
+            .iter()
+            .find(|r| r.run == 1 && r.group == "all" && r.metric == "take_home")
+            .unwrap();
+        let d = row.diff.as_ref().unwrap();
+        assert_eq!((d.pairs, d.population), (2, 3));
+        assert!((d.mean - 5.0).abs() < 1e-12);
+        assert_eq!(row.basis, Basis::AtDate);
+        assert!(row
+            .warning
+            .as_deref()
+            .unwrap()
+            .contains("only 2 agents paired"));
+        assert_eq!(
+            warning(true, 150, 400, 0).unwrap(),
+            "only 150 of 400 initial staff paired (less than half)"
+        );
+        assert_eq!(warning(true, 250, 400, 0), None);
+        assert!(warning(false, 120, 0, 80).is_some());
     }
 
     #[test]

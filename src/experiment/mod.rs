@@ -17,6 +17,7 @@
 //! - [`compare`]: side-by-side outcome distributions of run folders at a common date, paired
 //!   by agent id where the agent is in the same state in both runs; [`compare_data`] reads the
 //!   run folders for it;
+//! - [`winners`]: winners and losers of a paired comparison, in five bands of relative change;
 //! - [`snapshot`]: each agent's state at the end of each year of a run (`run --snapshots`);
 //! - [`decompose`]: a reform's effect split into mechanical and behavioural parts, by
 //!   replaying the baseline's choices;
@@ -42,6 +43,7 @@ pub mod store;
 pub mod summary;
 pub mod sweep;
 pub mod tables;
+pub mod winners;
 
 pub use merge::merge;
 pub use spec::{Design, ParamSpec, SpecError, SweepPlan, SweepSpec, Variant};
