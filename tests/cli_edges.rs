@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 #[test]
 fn a_closed_output_pipe_is_a_quiet_exit() {
-    for args in [&["docs", "scenarios"][..], &["rates", "sichuan", "--month", "2025-07"]] {
+    for args in [
+        &["docs", "scenarios"][..],
+        &["rates", "sichuan", "--month", "2025-07"],
+    ] {
         let mut child = bin()
             .args(args)
             .stdout(Stdio::piped())
@@ -23,7 +26,12 @@ fn a_closed_output_pipe_is_a_quiet_exit() {
         // it has its line): every write meets a closed pipe.
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            lossy(&out.stderr)
+        );
         assert!(out.stderr.is_empty(), "{args:?}: {}", lossy(&out.stderr));
     }
 }
@@ -36,7 +44,10 @@ fn seeds_and_thread_counts_out_of_range_are_refused_with_the_range() {
             &["run", "--seed", "9223372036854775808"][..],
             &["--seed", "9223372036854775807"][..],
         ),
-        (&["run", "--seed", "18446744073709551615"], &["--seed", "2^63"]),
+        (
+            &["run", "--seed", "18446744073709551615"],
+            &["--seed", "2^63"],
+        ),
         (&["run", "--threads", "100000"], &["--threads", "1024"]),
     ] {
         let o = sisandbox(args, tmp.path());
@@ -80,14 +91,28 @@ fn bench_checks_every_size_against_the_memory_guard_before_running() {
     let tmp = tempfile::tempdir().unwrap();
     let t0 = Instant::now();
     let o = bin()
-        .args(["bench", "--agents", "300,5000000", "--years", "40", "--threads", "1"])
+        .args([
+            "bench",
+            "--agents",
+            "300,5000000",
+            "--years",
+            "40",
+            "--threads",
+            "1",
+        ])
         .env("SISANDBOX_MAX_MEMORY", "256M")
         .current_dir(tmp.path())
         .output()
         .unwrap();
     let err = lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("SISANDBOX_MAX_MEMORY") && err.contains("5000000 staff"), "{err}");
+    assert!(
+        err.contains("SISANDBOX_MAX_MEMORY") && err.contains("5000000 staff"),
+        "{err}"
+    );
     assert!(o.stdout.is_empty(), "no size was run: {}", lossy(&o.stdout));
-    assert!(t0.elapsed() < Duration::from_secs(10), "refused before running");
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "refused before running"
+    );
 }

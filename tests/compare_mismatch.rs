@@ -46,7 +46,11 @@ fn mismatched_runs_are_refused_or_compared_with_a_warning() {
 
     let o = sisandbox(&["compare", &a, &same], d);
     assert!(o.status.success(), "{}", lossy(&o.stderr));
-    assert!(!lossy(&o.stderr).contains("warning"), "{}", lossy(&o.stderr));
+    assert!(
+        !lossy(&o.stderr).contains("warning"),
+        "{}",
+        lossy(&o.stderr)
+    );
 
     for (other, reference_has, other_has) in [
         (&longer, "2 years", "3 years"),
@@ -55,8 +59,17 @@ fn mismatched_runs_are_refused_or_compared_with_a_warning() {
         let o = sisandbox(&["compare", &a, other], d);
         let err = lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{other}: {err}");
-        assert!(o.stdout.is_empty(), "a table was printed: {}", lossy(&o.stdout));
-        for needle in ["not comparable", reference_has, other_has, "--allow-mismatch"] {
+        assert!(
+            o.stdout.is_empty(),
+            "a table was printed: {}",
+            lossy(&o.stdout)
+        );
+        for needle in [
+            "not comparable",
+            reference_has,
+            other_has,
+            "--allow-mismatch",
+        ] {
             assert!(err.contains(needle), "{other}: `{needle}` not in {err}");
         }
         let o = sisandbox(&["compare", &a, other, "--allow-mismatch"], d);
@@ -82,5 +95,8 @@ fn mismatched_runs_are_refused_or_compared_with_a_warning() {
     let o = sisandbox(&["compare", &a, &same], d);
     let err = lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("warning") && err.contains("sisandbox 0.0.1"), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("sisandbox 0.0.1"),
+        "{err}"
+    );
 }

@@ -114,7 +114,10 @@ fn errors_about_bad_rows_never_echo_names_or_id_numbers() {
     let e = parse_roster(BAD_ROWS, "staff.csv", &Scenario::default())
         .expect_err("every row is bad")
         .to_string();
-    assert!(e.contains("staff.csv:2: column `sex` = <3 characters withheld>"), "{e}");
+    assert!(
+        e.contains("staff.csv:2: column `sex` = <3 characters withheld>"),
+        "{e}"
+    );
     assert!(e.contains("staff.csv:6: the row has 5 fields"), "{e}");
     assert!(
         e.matches('\n').count() >= 10,

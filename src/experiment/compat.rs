@@ -128,7 +128,12 @@ impl RunShape {
             Some(v) => format!("sisandbox {v}"),
             None => "no recorded version".into(),
         };
-        add("version", version(&self.version), version(&other.version), false);
+        add(
+            "version",
+            version(&self.version),
+            version(&other.version),
+            false,
+        );
         out
     }
 }
