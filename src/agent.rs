@@ -93,46 +93,18 @@ pub enum Intent {
     Move { cross_region: bool },
 }
 
-/// The social-insurance record an agent carries through its career.
+/// The social-insurance record an agent carries through its career. The field order is the
+/// memory layout (`repr(C)`): the accounts a pension is paid from first (next to the award in
+/// [`Agent`]), then what contributions book each month.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[repr(C)]
 pub struct InsuranceRecord {
-    /// Contribution base in force (fen per month).
-    pub base: Fen,
-    /// Months of contributions actually paid since the personal account started.
-    pub actual_months: u32,
-    /// Deemed months (视同缴费年限): service before the personal account of the scheme.
-    pub deemed_months: u32,
-    /// Months before personal accounts existed (for the "average-index" transitional form).
-    pub pre_account_months: u32,
-    /// Σ (monthly base / average wage) over actual months.
-    pub index_sum: f64,
-    /// Deemed index (视同缴费指数).
-    pub deemed_index: f64,
     /// Basic-pension personal account.
     pub pension_account: PersonalAccount,
     /// Annuity (occupational, or enterprise where offered): funded and notional 记账 parts.
     pub annuity: AnnuityAccount,
-    pub housing_fund: HousingFundAccount,
-    /// Σ monthly bases in the current region and scheme since the reference date of pooled-fund
-    /// transfers (1998-01 enterprise, 2014-10 institution).
-    pub pooled_base_sum: Fen,
-    /// The part of `pooled_base_sum` paid since the institution reform (2014-10): what moves
-    /// with a change of scheme (人社部规〔2017〕1号).
-    pub reform_base_sum: Fen,
-    /// Medical insurance: cumulative and current continuous months.
-    pub medical_months: u32,
-    pub medical_continuous: u32,
-    /// Medical insurance: months missed since the last payment (a gap), and months of a
-    /// waiting period still to run after a long gap.
-    pub medical_gap: u32,
-    pub medical_waiting: u32,
-    /// A deferred member insured elsewhere after leaving (no medical gap).
-    pub medical_elsewhere: bool,
-    /// Contribution months by pooling region, for the paying-place rule.
-    pub stays: Stays,
-    /// Region of hukou (户籍), which decides where the pension is paid when no place has ten
-    /// years.
-    pub hukou_region: u16,
+    /// Contribution base in force (fen per month).
+    pub base: Fen,
     /// Lifetime contributions, employer and individual, all insurances (fen).
     pub paid_employer: Fen,
     pub paid_individual: Fen,
@@ -141,6 +113,37 @@ pub struct InsuranceRecord {
     /// The same contributions accumulated at the outcome discount rate (value at the current
     /// month), the denominator of money's worth.
     pub pension_paid_value: f64,
+    /// Σ monthly bases in the current region and scheme since the reference date of pooled-fund
+    /// transfers (1998-01 enterprise, 2014-10 institution).
+    pub pooled_base_sum: Fen,
+    /// The part of `pooled_base_sum` paid since the institution reform (2014-10): what moves
+    /// with a change of scheme (人社部规〔2017〕1号).
+    pub reform_base_sum: Fen,
+    /// Σ (monthly base / average wage) over actual months.
+    pub index_sum: f64,
+    pub housing_fund: HousingFundAccount,
+    /// Deemed index (视同缴费指数).
+    pub deemed_index: f64,
+    /// Months of contributions actually paid since the personal account started.
+    pub actual_months: u32,
+    /// Deemed months (视同缴费年限): service before the personal account of the scheme.
+    pub deemed_months: u32,
+    /// Months before personal accounts existed (for the "average-index" transitional form).
+    pub pre_account_months: u32,
+    /// Medical insurance: cumulative and current continuous months.
+    pub medical_months: u32,
+    pub medical_continuous: u32,
+    /// Medical insurance: months missed since the last payment (a gap), and months of a
+    /// waiting period still to run after a long gap.
+    pub medical_gap: u32,
+    pub medical_waiting: u32,
+    /// Contribution months by pooling region, for the paying-place rule.
+    pub stays: Stays,
+    /// Region of hukou (户籍), which decides where the pension is paid when no place has ten
+    /// years.
+    pub hukou_region: u16,
+    /// A deferred member insured elsewhere after leaving (no medical gap).
+    pub medical_elsewhere: bool,
 }
 
 /// Contribution months by pooling region in order of arrival, the current region last. Fixed
@@ -209,72 +212,79 @@ impl Pension {
 }
 
 /// One staff member.
+///
+/// The field order is the memory layout (`repr(C)`): what every monthly step reads (status,
+/// identity, months, pay, the award and the accounts a pension is paid from) comes first, the
+/// rest of the insurance record and the last perception after it, and what only the yearly
+/// evaluation or the end records read last, so that a month touches as few cache lines of an
+/// agent as it can.
 #[derive(Clone, Debug, PartialEq)]
+#[repr(C)]
 pub struct Agent {
-    pub id: u32,
-    pub university: u16,
-    pub region: u16,
-    pub sex: Sex,
-    pub category: Category,
-    pub track: Track,
-    pub ladder: Ladder,
-    pub rung: u8,
-    pub discipline: u8,
     pub status: Status,
+    pub sex: Sex,
+    pub track: Track,
+    pub category: Category,
+    pub id: u32,
     pub birth: YearMonth,
-    /// First job anywhere (start of service).
-    pub work_start: YearMonth,
-    /// Joined the current university.
-    pub hired: YearMonth,
-    /// Reached the current rung.
-    pub rung_since: YearMonth,
-    /// Statutory (or chosen) retirement month.
-    pub retire_month: YearMonth,
     /// Month the status last changed (exit, retirement, death).
     pub status_since: YearMonth,
-    /// Basic wage (post + scale) and performance pay, fen per month.
-    pub basic_wage: Fen,
-    pub performance_pay: Fen,
-    /// Wages paid this calendar year and last year (for the previous-year average base).
-    pub wage_year_sum: Fen,
-    pub wage_year_months: u32,
-    pub prev_year_avg_wage: Fen,
-    pub insurance: InsuranceRecord,
-    pub pension: Pension,
-    /// Wage in the month before retirement.
-    pub final_wage: Fen,
-    /// Total monthly pension at award, before any indexation: the numerator of replacement
-    /// rates and the level of money's worth and the internal rate of return.
-    pub first_pension: Fen,
-    /// Months of medical insurance missing at retirement for lifelong retiree cover (bought with
-    /// a lump sum then); 0 when the record already qualified.
-    pub medical_shortfall: u32,
-    /// Pension paid so far (fen).
-    pub benefits_received: Fen,
-    pub intent: Intent,
-    /// Effort (1 = average): feeds promotion and the points bank; set by perception.
-    pub effort: f32,
-    /// Preferences, drawn when the agent enters the run.
-    pub prefs: Prefs,
-    /// Welfare perception at the last evaluation.
-    pub perception: Perception,
-    /// Chosen base as a share of the wage under a flexible base scheme (1: the whole wage).
-    pub base_ratio: f32,
+    /// Statutory (or chosen) retirement month.
+    pub retire_month: YearMonth,
+    pub university: u16,
+    pub region: u16,
+    /// In the unified scheme for new hires (enterprise pension plus an annuity).
+    pub unified: bool,
     /// Joined the university's voluntary enterprise annuity.
     pub opted_in: bool,
     /// Insurances a temporary member is enrolled in under selective participation: bit `i`
     /// for `metrics::ITEMS[i]`.
     pub enrolled: u8,
-    /// In the unified scheme for new hires (enterprise pension plus an annuity).
-    pub unified: bool,
-    /// Points-bank points by years since earned (index 0: this year's).
-    pub points: [u32; 8],
-    /// The retirement month was chosen within the flexible window.
-    pub retirement_chosen: bool,
+    pub ladder: Ladder,
+    pub rung: u8,
+    pub discipline: u8,
+    pub intent: Intent,
+    /// Joined the current university.
+    pub hired: YearMonth,
+    /// First job anywhere (start of service).
+    pub work_start: YearMonth,
+    pub wage_year_months: u32,
+    /// Chosen base as a share of the wage under a flexible base scheme (1: the whole wage).
+    pub base_ratio: f32,
+    pub pension: Pension,
+    /// Pension paid so far (fen).
+    pub benefits_received: Fen,
+    /// Total monthly pension at award, before any indexation: the numerator of replacement
+    /// rates and the level of money's worth and the internal rate of return.
+    pub first_pension: Fen,
+    /// Basic wage (post + scale) and performance pay, fen per month.
+    pub basic_wage: Fen,
+    pub performance_pay: Fen,
+    /// Wages paid this calendar year and last year (for the previous-year average base).
+    pub wage_year_sum: Fen,
+    pub prev_year_avg_wage: Fen,
     /// Pay after individual contributions in the last month worked, fen.
     pub take_home: Fen,
+    pub insurance: InsuranceRecord,
+    /// Welfare perception at the last evaluation.
+    pub perception: Perception,
+    /// Effort (1 = average): feeds promotion and the points bank; set by perception.
+    pub effort: f32,
+    /// Reached the current rung.
+    pub rung_since: YearMonth,
+    /// Wage in the month before retirement.
+    pub final_wage: Fen,
+    /// Months of medical insurance missing at retirement for lifelong retiree cover (bought with
+    /// a lump sum then); 0 when the record already qualified.
+    pub medical_shortfall: u32,
+    /// The retirement month was chosen within the flexible window.
+    pub retirement_chosen: bool,
     /// Dependants and the spouse's coverage (`household`), drawn at entry.
     pub household: crate::household::Household,
+    /// Preferences, drawn when the agent enters the run.
+    pub prefs: Prefs,
+    /// Points-bank points by years since earned (index 0: this year's).
+    pub points: [u32; 8],
 }
 
 /// Who a staff member is and where they stand when they enter the model: what a synthetic
@@ -382,6 +392,24 @@ impl Agent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pensioned_month_reads_the_first_three_cache_lines() {
+        use std::mem::{offset_of, size_of};
+        let accounts_end = offset_of!(Agent, insurance)
+            + offset_of!(InsuranceRecord, annuity)
+            + size_of::<AnnuityAccount>();
+        assert!(accounts_end <= 192, "accounts end at byte {accounts_end}");
+        assert!(offset_of!(Agent, pension) < accounts_end);
+        assert!(offset_of!(Agent, benefits_received) < accounts_end);
+        // An active month also reads the leaving factor, just past the insurance record.
+        let quit_end =
+            offset_of!(Agent, perception) + offset_of!(Perception, evaluated) + size_of::<bool>();
+        assert!(
+            quit_end <= 384,
+            "the leaving factor ends at byte {quit_end}"
+        );
+    }
 
     #[test]
     fn stays_count_months_by_region_over_visits() {

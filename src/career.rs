@@ -12,6 +12,7 @@ use crate::scenario::catalog::{Allowed, Certainty, KeyDoc};
 use crate::scenario::{RungParams, Scenario};
 use crate::time::YearMonth;
 use rand::Rng;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The rungs of an agent's ladder.
@@ -113,13 +114,14 @@ pub fn quit_rate(s: &Scenario, a: &Agent, month: YearMonth) -> f64 {
     base_quit_rate(s, a.track) * s.careers.quit_profile.factor(a.age_years(month), tenure)
 }
 
-/// January pay update: scale growth plus one salary-scale step, in fen.
-pub fn annual_raise(s: &Scenario, a: &mut Agent, month: YearMonth, growth: f64) {
+/// January pay update: scale growth plus one salary-scale step, in fen. `index` is
+/// [`wage_index`] of the month, computed once for everyone.
+pub fn annual_raise(s: &Scenario, a: &mut Agent, growth: f64, index: f64) {
     let rung = &ladder(s, a.ladder)[a.rung as usize];
     let scale = s.universities[a.university as usize].wage_level;
     let step = crate::money::yuan_to_fen(rung.base_wage * scale * s.careers.scale_step);
     let grown = (a.basic_wage as f64 * (1.0 + growth)).round() as Fen;
-    a.basic_wage = grown + (step as f64 * wage_index(s, month)).round() as Fen;
+    a.basic_wage = grown + (step as f64 * index).round() as Fen;
     a.performance_pay = population::performance_pay(s, a.basic_wage);
 }
 
@@ -177,10 +179,10 @@ impl Workforce {
 pub fn promote(s: &Scenario, agents: &mut [Agent], month: YearMonth, res: &mut Resolution) {
     let n_u = s.universities.len();
     let slot = |u: usize, l: Ladder, r: usize| (u * 2 + l as usize) * 4 + r;
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_u * 8];
-    for (i, a) in agents.iter().enumerate().filter(|(_, a)| a.is_active()) {
-        members[slot(a.university as usize, a.ladder, a.rung as usize)].push(i);
-    }
+    let members = pools(agents, n_u * 8, |i, a| {
+        a.is_active()
+            .then(|| (slot(a.university as usize, a.ladder, a.rung as usize), i))
+    });
     for u in 0..n_u {
         for l in [Ladder::Academic, Ladder::Administrative] {
             let mut counts: Vec<usize> = (0..4).map(|r| members[slot(u, l, r)].len()).collect();
@@ -263,20 +265,20 @@ pub fn conversion_candidates(
     month: YearMonth,
     quota_rate: f64,
 ) -> Vec<usize> {
-    let mut pools: Vec<Vec<(f64, usize)>> = vec![Vec::new(); s.universities.len()];
-    for (i, a) in agents.iter().enumerate() {
-        if a.is_active() && a.track == Track::Contract {
-            let mut d = Draws::new(
-                s.simulation.seed,
-                a.id as u64,
-                Purpose::Conversion,
-                month.index(),
-            );
-            let tenure = month.months_since(a.hired) as f64 / 12.0;
-            let key = d.uniform() / (1.0 + tenure / 5.0) / a.effort.max(0.1) as f64;
-            pools[a.university as usize].push((key, i));
+    let pools = pools(agents, s.universities.len(), |i, a| {
+        if !(a.is_active() && a.track == Track::Contract) {
+            return None;
         }
-    }
+        let mut d = Draws::new(
+            s.simulation.seed,
+            a.id as u64,
+            Purpose::Conversion,
+            month.index(),
+        );
+        let tenure = month.months_since(a.hired) as f64 / 12.0;
+        let key = d.uniform() / (1.0 + tenure / 5.0) / a.effort.max(0.1) as f64;
+        Some((a.university as usize, (key, i)))
+    });
     let mut chosen = Vec::new();
     for mut pool in pools {
         let n = (quota_rate.max(0.0) * pool.len() as f64).round() as usize;
@@ -285,6 +287,37 @@ pub fn conversion_candidates(
     }
     chosen.sort_unstable();
     chosen
+}
+
+/// Candidate pools: `pick` puts agent `i` in pool `k` with an entry, or leaves it out. The
+/// scan runs in parallel over the engine's fixed chunks; each pool lists its entries in index
+/// order, as one pass would, whatever the number of threads.
+fn pools<T: Send>(
+    agents: &[Agent],
+    n: usize,
+    pick: impl Fn(usize, &Agent) -> Option<(usize, T)> + Sync,
+) -> Vec<Vec<T>> {
+    let chunk = crate::engine::CHUNK;
+    let parts: Vec<Vec<Vec<T>>> = agents
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(c, part)| {
+            let mut pools: Vec<Vec<T>> = (0..n).map(|_| Vec::new()).collect();
+            for (j, a) in part.iter().enumerate() {
+                if let Some((k, x)) = pick(c * chunk + j, a) {
+                    pools[k].push(x);
+                }
+            }
+            pools
+        })
+        .collect();
+    let mut out: Vec<Vec<T>> = (0..n).map(|_| Vec::new()).collect();
+    for part in parts {
+        for (pool, entries) in out.iter_mut().zip(part) {
+            pool.extend(entries);
+        }
+    }
+    out
 }
 
 /// Where a mover goes: another university, in another region when `cross_region` and one

@@ -70,6 +70,20 @@ pub fn simulate_with_panel(
     Ok(engine::run_with_panel(s, agents, opts)?)
 }
 
+/// [`simulate`], taking each agent's state at the end of each year as well
+/// (`experiment::snapshot`, `sisandbox run --snapshots`).
+pub fn simulate_with_snapshots(
+    s: &Scenario,
+    scenario_dir: Option<&Path>,
+    opts: &RunOptions,
+) -> Result<(Outcome, Vec<crate::experiment::snapshot::SnapshotRow>), SimulateError> {
+    let limit = guard::memory_limit()?;
+    let agents = staff_within_limit(s, scenario_dir, &limit)?;
+    Ok(crate::experiment::snapshot::run_with_snapshots(
+        s, agents, opts,
+    )?)
+}
+
 /// The initial staff, refused before it is built when the run would not fit in `limit`.
 fn staff_within_limit(
     s: &Scenario,

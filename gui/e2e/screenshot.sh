@@ -79,5 +79,7 @@ cat "$work/log" >&2
 if [ "$mode" = walk ]; then
     grep -q "sisandbox-gui: reform " "$work/log" || { echo "no reform written" >&2; exit 1; }
     grep -q "sisandbox-gui: exported " "$work/log" || { echo "no figure exported" >&2; exit 1; }
+    grep -q "sisandbox-gui: headline baseline-reform: ." "$work/log" ||
+        { echo "no headline of the reform" >&2; exit 1; }
 fi
 echo "screenshot: $out"

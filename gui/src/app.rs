@@ -29,6 +29,8 @@ pub struct Startup {
     pub tab: Option<Tab>,
     /// Export the chart on screen to this file once the comparison is shown.
     pub export: Option<PathBuf>,
+    /// Where run folders are written and found (default `results`).
+    pub runs_folder: Option<PathBuf>,
 }
 
 pub struct GuiApp {
@@ -49,6 +51,11 @@ impl GuiApp {
         let mut state = AppState::new(ctx.clone());
         state.lang = startup.lang;
         state.run_settings.replications = startup.replications.max(1);
+        if let Some(out) = &startup.runs_folder {
+            state.run_settings.out = out.clone();
+        }
+        // Runs made before (by this app or the CLI) can be compared again.
+        state.scan_history();
         for f in &startup.files {
             state.open(f);
         }
@@ -110,6 +117,14 @@ impl GuiApp {
                     self.state.apply(Command::ExportChart(path.clone()));
                     if path.is_file() {
                         eprintln!("sisandbox-gui: exported {}", path.display());
+                    }
+                }
+                // The end-to-end script reads the headline the panel shows.
+                let lang = self.state.lang;
+                if let Some(heads) = self.state.headlines() {
+                    for h in heads {
+                        let line = crate::headline_ui::sentence(lang, h);
+                        eprintln!("sisandbox-gui: headline {}: {line}", h.reform);
                     }
                 }
                 // The end-to-end screenshot script waits for this line.
@@ -203,6 +218,9 @@ fn side_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         if ui.button(lang.t(Msg::Open)).clicked() {
             cmds.push(Command::Open(path.clone()));
         }
+        if ui.button(lang.t(Msg::OpenDialog)).clicked() {
+            cmds.push(Command::OpenDialog);
+        }
         if ui.button(lang.t(Msg::NewScenario)).clicked() {
             cmds.push(Command::NewScenario);
         }
@@ -236,6 +254,9 @@ fn side_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         }
         if ui.button(lang.t(Msg::SaveAs)).clicked() {
             cmds.push(Command::SaveAs(doc.id, path.clone()));
+        }
+        if ui.button(lang.t(Msg::SaveAsDialog)).clicked() {
+            cmds.push(Command::SaveAsDialog(doc.id));
         }
         if ui.button(lang.t(Msg::CloseDoc)).clicked() {
             cmds.push(Command::Close(doc.id));

@@ -7,12 +7,37 @@ use crate::results::Grouping;
 use crate::state::Tab;
 use std::path::PathBuf;
 
+/// What an export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Png,
+    Svg,
+    Csv,
+}
+
+impl ExportKind {
+    pub fn ext(self) -> &'static str {
+        match self {
+            ExportKind::Png => "png",
+            ExportKind::Svg => "svg",
+            ExportKind::Csv => "csv",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     SetLang(Lang),
     SetTab(Tab),
     Select(DocId),
     Open(PathBuf),
+    /// Asks for a scenario file to open (the file dialog).
+    OpenDialog,
+    /// Asks where to save the scenario (the file dialog), then saves it there.
+    SaveAsDialog(DocId),
+    /// Asks where to export the chart or the table, offering a name made of the chart and
+    /// the scenarios, then exports.
+    ExportDialog(ExportKind),
     NewScenario,
     NewReform(DocId),
     Save(DocId),
@@ -56,7 +81,10 @@ pub enum Command {
     CancelRun,
     /// Drops the scenarios waiting in the queue.
     ClearQueue,
+    /// Ticks or unticks runs for the comparison (a set found on disk is read first).
     ToggleCompared(DocId),
+    /// Lists the runs in the runs folder again.
+    ScanRuns,
     SetBaseline(DocId),
     SetMetric(Metric),
     SetChart(ChartKind),

@@ -7,7 +7,7 @@ use crate::analysis::{self, ChartData, ChartKind, Metric, Prepared};
 use crate::document::DocId;
 use crate::export;
 use crate::headline::{self, Headline};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::results::{AgentMetric, Grouping, RunSet};
 use crate::state::AppState;
 use crate::summary::{self, Table};
@@ -22,7 +22,8 @@ pub struct CompareState {
     pub metric: Metric,
     pub chart: ChartKind,
     pub grouping: Grouping,
-    pub export_path: String,
+    /// The folder of the last export (the dialog starts there).
+    pub export_dir: Option<std::path::PathBuf>,
     cache: Option<(CacheKey, Cached)>,
     /// The summary table depends on the runs only: (runs, generation) and the rows.
     table: Option<(TableKey, TableState)>,
@@ -36,7 +37,7 @@ impl Default for CompareState {
             metric: Metric::Agent(AgentMetric::ReplacementRate),
             chart: ChartKind::Histogram,
             grouping: Grouping::Track,
-            export_path: "results/comparison.png".into(),
+            export_dir: None,
             cache: None,
             table: None,
         }
@@ -175,11 +176,40 @@ impl AppState {
     pub(crate) fn export_chart(&mut self, path: &Path) {
         let lang = self.lang;
         let (metric, chart) = (self.compare.metric, self.compare.chart);
+        let caption = {
+            let runs = self.compared_runs();
+            let sets: Vec<&RunSet> = runs.iter().map(|r| r.1.as_ref()).collect();
+            crate::caption::text(lang, &sets)
+        };
         let Some(c) = self.comparison() else { return };
         let title = crate::compare_ui::metric_name(lang, metric);
         let (x, y) = crate::compare_ui::axis_names(lang, metric, chart);
-        let r = export::chart(path, &c.prepared, chart, &title, &x, &y);
+        let r = export::chart(path, &c.prepared, chart, &title, (&x, &y), &caption);
         self.report_export(path, r);
+    }
+
+    /// The file name an export of the chart on screen (`ext` png or svg) or of the table
+    /// (`csv`) is offered under: the chart and the scenarios compared, baseline first.
+    pub fn export_name(&self, ext: &str) -> String {
+        let names: Vec<String> = self
+            .compared_runs()
+            .iter()
+            .map(|r| r.1.name.clone())
+            .collect();
+        let scenarios = names.join(" vs ");
+        let (lang, metric, chart) = (self.lang, self.compare.metric, self.compare.chart);
+        let stem = if ext == "csv" {
+            let what = match lang {
+                Lang::En => "differences",
+                Lang::Zh => "差异表",
+            };
+            crate::files::file_stem(&[what, &scenarios])
+        } else {
+            let title = crate::compare_ui::metric_name(lang, metric);
+            let kind = crate::compare_ui::chart_name(lang, chart);
+            crate::files::file_stem(&[&title, kind, &scenarios])
+        };
+        format!("{stem}.{ext}")
     }
 
     pub(crate) fn export_table(&mut self, path: &Path) {

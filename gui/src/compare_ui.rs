@@ -2,7 +2,7 @@
 //! distributions overlaid and the table of differences, and export both.
 
 use crate::analysis::{ChartData, ChartKind, Metric};
-use crate::command::Command;
+use crate::command::{Command, ExportKind};
 use crate::fmt::{self, Unit};
 use crate::i18n::{Lang, Msg};
 use crate::results::{AgentMetric, Grouping, SeriesMetric};
@@ -10,7 +10,6 @@ use crate::state::AppState;
 use crate::summary::{Level, SummaryRow, Table, FEW_REPLICATIONS};
 use egui_plot::{BoxElem, BoxPlot, BoxSpread, FilledArea, Legend, Line, Plot};
 use sisandbox::plot::Palette;
-use std::path::PathBuf;
 
 const WARN: egui::Color32 = egui::Color32::from_rgb(0xB0, 0x6A, 0x00);
 
@@ -32,7 +31,7 @@ pub fn metric_name(lang: Lang, m: Metric) -> String {
     lang.t(msg).to_string()
 }
 
-fn chart_name(lang: Lang, k: ChartKind) -> &'static str {
+pub fn chart_name(lang: Lang, k: ChartKind) -> &'static str {
     lang.t(match k {
         ChartKind::Histogram => Msg::Histogram,
         ChartKind::Ecdf => Msg::Ecdf,
@@ -68,13 +67,12 @@ fn color(palette: &Palette, name: &str) -> egui::Color32 {
 
 pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
     let lang = state.lang;
-    if state.runs.is_empty() {
+    if state.runs.is_empty() && state.history.is_empty() {
         ui.label(lang.t(Msg::NoRuns));
         return;
     }
     picker_ui(ui, state, cmds);
     let (metric, kind) = (state.compare.metric, state.compare.chart);
-    let mut export_path = state.compare.export_path.clone();
     let Some(cached) = state.comparison() else {
         ui.label(lang.t(Msg::ChooseTwo));
         return;
@@ -99,21 +97,17 @@ pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
     let height = (ui.available_height() * 0.5).max(200.0);
     chart_ui(ui, &chart, &palette, &x, &y, height);
     ui.horizontal(|ui| {
-        let l = ui.label(lang.t(Msg::ExportPath));
-        ui.add(egui::TextEdit::singleline(&mut export_path).desired_width(280.0))
-            .labelled_by(l.id);
-        let base = PathBuf::from(&export_path);
-        if ui.button(lang.t(Msg::ExportPng)).clicked() {
-            cmds.push(Command::ExportChart(base.with_extension("png")));
-        }
-        if ui.button(lang.t(Msg::ExportSvg)).clicked() {
-            cmds.push(Command::ExportChart(base.with_extension("svg")));
-        }
-        if ui.button(lang.t(Msg::ExportCsv)).clicked() {
-            cmds.push(Command::ExportTable(base.with_extension("csv")));
+        // Each opens the file dialog with a name made of the chart and the scenarios.
+        for (msg, kind) in [
+            (Msg::ExportPng, ExportKind::Png),
+            (Msg::ExportSvg, ExportKind::Svg),
+            (Msg::ExportCsv, ExportKind::Csv),
+        ] {
+            if ui.button(format!("{}…", lang.t(msg))).clicked() {
+                cmds.push(Command::ExportDialog(kind));
+            }
         }
     });
-    state.compare.export_path = export_path;
     ui.label(egui::RichText::new(lang.t(Msg::Summary)).strong());
     match state.summary() {
         None => {
@@ -148,28 +142,32 @@ fn picker_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     let c = &state.compare;
     ui.horizontal_wrapped(|ui| {
         ui.label(lang.t(Msg::Compare));
-        for d in state.docs.iter().filter(|d| state.runs.contains_key(&d.id)) {
-            let mut on = c.picked.contains(&d.id);
-            if ui.checkbox(&mut on, d.label()).changed() {
-                cmds.push(Command::ToggleCompared(d.id));
+        let entries = state.run_entries();
+        for (id, label) in &entries {
+            let mut on = c.picked.contains(id);
+            let r = ui.checkbox(&mut on, label.as_str());
+            if !state.runs.contains_key(id) {
+                r.clone().on_hover_text(lang.t(Msg::FromDisk));
             }
+            if r.changed() {
+                cmds.push(Command::ToggleCompared(*id));
+            }
+        }
+        if state.loading() {
+            ui.spinner();
         }
         ui.separator();
         ui.label(lang.t(Msg::Baseline));
-        let base_name = c
-            .baseline
-            .and_then(|b| state.doc(b))
-            .map(|d| d.label())
-            .unwrap_or_default();
+        let base_name = c.baseline.map(|b| state.run_label(b)).unwrap_or_default();
         egui::ComboBox::from_id_salt("baseline")
             .selected_text(base_name)
             .show_ui(ui, |ui| {
-                for d in state.docs.iter().filter(|d| state.runs.contains_key(&d.id)) {
+                for (id, label) in entries.iter().filter(|e| state.runs.contains_key(&e.0)) {
                     if ui
-                        .selectable_label(c.baseline == Some(d.id), d.label())
+                        .selectable_label(c.baseline == Some(*id), label.as_str())
                         .clicked()
                     {
-                        cmds.push(Command::SetBaseline(d.id));
+                        cmds.push(Command::SetBaseline(*id));
                     }
                 }
             })

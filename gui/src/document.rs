@@ -30,6 +30,8 @@ pub struct ScenarioDoc {
     pub path: PathBuf,
     /// Whether `path` exists with this document's last saved text.
     pub on_disk: bool,
+    /// Whether `path` is only a proposal (a new scenario): saving asks where first.
+    pub needs_path: bool,
     pub text: String,
     saved_text: String,
     pub check: Check,
@@ -52,6 +54,7 @@ impl ScenarioDoc {
             id,
             path,
             on_disk,
+            needs_path: false,
             text,
             saved_text,
             check,
@@ -208,8 +211,25 @@ impl ScenarioDoc {
     /// Saves to `path` (atomically, through the core's writer) and makes it the document's path.
     pub fn save_to(&mut self, path: &Path) -> Result<(), String> {
         let text = self.text.clone();
-        sisandbox::output::write_atomic(path, |w| w.write_all(text.as_bytes()))
-            .map_err(|e| e.to_string())?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!(
+                    "{}: cannot create the folder {}: {e}",
+                    path.display(),
+                    dir.display()
+                )
+            })?;
+        }
+        // The message names the file asked for, never the temporary file beside it.
+        sisandbox::output::write_atomic(path, |w| w.write_all(text.as_bytes())).map_err(
+            |e| match e {
+                sisandbox::output::OutputError::Io { error, .. } => {
+                    format!("{}: cannot save: {error}", path.display())
+                }
+                other => format!("{}: {other}", path.display()),
+            },
+        )?;
+        self.needs_path = false;
         if path != self.path {
             self.path = path.to_path_buf();
             self.check = validate(&self.text, &self.path);

@@ -1,20 +1,21 @@
 //! Export of the comparison on screen: the chart as PNG or SVG through the core's figure
-//! functions (`sisandbox::plot`), made from the same prepared data as the screen, and the
-//! summary table as CSV through the core's atomic writer.
+//! functions (`sisandbox::plot`), made from the same prepared data as the screen, with a
+//! caption under it (which scenarios, seeds and replications), and the summary table as CSV
+//! through the core's atomic writer.
 
 use crate::analysis::{ChartKind, Prepared, PreparedData, BAND, BINS};
 use crate::summary::SummaryRow;
 use sisandbox::plot::{self, BandSeries, BoxSeries, FigureStyle, HistogramScale, Palette, Sample};
 use std::path::Path;
 
-/// Writes the chart to `path` (`.png` or `.svg`).
+/// Writes the chart to `path` (`.png` or `.svg`), with `caption` in a band under it.
 pub fn chart(
     path: &Path,
     p: &Prepared,
     kind: ChartKind,
     title: &str,
-    x_label: &str,
-    y_label: &str,
+    (x_label, y_label): (&str, &str),
+    caption: &str,
 ) -> Result<(), String> {
     make_parent(path)?;
     let style = FigureStyle::new(title)
@@ -52,7 +53,15 @@ pub fn chart(
             plot::percentile_bands(path, &style, &series, BAND.0, BAND.1)
         }
     };
-    r.map_err(|e| format!("{}: {e}", path.display()))
+    r.map_err(|e| format!("{}: {e}", path.display()))?;
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if is_svg {
+        crate::caption::svg(path, caption)
+    } else {
+        crate::caption::png(path, caption)
+    }
 }
 
 /// Creates the folder a file goes into.

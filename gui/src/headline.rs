@@ -276,6 +276,7 @@ mod tests {
             vec![(2025.0, cost[0]), (2025.5, cost[1]), (2026.0, cost[2])];
         Replication {
             dir: "x".into(),
+            seed: 42,
             agents: t,
             series,
         }

@@ -131,6 +131,16 @@ messages! {
     Finished => "Finished", "已完成";
     Cancelled => "Cancelled", "已取消";
     Failed => "Failed", "失败";
+    OpenDialog => "Open…", "打开…";
+    SaveAsDialog => "Save as…", "另存为…";
+    OpenTitle => "Open a scenario", "打开情景文件";
+    ScenarioFiles => "Scenario files", "情景文件";
+    ExportTitle => "Export", "导出";
+    LiveTitle => "Live: series of the replications finished so far", "实时：已完成重复的时间序列";
+    LiveWaiting => "The series are drawn here as each replication finishes.", "每完成一次重复，其时间序列即在此绘出。";
+    RunsFound => "sets of runs found", "组运行结果";
+    ScanRuns => "Find runs in this folder", "查找此文件夹中的运行结果";
+    FromDisk => "runs found on disk (read when ticked)", "磁盘上的运行结果（勾选时读取）";
     NoRuns => "No finished runs yet: run two or more scenarios, then compare them here.", "尚无完成的运行：请运行两个或更多情景后在此比较。";
     Compare => "Compare", "比较";
     Baseline => "Baseline", "基准";

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod caption;
 pub mod catalog;
 pub mod command;
 pub mod compare_state;
@@ -18,10 +19,12 @@ pub mod document;
 pub mod editor_ui;
 pub mod export;
 pub mod field;
+pub mod files;
 pub mod fmt;
 pub mod fonts;
 pub mod headline;
 pub mod headline_ui;
+pub mod history;
 pub mod i18n;
 pub mod lever_texts;
 pub mod lever_ui;

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 const USAGE: &str =
     "usage: sisandbox-gui [--lang en|zh] [--run] [--compare] [--replications N] [--reform KEY=VALUE]...
-                     [--tab levers|compare|headline] [--export FIGURE.png|svg] [SCENARIO.toml ...]
+                     [--tab levers|compare|headline] [--export FIGURE.png|svg] [--out DIR]
+                     [SCENARIO.toml ...]
   --lang     interface language (English or 简体中文; switchable in the window)
   --run      run every scenario opened
   --compare  show the comparison once the runs are done
@@ -15,7 +16,9 @@ const USAGE: &str =
   --reform KEY=VALUE  create a reform of the first scenario setting this lever (repeatable), saved
              beside it
   --tab      the tab to show (with --compare: once the runs are done)
-  --export   with --compare: write the chart on screen to this file";
+  --export   with --compare: write the chart on screen to this file
+  --out DIR  the results folder: runs are written there, and the runs found there at start-up
+             are listed for comparison (default: results)";
 
 fn parse_args() -> Result<Startup, String> {
     let mut s = Startup::default();
@@ -56,6 +59,9 @@ fn parse_args() -> Result<Startup, String> {
             }
             "--export" => {
                 s.export = Some(PathBuf::from(args.next().ok_or("--export needs a file")?));
+            }
+            "--out" => {
+                s.runs_folder = Some(PathBuf::from(args.next().ok_or("--out needs a folder")?));
             }
             "--lang" => {
                 let w = args.next().ok_or("--lang needs en or zh")?;

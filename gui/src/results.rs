@@ -64,7 +64,7 @@ impl SeriesMetric {
 
     /// Whether a series.csv row belongs to this metric (rows of several keys in one month are
     /// added: the employer cost of every university, `<university>/total`).
-    fn matches(self, group: &str, key: &str, metric: &str) -> bool {
+    pub(crate) fn matches(self, group: &str, key: &str, metric: &str) -> bool {
         match self {
             SeriesMetric::Staff => group == "all" && metric == "staff",
             SeriesMetric::Exits => group == "all" && metric == "exits",
@@ -128,6 +128,7 @@ impl AgentTable {
 pub struct Replication {
     /// The run folder written for it (series.csv, agents.csv, manifest.toml).
     pub dir: std::path::PathBuf,
+    pub seed: u64,
     pub agents: AgentTable,
     /// Per [`SeriesMetric`]: (month index, value), months in order.
     pub series: [Vec<(f64, f64)>; SeriesMetric::ALL.len()],
@@ -160,14 +161,73 @@ fn label_index(labels: &mut Vec<String>, name: &str) -> u16 {
     }
 }
 
+impl AgentTable {
+    /// An empty table with the fixed labels (everyone, the age bands).
+    pub(crate) fn empty() -> Self {
+        let mut t = AgentTable::default();
+        t.labels[Grouping::All as usize].push("all".into());
+        t.labels[Grouping::AgeBand as usize] = AGE_BANDS.iter().map(|b| b.to_string()).collect();
+        t
+    }
+
+    /// Adds one agent: its values in the order of [`AgentMetric::ALL`], its groups, its age
+    /// in whole years at the end of the run and whether it left the modelled universities.
+    pub(crate) fn push(&mut self, id: u32, values: [f64; 6], who: AgentGroups<'_>, left: bool) {
+        self.id.push(id);
+        for (col, x) in self.values.iter_mut().zip(values) {
+            col.push(x);
+        }
+        let band = ((who.age - 20) / 10).clamp(0, AGE_BANDS.len() as i32 - 1) as u16;
+        let g = [
+            0,
+            label_index(&mut self.labels[Grouping::Track as usize], who.track),
+            band,
+            label_index(&mut self.labels[Grouping::Title as usize], who.title),
+            label_index(&mut self.labels[Grouping::Region as usize], who.region),
+        ];
+        for (col, x) in self.group.iter_mut().zip(g) {
+            col.push(x);
+        }
+        if left {
+            self.left += 1;
+        }
+    }
+}
+
+/// The groups of one agent, by name.
+pub(crate) struct AgentGroups<'a> {
+    pub track: &'a str,
+    pub title: &'a str,
+    pub region: &'a str,
+    /// Whole years at the end of the run.
+    pub age: i32,
+}
+
+/// Adds a series.csv row (`month` as an index, months since year 0) to the series it
+/// belongs to; rows of one metric in one month are added up.
+pub(crate) fn push_series_row(
+    series: &mut [Vec<(f64, f64)>; SeriesMetric::ALL.len()],
+    month: i32,
+    (group, key, metric): (&str, &str, &str),
+    value: f64,
+) {
+    for m in SeriesMetric::ALL {
+        if m.matches(group, key, metric) {
+            let x = f64::from(month) / 12.0;
+            let col = &mut series[m as usize];
+            match col.last_mut() {
+                Some(last) if last.0 == x => last.1 += value,
+                _ => col.push((x, value)),
+            }
+        }
+    }
+}
+
 /// Extracts a replication from a finished run of `s`.
 pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replication {
-    let mut t = AgentTable::default();
-    t.labels[Grouping::All as usize].push("all".into());
-    t.labels[Grouping::AgeBand as usize] = AGE_BANDS.iter().map(|b| b.to_string()).collect();
+    let mut t = AgentTable::empty();
     let end = sisandbox::engine::end_month(s);
     for r in &o.records {
-        t.id.push(r.id);
         let v = [
             r.replacement_final.unwrap_or(f64::NAN),
             r.money_worth.unwrap_or(f64::NAN),
@@ -180,44 +240,30 @@ pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replicatio
             },
             sisandbox::money::fen_to_yuan(r.take_home),
         ];
-        for (col, x) in t.values.iter_mut().zip(v) {
-            col.push(x);
-        }
-        let age = end.months_since(r.birth) / 12;
-        let band = ((age - 20) / 10).clamp(0, AGE_BANDS.len() as i32 - 1) as u16;
         let region = s
             .regions
             .get(r.region as usize)
             .map_or("?", |g| g.name.as_str());
-        let g = [
-            0,
-            label_index(&mut t.labels[Grouping::Track as usize], r.track.name()),
-            band,
-            label_index(&mut t.labels[Grouping::Title as usize], r.title),
-            label_index(&mut t.labels[Grouping::Region as usize], region),
-        ];
-        for (col, x) in t.group.iter_mut().zip(g) {
-            col.push(x);
-        }
-        if r.status == sisandbox::agent::Status::Deferred {
-            t.left += 1;
-        }
+        let who = AgentGroups {
+            track: r.track.name(),
+            title: r.title,
+            region,
+            age: end.months_since(r.birth) / 12,
+        };
+        t.push(r.id, v, who, r.status == sisandbox::agent::Status::Deferred);
     }
     let mut series: [Vec<(f64, f64)>; SeriesMetric::ALL.len()] = Default::default();
     for row in &o.series.rows {
-        for m in SeriesMetric::ALL {
-            if m.matches(row.group, &row.key, row.metric) {
-                let x = f64::from(row.month.index()) / 12.0;
-                let col = &mut series[m as usize];
-                match col.last_mut() {
-                    Some(last) if last.0 == x => last.1 += row.value,
-                    _ => col.push((x, row.value)),
-                }
-            }
-        }
+        push_series_row(
+            &mut series,
+            row.month.index(),
+            (row.group, &row.key, row.metric),
+            row.value,
+        );
     }
     Replication {
         dir,
+        seed: s.simulation.seed,
         agents: t,
         series,
     }

@@ -1,9 +1,12 @@
 //! The run pane: replications and threads, run and cancel, the progress of the job under way
 //! and where every scenario's runs stand.
 
+use crate::analysis::Metric;
 use crate::command::Command;
 use crate::i18n::{Lang, Msg};
+use crate::results::SeriesMetric;
 use crate::state::{AppState, RunStatus};
+use egui_plot::{Line, Plot};
 use std::sync::atomic::Ordering;
 
 pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
@@ -27,6 +30,9 @@ pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) 
                 .changed()
             {
                 state.run_settings.out = out.into();
+            }
+            if ui.button(lang.t(Msg::ScanRuns)).clicked() {
+                cmds.push(Command::ScanRuns);
             }
             ui.end_row();
         });
@@ -67,7 +73,7 @@ pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) 
     });
     if let Some(job) = &state.job {
         let p = &job.progress;
-        let name = state.doc(job.doc).map(|d| d.label()).unwrap_or_default();
+        let name = state.run_label(job.doc);
         let text = format!(
             "{} {name}: {} {}/{}, {} {}/{}",
             lang.t(Msg::Running),
@@ -79,6 +85,7 @@ pub fn run_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) 
             p.months.load(Ordering::Relaxed),
         );
         ui.add(egui::ProgressBar::new(job.fraction()).text(text));
+        live_ui(ui, lang, job);
     }
     ui.separator();
     egui::Grid::new("run-status").striped(true).show(ui, |ui| {
@@ -108,4 +115,51 @@ pub fn status_text(lang: Lang, s: Option<&RunStatus>) -> String {
         ),
         Some(RunStatus::Failed(e)) => format!("{}: {e}", lang.t(Msg::Failed)),
     }
+}
+
+/// The series shown while a run progresses.
+const LIVE: [SeriesMetric; 3] = [
+    SeriesMetric::Staff,
+    SeriesMetric::UniversityCost,
+    SeriesMetric::FundBalance,
+];
+
+/// Live plots of a few series of the job under way: one line per replication finished so far.
+fn live_ui(ui: &mut egui::Ui, lang: Lang, job: &crate::runner::Job) {
+    let done: Vec<crate::runner::Series> = job
+        .progress
+        .finished
+        .lock()
+        .map(|f| f.clone())
+        .unwrap_or_default();
+    if done.is_empty() {
+        ui.weak(lang.t(Msg::LiveWaiting));
+        return;
+    }
+    ui.label(
+        egui::RichText::new(format!(
+            "{} ({}/{})",
+            lang.t(Msg::LiveTitle),
+            done.len(),
+            job.replications
+        ))
+        .strong(),
+    );
+    ui.columns(LIVE.len(), |cols| {
+        for (col, m) in cols.iter_mut().zip(LIVE) {
+            col.label(crate::compare_ui::metric_name(lang, Metric::Series(m)));
+            Plot::new(("live", m as usize))
+                .height(160.0)
+                .x_axis_label(lang.t(Msg::Year))
+                .y_axis_formatter(|v, _| crate::fmt::thousands(v.value, 0))
+                .show(col, |p| {
+                    for (i, s) in done.iter().enumerate() {
+                        let pts: Vec<[f64; 2]> =
+                            s[m as usize].iter().map(|&(x, y)| [x, y]).collect();
+                        let name = format!("{} {}", lang.t(Msg::Replication), i + 1);
+                        p.line(Line::new(name, pts));
+                    }
+                });
+        }
+    });
 }

@@ -10,7 +10,7 @@ use sisandbox::scenario::Scenario;
 use sisandbox::simulate::{simulate, SimulateError};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -28,12 +28,19 @@ pub struct RunRequest {
     pub files: Vec<PathBuf>,
 }
 
+/// The series of one replication, per [`crate::results::SeriesMetric`].
+pub type Series = [Vec<(f64, f64)>; crate::results::SeriesMetric::ALL.len()];
+
 /// Progress counters shared with the worker.
 #[derive(Debug, Default)]
 pub struct Progress {
     pub replication: AtomicU32,
     pub month: AtomicU32,
     pub months: AtomicU32,
+    /// The series of the replications finished so far, for the live plots of the run pane
+    /// (the engine reports a month's progress, not its figures, so a replication's series is
+    /// known when it ends).
+    pub finished: Mutex<Vec<Series>>,
 }
 
 /// How a job ended.
@@ -147,7 +154,12 @@ fn work(
                 if let Err(e) = written {
                     return JobEnd::Failed(e);
                 }
-                reps.push(extract(&s, dir, &o));
+                let rep = extract(&s, dir, &o);
+                if let Ok(mut f) = p.finished.lock() {
+                    f.push(rep.series.clone());
+                }
+                reps.push(rep);
+                repaint();
             }
             Err(SimulateError::Run(RunError::Cancelled { .. })) => {
                 return JobEnd::Cancelled(set(req, reps))

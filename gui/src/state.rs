@@ -6,12 +6,12 @@ use crate::analysis::ChartKind;
 use crate::command::Command;
 pub use crate::compare_state::{Cached, CompareState};
 use crate::document::{DocId, ScenarioDoc};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::results::RunSet;
 use crate::runner::{Job, JobEnd, RunRequest};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 /// The panes of the main area.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -81,6 +81,13 @@ pub struct AppState {
     pub buffers: BTreeMap<(DocId, String), String>,
     /// Entries of the form that were refused, with why, by (scenario, key).
     pub field_errors: BTreeMap<(DocId, String), String>,
+    /// Sets of replications found in the runs folder, by id (ids shared with scenarios, so a
+    /// set read from disk is compared like a scenario's runs).
+    pub history: Vec<(DocId, crate::history::HistoryRun)>,
+    /// Sets of replications being read from disk in the background.
+    loading: Vec<(DocId, mpsc::Receiver<Result<RunSet, String>>)>,
+    /// The file dialog (the system's; tests put their own).
+    pub files: Box<dyn crate::files::FileChooser>,
     pub(crate) ctx: egui::Context,
 }
 
@@ -110,6 +117,9 @@ impl AppState {
             message: None,
             buffers: BTreeMap::new(),
             field_errors: BTreeMap::new(),
+            history: Vec::new(),
+            loading: Vec::new(),
+            files: Box::new(crate::files::NativeDialog),
             ctx,
         }
     }
@@ -177,8 +187,132 @@ impl AppState {
         }
     }
 
+    /// Whether runs found on disk are being read.
+    pub fn loading(&self) -> bool {
+        !self.loading.is_empty()
+    }
+
+    /// A name for the runs kept under `id`: the scenario's, or the set found on disk
+    /// (scenario name and first folder).
+    pub fn run_label(&self, id: DocId) -> String {
+        if let Some(d) = self.doc(id) {
+            return d.label();
+        }
+        match self.history.iter().find(|h| h.0 == id) {
+            Some((_, h)) => format!("{} ({})", h.name, h.first_folder()),
+            None => String::new(),
+        }
+    }
+
+    /// Everything that can be compared: scenarios with runs, then the sets found on disk.
+    pub fn run_entries(&self) -> Vec<(DocId, String)> {
+        let docs = self.docs.iter().filter(|d| self.runs.contains_key(&d.id));
+        docs.map(|d| (d.id, d.label()))
+            .chain(
+                self.history
+                    .iter()
+                    .map(|(id, _)| (*id, self.run_label(*id))),
+            )
+            .collect()
+    }
+
+    /// Lists the sets of replications in the runs folder again. Sets whose folders are all
+    /// held by a run made in this session are left out.
+    pub fn scan_history(&mut self) {
+        let held: std::collections::BTreeSet<&Path> = self
+            .runs
+            .iter()
+            .filter(|(id, _)| !self.history.iter().any(|h| h.0 == **id))
+            .flat_map(|(_, r)| r.replications.iter().map(|r| r.dir.as_path()))
+            .collect();
+        let found: Vec<crate::history::HistoryRun> = crate::history::scan(&self.run_settings.out)
+            .into_iter()
+            .filter(|h| !h.dirs.iter().all(|d| held.contains(d.as_path())))
+            .collect();
+        // Sets listed already keep their id (and their runs if read).
+        let mut kept = Vec::new();
+        for h in found {
+            let id = match self.history.iter().find(|(_, old)| *old == h) {
+                Some((id, _)) => *id,
+                None => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    id
+                }
+            };
+            kept.push((id, h));
+        }
+        let gone: Vec<DocId> = self
+            .history
+            .iter()
+            .filter(|(id, _)| !kept.iter().any(|k| k.0 == *id))
+            .map(|h| h.0)
+            .collect();
+        self.history = kept;
+        for id in gone {
+            self.forget_runs(id);
+        }
+        let n = self.history.len();
+        self.ok(format!(
+            "{}: {n} {}",
+            self.run_settings.out.display(),
+            self.lang.t(crate::i18n::Msg::RunsFound)
+        ));
+    }
+
+    fn forget_runs(&mut self, id: DocId) {
+        self.runs.remove(&id);
+        self.loading.retain(|l| l.0 != id);
+        self.compare.picked.retain(|d| *d != id);
+        if self.compare.baseline == Some(id) {
+            self.compare.baseline = self.compare.picked.first().copied();
+        }
+        self.generation += 1;
+    }
+
+    /// Starts reading a set found on disk, in the background.
+    fn load_history(&mut self, id: DocId) {
+        let Some((_, h)) = self.history.iter().find(|h| h.0 == id) else {
+            return;
+        };
+        if self.runs.contains_key(&id) || self.loading.iter().any(|l| l.0 == id) {
+            return;
+        }
+        let h = h.clone();
+        let (tx, rx) = mpsc::channel();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sisandbox-history".into())
+            .spawn(move || {
+                let _ = tx.send(crate::history::load(&h));
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.loading.push((id, rx)),
+            Err(e) => self.err(format!("cannot start a thread: {e}")),
+        }
+    }
+
     /// Checks the worker and starts the next queued run; call once per frame.
     pub fn poll(&mut self) {
+        let mut done = Vec::new();
+        self.loading.retain(|(id, rx)| match rx.try_recv() {
+            Ok(r) => {
+                done.push((*id, r));
+                false
+            }
+            Err(mpsc::TryRecvError::Empty) => true,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                done.push((*id, Err("reading the runs stopped unexpectedly".into())));
+                false
+            }
+        });
+        for (id, r) in done {
+            match r {
+                Ok(set) => self.add_runs(id, set),
+                Err(e) => self.err(e),
+            }
+        }
         if let Some(job) = &self.job {
             if let Some(end) = job.poll() {
                 let (doc, of) = (job.doc, job.replications);
@@ -276,16 +410,53 @@ impl AppState {
             Command::NewScenario => {
                 let path = self.free_path(Path::new("scenarios"), "untitled");
                 let text = "name = \"untitled\"\n".to_string();
-                self.add_doc(ScenarioDoc::new(0, path, text, false));
+                let mut doc = ScenarioDoc::new(0, path, text, false);
+                // Where it goes is asked when it is first saved.
+                doc.needs_path = true;
+                self.add_doc(doc);
                 self.tab = Tab::Form;
             }
-            Command::NewReform(base) => self.new_reform(base),
-            Command::Save(id) => {
-                let path = self.doc(id).map(|d| d.path.clone());
-                if let Some(path) = path {
+            Command::OpenDialog => {
+                let dir = self.dialog_dir();
+                let req = crate::files::FileRequest::open(
+                    self.lang.t(Msg::OpenTitle),
+                    dir.as_deref(),
+                    (self.lang.t(Msg::ScenarioFiles), &["toml"]),
+                );
+                if let Some(path) = self.files.choose(&req) {
+                    self.open(&path);
+                }
+            }
+            Command::SaveAsDialog(id) => {
+                let Some(d) = self.doc(id) else { return };
+                let name = d
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "scenario.toml".into());
+                let dir = d
+                    .path
+                    .parent()
+                    .filter(|p| p.is_dir() && !p.as_os_str().is_empty())
+                    .map(Path::to_path_buf)
+                    .or_else(|| std::env::current_dir().ok());
+                let req = crate::files::FileRequest::save(
+                    self.lang.t(Msg::SaveAs),
+                    dir.as_deref(),
+                    &name,
+                    (self.lang.t(Msg::ScenarioFiles), &["toml"]),
+                );
+                if let Some(path) = self.files.choose(&req) {
                     self.save(id, &path);
                 }
             }
+            Command::ExportDialog(kind) => self.export_dialog(kind),
+            Command::NewReform(base) => self.new_reform(base),
+            Command::Save(id) => match self.doc(id).map(|d| (d.needs_path, d.path.clone())) {
+                Some((true, _)) => self.apply(Command::SaveAsDialog(id)),
+                Some((false, path)) => self.save(id, &path),
+                None => {}
+            },
             Command::SaveAs(id, path) => self.save(id, &path),
             Command::Close(id) => {
                 if self.doc(id).is_some_and(ScenarioDoc::is_dirty) {
@@ -397,6 +568,11 @@ impl AppState {
                     self.run_status.remove(&doc);
                 }
             }
+            Command::ScanRuns => self.scan_history(),
+            Command::ToggleCompared(doc) if !self.runs.contains_key(&doc) => {
+                // A set found on disk is read first; it is ticked when it has been read.
+                self.load_history(doc);
+            }
             Command::ToggleCompared(doc) => {
                 let p = &mut self.compare.picked;
                 match p.iter().position(|d| *d == doc) {
@@ -443,6 +619,48 @@ impl AppState {
                 self.quit_confirmed = true;
             }
             Command::DismissDialog => self.dialog = None,
+        }
+    }
+
+    /// The folder dialogs start in: the open scenario's, else the working folder.
+    fn dialog_dir(&self) -> Option<PathBuf> {
+        self.active_doc()
+            .and_then(|d| d.path.parent())
+            .filter(|p| p.is_dir() && !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+    }
+
+    fn export_dialog(&mut self, kind: crate::command::ExportKind) {
+        use crate::command::ExportKind;
+        let name = self.export_name(kind.ext());
+        let dir = self
+            .compare
+            .export_dir
+            .clone()
+            .or_else(|| Some(self.run_settings.out.clone()).filter(|d| d.is_dir()))
+            .or_else(|| std::env::current_dir().ok());
+        let filter: (&str, &[&str]) = match kind {
+            ExportKind::Png => ("PNG", &["png"]),
+            ExportKind::Svg => ("SVG", &["svg"]),
+            ExportKind::Csv => ("CSV", &["csv"]),
+        };
+        let req = crate::files::FileRequest::save(
+            self.lang.t(Msg::ExportTitle),
+            dir.as_deref(),
+            &name,
+            filter,
+        );
+        let Some(mut path) = self.files.choose(&req) else {
+            return;
+        };
+        if path.extension().is_none() {
+            path.set_extension(kind.ext());
+        }
+        self.compare.export_dir = path.parent().map(Path::to_path_buf);
+        match kind {
+            ExportKind::Csv => self.export_table(&path),
+            _ => self.export_chart(&path),
         }
     }
 

@@ -283,6 +283,7 @@ mod tests {
                     series[SeriesMetric::Staff as usize] = vec![(2025.0, 1.0), (2026.0, *v)];
                     Replication {
                         dir: "x".into(),
+                        seed: 42,
                         agents: AgentTable::default(),
                         series,
                     }

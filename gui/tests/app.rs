@@ -182,14 +182,35 @@ fn open_change_a_lever_run_and_compare_two_scenarios() {
     }
 
     // Export the chart through the core's figures, and the table as CSV.
-    let out = dir.path().join("cmp.png");
-    h.state_mut().state.compare.export_path = out.display().to_string();
+    let answers = std::sync::Arc::new(sisandbox_gui::files::Scripted::new([
+        dir.path().join("cmp.svg"),
+        dir.path().join("cmp.csv"),
+    ]));
+    h.state_mut().state.files = Box::new(answers.clone());
+    h.get_by_label("Chart as SVG…").click();
     h.run();
-    h.get_by_label("Chart as SVG").click();
-    h.get_by_label("Table as CSV").click();
+    h.get_by_label("Table as CSV…").click();
     h.run();
+    // The dialogs offered names made of the chart and the scenarios.
+    let asked: Vec<String> = answers
+        .asked()
+        .into_iter()
+        .filter_map(|r| r.file_name)
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "staff-retention_time-series-bands-across-replications_base-vs-base-reform.svg",
+            "differences_base-vs-base-reform.csv"
+        ]
+    );
     let svg = std::fs::read_to_string(dir.path().join("cmp.svg")).unwrap();
     assert!(svg.contains("base-reform"));
+    assert!(
+        svg.contains("Scenarios: base (baseline), base-reform · seed ")
+            && svg.contains(" · 2 replications each</text>"),
+        "the caption is in the figure"
+    );
     let csv = std::fs::read_to_string(dir.path().join("cmp.csv")).unwrap();
     assert!(csv.starts_with("scenario,outcome,n,over,estimate"), "{csv}");
     assert!(csv.lines().any(|l| l.starts_with("base-reform,")), "{csv}");

@@ -1,7 +1,8 @@
 //! End to end in the real window: the binary in a virtual X display (gui/e2e/screenshot.sh)
 //! opens a baseline, creates a reform from a lever (saved beside it), runs both with two
-//! replications, shows the headline panel and exports a figure; the screenshot must show a
-//! drawn window, not an empty screen. Needs xvfb-run and imagemagick, so it is ignored by
+//! replications, shows the headline panel (the script checks the reform's headline sentence in
+//! the log) and exports a figure with its caption; the screenshot must show a drawn window,
+//! not an empty screen. Needs xvfb-run and imagemagick, so it is ignored by
 //! default; .ci/run installs them and runs it with `--ignored`.
 
 use std::path::Path;
@@ -35,5 +36,7 @@ fn the_real_window_walks_from_a_baseline_to_an_exported_figure() {
         colours.len()
     );
     let fig = image::open(&figure).expect("the exported figure is a PNG");
-    assert!(fig.width() > 300 && fig.height() > 200);
+    // The core's 1200 × 800 figure and the caption band under it (scenarios, seed,
+    // replications).
+    assert_eq!((fig.width(), fig.height()), (1200, 844));
 }

@@ -1,13 +1,15 @@
-//! `sisandbox compare RUN_A RUN_B [...]`: side-by-side outcome distributions of run folders,
-//! printed, and written as CSV where --out says. The computation is `sisandbox::experiment::compare`;
-//! with `--decompose`, the mechanical and behavioural parts of each reform's effect
-//! (`sisandbox::experiment::decompose`).
+//! `sisandbox compare RUN_A RUN_B [...]`: side-by-side outcome distributions of run folders at
+//! a common date, printed, and written as CSV where --out says. The computation is
+//! `sisandbox::experiment::compare`; with `--decompose`, the mechanical and behavioural parts
+//! of each reform's effect (`sisandbox::experiment::decompose`).
 
 use anyhow::{Context, Result};
 use sisandbox::experiment::compare::{
-    compare, winners_csv, winners_losers, RunData, BANDS, COMPARE_METRICS, GROUPS,
+    compare_dates, default_dates, winners_csv, winners_losers, year_end, Basis, CompareRow,
+    Comparison, RunData, BANDS, COMPARE_METRICS, GROUPS,
 };
 use sisandbox::experiment::compat::{self, RunShape};
+use sisandbox::time::YearMonth;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,16 @@ pub struct CompareArgs {
     /// Replace the --out file (and its winners files) if they exist.
     #[arg(long)]
     pub force: bool,
+    /// Compare at this month (YYYY-MM): pay, take-home, perception, pensions in payment and
+    /// contributions as they stood then, in agents in the same state in both runs; the outcomes
+    /// of a pension award over the agents awarded one by then in both. The runs must hold the
+    /// agents' states then: their last month, or the end of any year with `run --snapshots`.
+    /// Default: the end of every year the runs hold (else their last month).
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg, conflicts_with_all = ["at_year", "decompose"])]
+    pub at: Option<YearMonth>,
+    /// Compare at the end of this year (its December, or the runs' last month in it); see --at.
+    #[arg(long, value_name = "YYYY", conflicts_with = "decompose")]
+    pub at_year: Option<i32>,
     /// Compare runs even when their start month, horizon, initial staff or staff source
     /// differ (the differences are then printed as a warning).
     #[arg(long)]
@@ -50,8 +62,19 @@ pub struct CompareArgs {
     pub threads: usize,
 }
 
+/// `--at`: a month written YYYY-MM.
+fn month_arg(text: &str) -> Result<YearMonth, String> {
+    if !text.contains('-') {
+        return Err(format!(
+            "`{text}` is not a month: expected YYYY-MM, e.g. 2030-12 (--at-year for a year)"
+        ));
+    }
+    YearMonth::parse(text)
+}
+
 fn num(x: Option<f64>, digits: usize) -> String {
     match x {
+        Some(v) if v.is_nan() => "-".into(),
         Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
         Some(v) => format!("{v:.digits$}"),
         None => "-".into(),
@@ -78,7 +101,13 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         .iter()
         .map(|d| RunData::load(d))
         .collect::<Result<Vec<_>, _>>()?;
-    let c = compare(&runs)?;
+    let dates = match (args.at, args.at_year) {
+        (Some(m), _) => vec![Some(m)],
+        (None, Some(y)) => vec![Some(year_end(&runs, y)?)],
+        (None, None) => default_dates(&runs),
+    };
+    let c = compare_dates(&runs, &dates)?;
+    let last = *dates.last().expect("at least one date");
     let groups: Vec<String> = if args.groups.is_empty() {
         vec!["all".into(), "track".into()]
     } else {
@@ -94,47 +123,24 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         };
         writeln!(out, "vs {name}: {how}")?;
     }
+    let shown: Vec<String> = dates.iter().map(|d| date_text(*d)).collect();
+    writeln!(
+        out,
+        "compared at {} ({}); pay, take-home, perception, pension in payment and \
+         contributions in agents in the same state in both runs, the outcomes of an award over \
+         agents awarded a pension by the date in both",
+        shown.join(", "),
+        match (args.at, args.at_year, dates.len()) {
+            (Some(_), _, _) | (_, Some(_), _) => "as asked",
+            (_, _, 1) => "the runs' last month; `run --snapshots` gives the end of every year",
+            _ => "the end of every year; the table by group at the last",
+        }
+    )?;
     for metric in COMPARE_METRICS {
         if !args.metrics.is_empty() && !args.metrics.iter().any(|m| m == metric) {
             continue;
         }
-        writeln!(out, "\n== {metric}")?;
-        writeln!(
-            out,
-            "{:<28} {:<24} {:>6} {:>10} {:>23} {:>10} {:>10} {:>23} {:>6} {:>6}",
-            "group", "run", "n", "mean", "95% CI", "median", "diff", "diff 95% CI", "gain", "loss"
-        )?;
-        for r in c
-            .rows
-            .iter()
-            .filter(|r| r.metric == metric && groups.iter().any(|g| g == r.group))
-        {
-            let d = r.diff.as_ref();
-            let ci = |c: Option<(f64, f64)>| match c {
-                Some((a, b)) => format!("[{}, {}]", num(Some(a), 4), num(Some(b), 4)),
-                None => "-".into(),
-            };
-            let share = |s: Option<f64>| s.map_or("-".into(), |x| format!("{:.0}%", x * 100.0));
-            let label = if r.group == "all" {
-                "all".to_string()
-            } else {
-                format!("{}={}", r.group, r.key)
-            };
-            writeln!(
-                out,
-                "{:<28} {:<24} {:>6} {:>10} {:>23} {:>10} {:>10} {:>23} {:>6} {:>6}",
-                label,
-                c.runs[r.run],
-                r.n,
-                num(r.mean, 4),
-                ci(r.ci),
-                num(r.quantiles.as_ref().map(|q| q[2]), 4),
-                d.map_or("-".into(), |d| num(Some(d.mean), 4)),
-                d.map_or("-".into(), |d| ci(d.ci)),
-                share(d.and_then(|d| d.share_gain)),
-                share(d.and_then(|d| d.share_loss)),
-            )?;
-        }
+        print_metric(&mut out, &c, metric, last, &groups)?;
     }
     let Some(csv) = &args.out else {
         writeln!(
@@ -142,7 +148,7 @@ pub fn run(args: &CompareArgs) -> Result<()> {
             "\n(give --out FILE to write the full table of {} rows as CSV)",
             c.rows.len()
         )?;
-        return write_winners(&runs, None, args.force, &mut out);
+        return write_winners(&runs, last, None, args.force, &mut out);
     };
     let text = c.to_csv();
     write_new(csv, args.force, &text)?;
@@ -152,7 +158,137 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         c.rows.len(),
         csv.display()
     )?;
-    write_winners(&runs, Some(csv), args.force, &mut out)
+    write_winners(&runs, last, Some(csv), args.force, &mut out)
+}
+
+fn date_text(d: Option<YearMonth>) -> String {
+    d.map_or_else(|| "the end of the runs".into(), |m| m.to_string())
+}
+
+fn label(r: &CompareRow) -> String {
+    if r.group == "all" {
+        "all".to_string()
+    } else {
+        format!("{}={}", r.group, r.key)
+    }
+}
+
+/// The pairs of a row as `pairs/population` (paired) or `-`.
+fn pairs_text(r: &CompareRow) -> String {
+    match &r.diff {
+        Some(d) if d.paired => format!("{}/{}", d.pairs, d.population),
+        _ => "-".into(),
+    }
+}
+
+/// One metric: the `all` group at every date (when there are several), then the groups at the
+/// last date; a warning mark where a difference rests on too few agents, explained below.
+fn print_metric(
+    out: &mut dyn Write,
+    c: &Comparison,
+    metric: &str,
+    last: Option<YearMonth>,
+    groups: &[String],
+) -> Result<()> {
+    let Some(first) = c.rows.iter().find(|r| r.metric == metric) else {
+        return Ok(());
+    };
+    let what = match first.basis {
+        Basis::AtDate => "agents in the same state in both runs".to_string(),
+        Basis::AtRetirement => {
+            "at retirement, agents awarded a pension in the run by the date in both runs".into()
+        }
+    };
+    let ci = |c: Option<(f64, f64)>| match c {
+        Some((a, b)) => format!("[{}, {}]", num(Some(a), 4), num(Some(b), 4)),
+        None => "-".into(),
+    };
+    let mut notes: Vec<String> = Vec::new();
+    let mut mark = |r: &CompareRow| match &r.warning {
+        Some(w) => {
+            let note = format!("{} {} {}: {w}", date_text(r.at), label(r), c.runs[r.run]);
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+            "!"
+        }
+        None => "",
+    };
+    if c.dates.len() > 1 {
+        writeln!(
+            out,
+            "\n== {metric} at the end of each year ({what}), all staff"
+        )?;
+        writeln!(
+            out,
+            "{:<8} {:<24} {:>6} {:>10} {:>10} {:>23} {:>12} {:>1}",
+            "at", "run", "n", "mean", "diff", "diff 95% CI", "pairs", ""
+        )?;
+        for r in c
+            .rows
+            .iter()
+            .filter(|r| r.metric == metric && r.group == "all")
+        {
+            let d = r.diff.as_ref();
+            writeln!(
+                out,
+                "{:<8} {:<24} {:>6} {:>10} {:>10} {:>23} {:>12} {:>1}",
+                date_text(r.at),
+                c.runs[r.run],
+                r.n,
+                num(r.mean, 4),
+                d.map_or("-".into(), |d| num(Some(d.mean), 4)),
+                d.map_or("-".into(), |d| ci(d.ci)),
+                pairs_text(r),
+                mark(r),
+            )?;
+        }
+    }
+    writeln!(out, "\n== {metric} at {} ({what})", date_text(last))?;
+    writeln!(
+        out,
+        "{:<28} {:<24} {:>6} {:>10} {:>23} {:>10} {:>10} {:>23} {:>12} {:>6} {:>6} {:>1}",
+        "group",
+        "run",
+        "n",
+        "mean",
+        "95% CI",
+        "median",
+        "diff",
+        "diff 95% CI",
+        "pairs",
+        "gain",
+        "loss",
+        ""
+    )?;
+    for r in c
+        .rows
+        .iter()
+        .filter(|r| r.metric == metric && r.at == last && groups.iter().any(|g| g == r.group))
+    {
+        let d = r.diff.as_ref();
+        let share = |s: Option<f64>| s.map_or("-".into(), |x| format!("{:.0}%", x * 100.0));
+        writeln!(
+            out,
+            "{:<28} {:<24} {:>6} {:>10} {:>23} {:>10} {:>10} {:>23} {:>12} {:>6} {:>6} {:>1}",
+            label(r),
+            c.runs[r.run],
+            r.n,
+            num(r.mean, 4),
+            ci(r.ci),
+            num(r.quantiles.as_ref().map(|q| q[2]), 4),
+            d.map_or("-".into(), |d| num(Some(d.mean), 4)),
+            d.map_or("-".into(), |d| ci(d.ci)),
+            pairs_text(r),
+            share(d.and_then(|d| d.share_gain)),
+            share(d.and_then(|d| d.share_loss)),
+            mark(r),
+        )?;
+    }
+    for n in &notes {
+        writeln!(out, "  ! {n}")?;
+    }
+    Ok(())
 }
 
 /// Refuses runs that differ in start, horizon, initial staff or staff source (the comparison
@@ -195,18 +331,21 @@ fn write_new(path: &Path, force: bool, text: &str) -> Result<()> {
 /// (`NAME-winners-RUN.csv`).
 fn write_winners(
     runs: &[RunData],
+    at: Option<YearMonth>,
     csv: Option<&Path>,
     force: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     for other in &runs[1..] {
-        let Some(rows) = winners_losers(&runs[0], other) else {
+        let Some(rows) = winners_losers(&runs[0], other, at)? else {
             continue;
         };
         writeln!(
             out,
-            "\nwinners and losers, {} against {} (paired by agent):",
-            other.name, runs[0].name
+            "\nwinners and losers, {} against {} at {} (paired by agent):",
+            other.name,
+            runs[0].name,
+            date_text(at)
         )?;
         writeln!(out, "{:<26} {:>7} {}", "metric", "pairs", BANDS.join(" "))?;
         for r in rows.iter().filter(|r| r.group == "all") {

@@ -41,6 +41,10 @@ pub struct RunArgs {
     /// `sisandbox risk` (docs/RISK.md).
     #[arg(long)]
     pub panel: bool,
+    /// Also write each agent's state at the end of every year and at the last month
+    /// (snapshots.csv), so that `sisandbox compare` can compare runs at any of those dates.
+    #[arg(long, conflicts_with = "panel")]
+    pub snapshots: bool,
 }
 
 impl Default for RunArgs {
@@ -56,6 +60,7 @@ impl Default for RunArgs {
             set: Vec::new(),
             quiet: false,
             panel: false,
+            snapshots: false,
         }
     }
 }
@@ -121,9 +126,14 @@ pub fn run(args: &RunArgs) -> Result<()> {
         progress: Some(&tick),
         cancel: None,
     };
+    let mut snapshots = None;
     let (outcome, panel) = if args.panel {
         let (outcome, panel) = super::risk::run_with_panel(s, scenario_dir, &opts)?;
         (outcome, Some(panel))
+    } else if args.snapshots {
+        let (outcome, rows) = sisandbox::simulate::simulate_with_snapshots(s, scenario_dir, &opts)?;
+        snapshots = Some(rows);
+        (outcome, None)
     } else {
         (simulate(s, scenario_dir, &opts)?, None)
     };
@@ -146,6 +156,11 @@ pub fn run(args: &RunArgs) -> Result<()> {
         .with_context(|| format!("writing results to {}", dir.display()))?;
     if let Some(panel) = &panel {
         super::risk::write_panel(&dir, s, panel)?;
+    }
+    if let Some(rows) = &snapshots {
+        use sisandbox::experiment::snapshot::{write_snapshots, SNAPSHOT_FILE};
+        let path = dir.join(SNAPSHOT_FILE);
+        write_snapshots(&path, s, rows).with_context(|| format!("writing {}", path.display()))?;
     }
     if !args.quiet {
         let staff_months = outcome.info.agents_initial as f64 * months as f64;

@@ -16,7 +16,7 @@ use crate::insurance::params::TransitionalForm;
 use crate::insurance::{contributions, retirement, Scheme};
 use crate::metrics::{item, MonthAgg, Paid};
 use crate::money::{apply_ppm, fen_to_yuan, yuan_to_fen, Fen};
-use crate::perception::{self, BaseRule, Context, Perception, Rates, Tables};
+use crate::perception::{self, BaseRule, Context, Rates, Tables};
 use crate::policy::PointsUse;
 use crate::rng::{chacha, Draws, Purpose};
 use crate::scenario::{MonthlyMortality, Scenario};
@@ -62,29 +62,57 @@ pub fn peer_slot(a: &Agent, month: YearMonth) -> usize {
 }
 
 /// Mean entitled replacement rate of the active, evaluated established staff by peer slot,
-/// from the valuation `of` each agent (its own, or its statutory one): what an established
-/// colleague of the same university, title and age can expect. Everyone compares with it,
-/// established staff with their own kind and contract and temporary staff across the dual
-/// track; the comparison runs upward only (see `perception::shortfall`).
-fn peer_table(
+/// from each agent's own valuation and from its statutory one: what an established colleague
+/// of the same university, title and age can expect. Everyone compares with it, established
+/// staff with their own kind and contract and temporary staff across the dual track; the
+/// comparison runs upward only (see `perception::shortfall`).
+///
+/// The scan of the whole staff runs in parallel chunks and keeps only the few bytes each peer
+/// contributes; the sums then run over those in id order, as one pass would, so the means are
+/// the same on any number of threads.
+fn peer_tables(
     s: &Scenario,
     month: YearMonth,
     agents: &[Agent],
-    of: impl Fn(&Perception) -> Option<f32>,
-) -> Vec<Option<f64>> {
-    let mut sum = vec![(0.0, 0u64); s.universities.len() * 32];
-    for a in agents.iter().filter(|a| {
-        a.is_active() && a.perception.evaluated && a.track == Track::Establishment && !a.unified
-    }) {
-        if let Some(rr) = of(&a.perception) {
-            let e = &mut sum[peer_slot(a, month)];
+) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    let parts: Vec<Vec<(u32, f32, Option<f32>)>> = agents
+        .par_chunks(super::CHUNK)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .filter(|a| {
+                    a.is_active()
+                        && a.perception.evaluated
+                        && a.track == Track::Establishment
+                        && !a.unified
+                })
+                .map(|a| {
+                    let q = &a.perception;
+                    let sq = q.status_quo.map(|o| o.entitled_rr);
+                    (peer_slot(a, month) as u32, q.entitled_rr, sq)
+                })
+                .collect()
+        })
+        .collect();
+    let slots = s.universities.len() * 32;
+    let mut own = vec![(0.0, 0u64); slots];
+    let mut sq = vec![(0.0, 0u64); slots];
+    for &(slot, rr, rr_sq) in parts.iter().flatten() {
+        let e = &mut own[slot as usize];
+        e.0 += rr as f64;
+        e.1 += 1;
+        if let Some(rr) = rr_sq {
+            let e = &mut sq[slot as usize];
             e.0 += rr as f64;
             e.1 += 1;
         }
     }
-    sum.into_iter()
-        .map(|(x, n)| (n > 0).then(|| x / n as f64))
-        .collect()
+    let means = |sum: Vec<(f64, u64)>| {
+        sum.into_iter()
+            .map(|(x, n)| (n > 0).then(|| x / n as f64))
+            .collect()
+    };
+    (means(own), means(sq))
 }
 
 /// Preferences and selective-participation enrolment of an agent entering the run, each from
@@ -271,10 +299,7 @@ pub fn finish_all(
     agents: &mut [Agent],
     intents: bool,
 ) -> Vec<usize> {
-    let peers = peer_table(s, env.month, agents, |q| Some(q.entitled_rr));
-    let peers_sq = peer_table(s, env.month, agents, |q| {
-        q.status_quo.map(|o| o.entitled_rr)
-    });
+    let (peers, peers_sq) = peer_tables(s, env.month, agents);
     let parts: Vec<Vec<usize>> = agents
         .par_chunks_mut(super::CHUNK)
         .enumerate()

@@ -43,6 +43,9 @@ pub struct MonthEnv {
     pub january_raise: bool,
     /// Pay-scale growth applied this January (0 in other months).
     pub wage_growth: f64,
+    /// Cumulative growth of pay scales since the start (`career::wage_index`), computed once
+    /// for the month's raises rather than per agent.
+    pub wage_index: f64,
     pub promotion_month: bool,
     pub conversion_month: bool,
     pub year_end: bool,
@@ -80,6 +83,7 @@ impl MonthEnv {
             } else {
                 0.0
             },
+            wage_index: crate::career::wage_index(s, month),
             promotion_month: month.month() == s.careers.promotion_month,
             conversion_month: month.month() == s.careers.conversion_month,
             year_end: month.month() == 12,

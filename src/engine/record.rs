@@ -277,37 +277,63 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
     const AGES: usize = 3;
     const TITLES: usize = AGES + AGE_BANDS.len();
     const REGIONS: usize = TITLES + 8;
-    let mut acc = vec![[0.0f64; 5]; REGIONS + s.regions.len()];
-    let mut pensions = Vec::new();
-    let (mut offered, mut joined) = (0u64, 0u64);
-    for a in agents
+    // Whether each region offers an enterprise annuity this month, looked up once.
+    let enabled: Vec<bool> = s
+        .regions
         .iter()
-        .filter(|a| a.is_active() && a.perception.evaluated)
-    {
-        let p = &a.perception;
-        let title = TITLES + a.ladder as usize * 4 + a.rung as usize;
+        .map(|r| *s.insurance.enterprise_annuity.enabled.at(m, &r.name))
+        .collect();
+    // The scan of the whole staff runs in parallel chunks and keeps a small row per evaluated
+    // agent; the float sums then run over the rows in id order, as one pass would, so the
+    // figures are the same on any number of threads.
+    let rows: Vec<Vec<Row>> = agents
+        .par_chunks(super::CHUNK)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .filter(|a| a.is_active() && a.perception.evaluated)
+                .map(|a| Row {
+                    slots: [
+                        (TRACKS + a.track as usize) as u8,
+                        (AGES + age_band(a, m)) as u8,
+                        (TITLES + a.ladder as usize * 4 + a.rung as usize) as u8,
+                    ],
+                    region: a.region,
+                    index: a.perception.index,
+                    expected_rr: a.perception.expected_rr,
+                    effort: a.effort,
+                    take_home: a.take_home,
+                    expected_pension: a.perception.expected_pension,
+                    offered: a.track == Track::Contract
+                        && enabled[a.region as usize]
+                        && s.universities[a.university as usize].enterprise_annuity,
+                    joined: a.opted_in,
+                })
+                .collect()
+        })
+        .collect();
+    let mut acc = vec![[0.0f64; 5]; REGIONS + s.regions.len()];
+    let mut pensions = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+    let (mut offered, mut joined) = (0u64, 0u64);
+    for r in rows.iter().flatten() {
+        let [track, age, title] = r.slots;
         for slot in [
-            TRACKS + a.track as usize,
-            AGES + age_band(a, m),
-            title,
-            REGIONS + a.region as usize,
+            track as usize,
+            age as usize,
+            title as usize,
+            REGIONS + r.region as usize,
         ] {
             let e = &mut acc[slot];
-            e[0] += p.index as f64;
-            e[1] += p.expected_rr as f64;
-            e[2] += a.effort as f64;
-            e[3] += fen_to_yuan(a.take_home);
+            e[0] += r.index as f64;
+            e[1] += r.expected_rr as f64;
+            e[2] += r.effort as f64;
+            e[3] += fen_to_yuan(r.take_home);
             e[4] += 1.0;
         }
-        pensions.push(p.expected_pension as f64);
-        let region = &s.regions[a.region as usize].name;
-        let enabled = *s.insurance.enterprise_annuity.enabled.at(m, region);
-        if a.track == Track::Contract
-            && enabled
-            && s.universities[a.university as usize].enterprise_annuity
-        {
+        pensions.push(r.expected_pension as f64);
+        if r.offered {
             offered += 1;
-            joined += u64::from(a.opted_in);
+            joined += u64::from(r.joined);
         }
     }
     let mut keys: Vec<(&'static str, String)> = Track::ALL
@@ -362,22 +388,50 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
     }
 }
 
+/// What the perception rows need of one evaluated agent.
+struct Row {
+    slots: [u8; 3],
+    region: u16,
+    index: f32,
+    expected_rr: f32,
+    effort: f32,
+    take_home: Fen,
+    expected_pension: f32,
+    offered: bool,
+    joined: bool,
+}
+
 /// Annuity balances held (fen) and the present value of transitional pensions in payment
 /// (yuan), at the outcome discount rate.
 fn liabilities(l: &Ledger, agents: &[Agent], m: YearMonth) -> (Fen, f64) {
-    let mut annuities: Fen = 0;
-    let mut transitional = 0.0;
-    for a in agents {
-        match a.status {
-            Status::Active | Status::Retired | Status::Deferred => {
-                annuities += a.insurance.annuity.total()
+    // Chunks in parallel: the fen sums are exact in any order; the present values are kept
+    // per transitional pensioner and summed in id order, as one pass would.
+    let parts: Vec<(Fen, Vec<f64>)> = agents
+        .par_chunks(super::CHUNK)
+        .map(|chunk| {
+            let mut annuities: Fen = 0;
+            let mut transitional = Vec::new();
+            for a in chunk {
+                match a.status {
+                    Status::Active | Status::Retired | Status::Deferred => {
+                        annuities += a.insurance.annuity.total()
+                    }
+                    _ => continue,
+                }
+                if a.status == Status::Retired && a.pension.transitional > 0 {
+                    transitional.push(
+                        fen_to_yuan(a.pension.transitional)
+                            * l.annuity_factor(a.is_female(), a.age_months(m)),
+                    );
+                }
             }
-            _ => continue,
-        }
-        if a.status == Status::Retired && a.pension.transitional > 0 {
-            transitional += fen_to_yuan(a.pension.transitional)
-                * l.annuity_factor(a.is_female(), a.age_months(m));
-        }
+            (annuities, transitional)
+        })
+        .collect();
+    let annuities = parts.iter().map(|p| p.0).sum();
+    let mut transitional = 0.0;
+    for x in parts.iter().flat_map(|p| &p.1) {
+        transitional += x;
     }
     (annuities, transitional)
 }

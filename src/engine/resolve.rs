@@ -11,6 +11,7 @@ use crate::career::{self, Resolution, Workforce};
 use crate::metrics::MonthAgg;
 use crate::money::Fen;
 use crate::scenario::Scenario;
+use rayon::prelude::*;
 
 /// Resolution state carried across months.
 pub struct State {
@@ -102,6 +103,9 @@ fn leave_or_move(
     }
 }
 
+/// Replacement hiring: ids are handed out university by university in order, then each hire
+/// is built from its own keyed streams in parallel (a pure function of its id, university and
+/// month) and joins the staff in id order.
 fn hire(
     s: &Scenario,
     env: &MonthEnv,
@@ -110,20 +114,31 @@ fn hire(
     state: &mut State,
     res: &mut Resolution,
 ) {
+    let mut places: Vec<(u32, u16)> = Vec::new();
     for (u, &now) in active.iter().enumerate() {
         let target = state.workforce.target(s, u, env.month);
         for _ in now..target {
-            let id = state.workforce.next_id;
+            places.push((state.workforce.next_id, u as u16));
             state.workforce.next_id += 1;
-            let mut a = career::hire(s, id, u as u16, env.month.plus_months(1));
+        }
+    }
+    let history = &state.history;
+    let hires: Vec<Agent> = places
+        .par_iter()
+        .map(|&(id, u)| {
+            let mut a = career::hire(s, id, u, env.month.plus_months(1));
             a.unified = env.policy.unified_new_hires;
             behave::enter(s, &mut a);
             insure::on_hire(s, env, &mut a);
             let hired = a.hired;
-            init::reconstruct(s, &mut a, hired, &state.history);
-            state.brought_in += a.insurance.pension_account.total() + a.insurance.annuity.total();
-            res.hires[a.track as usize] += 1;
-            agents.push(a);
-        }
+            init::reconstruct(s, &mut a, hired, history);
+            a
+        })
+        .collect();
+    agents.reserve(hires.len());
+    for a in hires {
+        state.brought_in += a.insurance.pension_account.total() + a.insurance.annuity.total();
+        res.hires[a.track as usize] += 1;
+        agents.push(a);
     }
 }

@@ -111,7 +111,7 @@ fn step_active(
 fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
     if env.month.month() == 1 {
         if env.january_raise {
-            career::annual_raise(s, a, env.month, env.wage_growth);
+            career::annual_raise(s, a, env.wage_growth, env.wage_index);
         }
         if a.wage_year_months > 0 {
             a.prev_year_avg_wage = a.wage_year_sum / a.wage_year_months as i64;

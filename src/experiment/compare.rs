@@ -1,17 +1,32 @@
-//! Side-by-side outcome distributions of run folders (written by `sisandbox run`): per metric
-//! and group, each run's count, mean with its 95 % interval and quantiles, and the difference
-//! from the first run (the reference). When two runs share the seed and the initial headcount,
-//! the initial staff are the same people in both (common random numbers), so the difference is
-//! paired by agent id: the mean of per-agent differences with its interval, and the shares of
-//! agents who gain and who lose. Otherwise the difference of means has a Welch interval.
+//! Side-by-side outcome distributions of run folders (written by `sisandbox run`) at a common
+//! date: per metric and group, each run's count, mean with its 95 % interval and quantiles, and
+//! the difference from the first run (the reference). When two runs share the seed and the
+//! initial headcount, the initial staff are the same people in both (common random numbers), so
+//! the difference is paired by agent id: the mean of per-agent differences with its interval,
+//! and the shares of agents who gain and who lose. Otherwise the difference of means has a
+//! Welch interval.
+//!
+//! Every outcome is compared at a stated date ([`compare_dates`]; [`compare`] takes the runs'
+//! common last month). Pay, take-home, perception, the pension in payment and the contributions
+//! paid so far are taken as they stood at the date, and an agent is paired only where it is in
+//! the same state then in both runs (both active, both retired, both deferred); the outcomes of
+//! the award (replacement rates, money's worth, rate of return) are paired over the agents
+//! awarded a pension in the run by the date in both ([`Basis`]). A difference over fewer than
+//! [`MIN_PAIRS`] agents, or under half the initial staff of its group, carries a warning.
 //!
 //! The computation is here; `sisandbox compare` only prints, and the GUI calls [`compare`].
 
+pub use super::compare_data::{basis, AgentRow, Basis, RunData};
 use super::stats::{csv_line, fmt, fmt_opt, mean_ci, quantiles, t975, QUANTILES};
+pub use super::winners::{band, winners_csv, winners_losers, WinnersRow, BANDS};
+use crate::time::YearMonth;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// The agents.csv columns compared, and which agents each applies to.
+/// A difference over fewer agents than this carries a warning.
+pub const MIN_PAIRS: usize = 100;
+
+/// The agents.csv columns compared (each on its [`basis`]).
 pub const COMPARE_METRICS: [&str; 9] = [
     "replacement_final_wage",
     "replacement_average_wage",
@@ -27,141 +42,14 @@ pub const COMPARE_METRICS: [&str; 9] = [
 /// The agent attributes results are grouped by (besides `all`).
 pub const GROUPS: [&str; 4] = ["track", "sex", "region", "university"];
 
-/// One agent of a run, as far as the comparison needs it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AgentRow {
-    pub id: u32,
-    /// Values of [`GROUPS`].
-    pub groups: [String; 4],
-    /// Values of [`COMPARE_METRICS`]; `None` where the metric does not apply to the agent.
-    pub values: [Option<f64>; COMPARE_METRICS.len()],
-    /// Income for deciles: the wage column (current wage of staff, final wage of retirees).
-    pub income: Option<f64>,
-}
-
-/// A run folder read for comparison.
-#[derive(Clone, Debug)]
-pub struct RunData {
-    pub dir: PathBuf,
-    /// The folder name.
-    pub name: String,
-    pub seed: Option<u64>,
-    pub agents_initial: Option<usize>,
-    pub agents: Vec<AgentRow>,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {
     #[error("{path}: {message}")]
     Read { path: PathBuf, message: String },
     #[error("compare needs at least two runs")]
     TooFew,
-}
-
-fn read_err(path: &Path, message: impl Into<String>) -> CompareError {
-    CompareError::Read {
-        path: path.to_path_buf(),
-        message: message.into(),
-    }
-}
-
-impl RunData {
-    /// Reads `agents.csv` and `manifest.toml` of a run folder.
-    pub fn load(dir: &Path) -> Result<RunData, CompareError> {
-        let agents_path = dir.join("agents.csv");
-        if !agents_path.is_file() {
-            return Err(read_err(dir, "not a run folder (no agents.csv)"));
-        }
-        let mut rd = csv::Reader::from_path(&agents_path)
-            .map_err(|e| read_err(&agents_path, e.to_string()))?;
-        let headers = rd
-            .headers()
-            .map_err(|e| read_err(&agents_path, e.to_string()))?
-            .clone();
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| read_err(&agents_path, format!("no column `{name}`")))
-        };
-        let id_col = col("id")?;
-        let status_col = col("status")?;
-        let wage_col = col("wage")?;
-        let group_cols = GROUPS.map(col);
-        let metric_cols = COMPARE_METRICS.map(col);
-        let group_cols: Vec<usize> = group_cols.into_iter().collect::<Result<_, _>>()?;
-        let metric_cols: Vec<usize> = metric_cols.into_iter().collect::<Result<_, _>>()?;
-        let mut agents = Vec::new();
-        for (line, rec) in rd.records().enumerate() {
-            let rec = rec.map_err(|e| read_err(&agents_path, e.to_string()))?;
-            let at = |c: usize| rec.get(c).unwrap_or_default();
-            let id: u32 = at(id_col).parse().map_err(|_| {
-                read_err(
-                    &agents_path,
-                    format!("line {}: bad id {:?}", line + 2, at(id_col)),
-                )
-            })?;
-            let status = at(status_col);
-            let mut values = [None; COMPARE_METRICS.len()];
-            for (m, &c) in metric_cols.iter().enumerate() {
-                let s = at(c);
-                let v = if s.is_empty() {
-                    None
-                } else {
-                    Some(s.parse::<f64>().map_err(|_| {
-                        read_err(
-                            &agents_path,
-                            format!(
-                                "line {}: {} = {s:?} is not a number",
-                                line + 2,
-                                COMPARE_METRICS[m]
-                            ),
-                        )
-                    })?)
-                };
-                values[m] = match COMPARE_METRICS[m] {
-                    // A pension only for those drawing one, a wage only for active staff.
-                    "pension_total" => v.filter(|x| *x > 0.0 && status == "retired"),
-                    "wage" => v.filter(|_| status == "active"),
-                    _ => v,
-                };
-            }
-            let groups = [0, 1, 2, 3].map(|g| at(group_cols[g]).to_string());
-            let income = at(wage_col).parse::<f64>().ok().filter(|w| *w > 0.0);
-            agents.push(AgentRow {
-                id,
-                groups,
-                values,
-                income,
-            });
-        }
-        let (mut seed, mut agents_initial) = (None, None);
-        let manifest = dir.join("manifest.toml");
-        if let Ok(text) = std::fs::read_to_string(&manifest) {
-            let m: toml::Table =
-                toml::from_str(&text).map_err(|e| read_err(&manifest, e.to_string()))?;
-            let run = m.get("run").and_then(|v| v.as_table());
-            seed = run
-                .and_then(|r| r.get("seed"))
-                .and_then(|v| v.as_integer())
-                .map(|s| s as u64);
-            agents_initial = run
-                .and_then(|r| r.get("agents_initial"))
-                .and_then(|v| v.as_integer())
-                .map(|s| s as usize);
-        }
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| dir.display().to_string());
-        Ok(RunData {
-            dir: dir.to_path_buf(),
-            name,
-            seed,
-            agents_initial,
-            agents,
-        })
-    }
+    #[error("{0}")]
+    Date(String),
 }
 
 /// One row of the comparison: one run's distribution of one metric in one group, and its
@@ -169,6 +57,9 @@ impl RunData {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CompareRow {
     pub metric: &'static str,
+    /// The date compared (`None`: the runs' end records, date unknown).
+    pub at: Option<YearMonth>,
+    pub basis: Basis,
     /// `all` or one of [`GROUPS`].
     pub group: &'static str,
     pub key: String,
@@ -181,6 +72,8 @@ pub struct CompareRow {
     pub quantiles: Option<Vec<f64>>,
     /// Difference from the reference (this run − reference); `None` for the reference.
     pub diff: Option<Diff>,
+    /// Why the difference rests on too few agents (see [`MIN_PAIRS`]); `None` when it does not.
+    pub warning: Option<String>,
 }
 
 /// A difference from the reference run.
@@ -189,6 +82,8 @@ pub struct Diff {
     pub paired: bool,
     /// Pairs (paired) or 0 (unpaired).
     pub pairs: usize,
+    /// Paired only: the reference's initial staff in the group, of whom `pairs` were compared.
+    pub population: usize,
     pub mean: f64,
     pub ci: Option<(f64, f64)>,
     /// Paired only: shares of pairs with a higher / lower value than in the reference.
@@ -200,142 +95,20 @@ pub struct Diff {
 #[derive(Clone, Debug)]
 pub struct Comparison {
     pub runs: Vec<String>,
+    /// The dates compared, in order.
+    pub dates: Vec<Option<YearMonth>>,
     /// Whether run `i` is paired with the reference (always false for the reference itself).
     pub paired: Vec<bool>,
     pub rows: Vec<CompareRow>,
 }
 
-/// The bands of a relative change, as winners and losers are reported.
-pub const BANDS: [&str; 5] = [
-    "gain_over_5pct",
-    "gain_up_to_5pct",
-    "no_change",
-    "loss_up_to_5pct",
-    "loss_over_5pct",
-];
-
-/// The band of a relative change `d` (0.05 = +5 %).
-pub fn band(d: f64) -> usize {
-    const SAME: f64 = 1e-9;
-    match d {
-        d if d > 0.05 => 0,
-        d if d > SAME => 1,
-        d if d >= -SAME => 2,
-        d if d >= -0.05 => 3,
-        _ => 4,
-    }
-}
-
-/// Winners and losers of one metric in one group: how many paired agents fall in each band.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WinnersRow {
-    pub metric: &'static str,
-    /// `all`, one of [`GROUPS`], or `income_decile` (1 lowest … 10 highest income in the
-    /// reference run).
-    pub group: &'static str,
-    pub key: String,
-    pub pairs: usize,
-    /// Shares of the pairs in each of [`BANDS`].
-    pub shares: [f64; 5],
-}
-
-/// Winners and losers of `other` against the paired `reference` (same seed and initial staff:
-/// common random numbers): each initial staff member's relative change in each metric (for the
-/// perception index, a log measure, its difference), by
-/// group and by income decile of the reference run, in five bands. `None` when the runs do not
-/// pair.
-pub fn winners_losers(reference: &RunData, other: &RunData) -> Option<Vec<WinnersRow>> {
-    if !pairable(reference, other) {
+/// Whether `a` and `b` (the same agent in two runs) pair on metric `m`: both have a value, and
+/// for an outcome taken at the date, both are in the same state then.
+pub(super) fn pairs_on(m: usize, a: &AgentRow, b: &AgentRow) -> Option<(f64, f64)> {
+    if basis(m) == Basis::AtDate && a.state != b.state {
         return None;
     }
-    let limit = reference.agents_initial.unwrap_or(0) as u32;
-    let others: HashMap<u32, &AgentRow> = other.agents.iter().map(|a| (a.id, a)).collect();
-    let staff: Vec<&AgentRow> = reference.agents.iter().filter(|a| a.id < limit).collect();
-    let deciles = income_deciles(&staff);
-    let mut rows = Vec::new();
-    for (m, metric) in COMPARE_METRICS.iter().enumerate() {
-        let changes: Vec<(usize, f64)> = staff
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let (x, y) = (a.values[m]?, others.get(&a.id)?.values[m]?);
-                if *metric == "perception" {
-                    // A log index: its difference is already relative (0.05 ≈ 5 % of
-                    // certainty-equivalent consumption).
-                    return Some((i, y - x));
-                }
-                (x.abs() > 1e-12).then(|| (i, (y - x) / x.abs()))
-            })
-            .collect();
-        let mut push = |group: &'static str, key: String, keep: &dyn Fn(usize) -> bool| {
-            let mut counts = [0usize; 5];
-            for &(_, d) in changes.iter().filter(|(i, _)| keep(*i)) {
-                counts[band(d)] += 1;
-            }
-            let pairs: usize = counts.iter().sum();
-            if pairs > 0 {
-                let shares = counts.map(|c| c as f64 / pairs as f64);
-                rows.push(WinnersRow {
-                    metric,
-                    group,
-                    key,
-                    pairs,
-                    shares,
-                });
-            }
-        };
-        push("all", "all".into(), &|_| true);
-        for (g, gname) in GROUPS.iter().enumerate() {
-            for key in keys_of(std::slice::from_ref(reference), g) {
-                push(gname, key.clone(), &|i| staff[i].groups[g] == key);
-            }
-        }
-        for d in 1..=10u8 {
-            push("income_decile", d.to_string(), &|i| deciles[i] == Some(d));
-        }
-    }
-    Some(rows)
-}
-
-/// Income decile (1–10) of each agent among those with an income, by rank (ties by id order).
-fn income_deciles(staff: &[&AgentRow]) -> Vec<Option<u8>> {
-    let mut ranked: Vec<(f64, usize)> = staff
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| Some((a.income?, i)))
-        .collect();
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let n = ranked.len();
-    let mut out = vec![None; staff.len()];
-    for (rank, &(_, i)) in ranked.iter().enumerate() {
-        out[i] = Some((rank * 10 / n.max(1)) as u8 + 1);
-    }
-    out
-}
-
-/// CSV of winners and losers: `metric,group,key,pairs,` then one column per band.
-pub fn winners_csv(rows: &[WinnersRow]) -> String {
-    let mut out = format!("metric,group,key,pairs,{}\n", BANDS.join(","));
-    for r in rows {
-        let shares: Vec<String> = r.shares.iter().map(|s| format!("{s:.6}")).collect();
-        out += &format!(
-            "{},{},{},{},{}\n",
-            r.metric,
-            r.group,
-            csv_field(&r.key),
-            r.pairs,
-            shares.join(",")
-        );
-    }
-    out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    Some((a.values[m]?, b.values[m]?))
 }
 
 /// Whether two runs share the seed and initial headcount, so their initial staff pair by id.
@@ -362,10 +135,10 @@ fn welch(a: &[f64], b: &[f64]) -> Option<(f64, (f64, f64))> {
 }
 
 /// Group keys of one group in the order first seen in the reference, then in the others.
-fn keys_of(runs: &[RunData], g: usize) -> Vec<String> {
+pub(super) fn keys_of(views: &[&[AgentRow]], g: usize) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
-    for r in runs {
-        for a in &r.agents {
+    for v in views {
+        for a in v.iter() {
             if !keys.contains(&a.groups[g]) {
                 keys.push(a.groups[g].clone());
             }
@@ -374,8 +147,74 @@ fn keys_of(runs: &[RunData], g: usize) -> Vec<String> {
     keys
 }
 
-/// Compares runs against the first one.
+/// The runs' common last month: the earliest of their ends (`None` when a run's manifest does
+/// not give it; its end records are then compared as they are).
+pub fn common_end(runs: &[RunData]) -> Option<YearMonth> {
+    runs.iter()
+        .map(|r| r.end)
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .min()
+}
+
+/// The dates compared when none is asked for: the end of each year that every run has agent
+/// states for (`run --snapshots`) up to the common last month, or that month alone.
+pub fn default_dates(runs: &[RunData]) -> Vec<Option<YearMonth>> {
+    let end = common_end(runs);
+    if runs.iter().any(|r| r.snapshots.is_empty()) {
+        return vec![end];
+    }
+    let mut dates: Vec<YearMonth> = runs[0].dates();
+    dates.retain(|d| runs.iter().all(|r| r.snapshots.contains_key(d)) && Some(*d) <= end);
+    if dates.is_empty() {
+        return vec![end];
+    }
+    dates.into_iter().map(Some).collect()
+}
+
+/// The month of `--at-year YEAR`: its December, or the common last month in that year when the
+/// runs end before December.
+pub fn year_end(runs: &[RunData], year: i32) -> Result<YearMonth, CompareError> {
+    let december = YearMonth::ym(year, 12);
+    match common_end(runs) {
+        Some(end) if end.year() == year => Ok(end.min(december)),
+        Some(end) if end < december => Err(CompareError::Date(format!(
+            "--at-year {year}: the runs end in {end}"
+        ))),
+        _ => Ok(december),
+    }
+}
+
+/// Compares runs against the first one at their common last month (see [`compare_dates`]).
 pub fn compare(runs: &[RunData]) -> Result<Comparison, CompareError> {
+    compare_dates(runs, &[common_end(runs)])
+}
+
+/// The warning of a difference over `n` agents, of `population` in the group (paired), or of
+/// two samples of `n` and `n_ref` (unpaired).
+fn warning(paired: bool, n: usize, population: usize, n_ref: usize) -> Option<String> {
+    if paired {
+        if n < MIN_PAIRS {
+            return Some(format!("only {n} agents paired (fewer than {MIN_PAIRS})"));
+        }
+        if 2 * n < population {
+            return Some(format!(
+                "only {n} of {population} initial staff paired (less than half)"
+            ));
+        }
+        None
+    } else {
+        (n.min(n_ref) < MIN_PAIRS).then(|| format!("fewer than {MIN_PAIRS} agents in a run"))
+    }
+}
+
+/// Compares runs against the first one at each of `dates` (`None`: the end records as they
+/// are). Paired differences run over the reference's initial staff, grouped by the
+/// reference's state at the date.
+pub fn compare_dates(
+    runs: &[RunData],
+    dates: &[Option<YearMonth>],
+) -> Result<Comparison, CompareError> {
     if runs.len() < 2 {
         return Err(CompareError::TooFew);
     }
@@ -385,92 +224,124 @@ pub fn compare(runs: &[RunData]) -> Result<Comparison, CompareError> {
         .enumerate()
         .map(|(i, r)| i > 0 && pairable(reference, r))
         .collect();
-    let by_id: Vec<HashMap<u32, &AgentRow>> = runs
-        .iter()
-        .map(|r| r.agents.iter().map(|a| (a.id, a)).collect())
-        .collect();
-    // (group name, group index) with `all` first.
-    let mut groups: Vec<(&'static str, Option<usize>, Vec<String>)> =
-        vec![("all", None, vec!["all".into()])];
-    for (g, name) in GROUPS.iter().enumerate() {
-        groups.push((name, Some(g), keys_of(runs, g)));
-    }
+    let limit = reference.agents_initial.unwrap_or(0) as u32;
     let mut rows = Vec::new();
-    for (m, metric) in COMPARE_METRICS.iter().enumerate() {
-        for (gname, g, keys) in &groups {
-            for key in keys {
-                let in_group = |a: &AgentRow| g.is_none_or_eq(a, key);
-                let values = |r: &RunData| -> Vec<f64> {
-                    r.agents
+    for &date in dates {
+        let views: Vec<Vec<AgentRow>> =
+            runs.iter().map(|r| r.at(date)).collect::<Result<_, _>>()?;
+        let by_id: Vec<HashMap<u32, &AgentRow>> = views
+            .iter()
+            .map(|v| v.iter().map(|a| (a.id, a)).collect())
+            .collect();
+        let slices: Vec<&[AgentRow]> = views.iter().map(Vec::as_slice).collect();
+        // (group name, group index, keys) with `all` first.
+        let mut groups: Vec<(&'static str, Option<usize>, Vec<String>)> =
+            vec![("all", None, vec!["all".into()])];
+        for (g, name) in GROUPS.iter().enumerate() {
+            groups.push((name, Some(g), keys_of(&slices, g)));
+        }
+        for (m, metric) in COMPARE_METRICS.iter().enumerate() {
+            for (gname, g, keys) in &groups {
+                for key in keys {
+                    let in_group = |a: &AgentRow| g.is_none_or_eq(a, key);
+                    let values = |v: &[AgentRow]| -> Vec<f64> {
+                        v.iter()
+                            .filter(|a| in_group(a))
+                            .filter_map(|a| a.values[m])
+                            .collect()
+                    };
+                    let ref_values = values(&views[0]);
+                    let population = views[0]
                         .iter()
-                        .filter(|a| in_group(a))
-                        .filter_map(|a| a.values[m])
-                        .collect()
-                };
-                let ref_values = values(reference);
-                for (i, r) in runs.iter().enumerate() {
-                    let xs = if i == 0 {
-                        ref_values.clone()
-                    } else {
-                        values(r)
-                    };
-                    let s = mean_ci(&xs);
-                    let diff = if i == 0 {
-                        None
-                    } else if paired[i] {
-                        // Pairs over the reference's initial staff, grouped by the reference.
-                        let limit = reference.agents_initial.unwrap_or(0) as u32;
-                        let d: Vec<f64> = reference
-                            .agents
-                            .iter()
-                            .filter(|a| a.id < limit && in_group(a))
-                            .filter_map(|a| {
-                                let b = by_id[i].get(&a.id)?;
-                                Some(b.values[m]? - a.values[m]?)
+                        .filter(|a| a.id < limit && in_group(a))
+                        .count();
+                    for (i, view) in views.iter().enumerate() {
+                        let xs = if i == 0 {
+                            ref_values.clone()
+                        } else {
+                            values(view)
+                        };
+                        let s = mean_ci(&xs);
+                        let diff = if i == 0 {
+                            None
+                        } else if paired[i] {
+                            let d: Vec<f64> = views[0]
+                                .iter()
+                                .filter(|a| a.id < limit && in_group(a))
+                                .filter_map(|a| {
+                                    let (x, y) = pairs_on(m, a, by_id[i].get(&a.id)?)?;
+                                    Some(y - x)
+                                })
+                                .collect();
+                            Some(match mean_ci(&d) {
+                                Some(ds) => Diff {
+                                    paired: true,
+                                    pairs: ds.n,
+                                    population,
+                                    mean: ds.mean,
+                                    ci: ds.ci,
+                                    share_gain: Some(
+                                        d.iter().filter(|x| **x > 0.0).count() as f64 / ds.n as f64,
+                                    ),
+                                    share_loss: Some(
+                                        d.iter().filter(|x| **x < 0.0).count() as f64 / ds.n as f64,
+                                    ),
+                                },
+                                // Nobody in the same state in both runs: no difference, and
+                                // the row says so (0 pairs) rather than vanishing.
+                                None => Diff {
+                                    paired: true,
+                                    pairs: 0,
+                                    population,
+                                    mean: f64::NAN,
+                                    ci: None,
+                                    share_gain: None,
+                                    share_loss: None,
+                                },
                             })
-                            .collect();
-                        mean_ci(&d).map(|ds| Diff {
-                            paired: true,
-                            pairs: ds.n,
-                            mean: ds.mean,
-                            ci: ds.ci,
-                            share_gain: Some(
-                                d.iter().filter(|x| **x > 0.0).count() as f64 / ds.n as f64,
-                            ),
-                            share_loss: Some(
-                                d.iter().filter(|x| **x < 0.0).count() as f64 / ds.n as f64,
-                            ),
-                        })
-                    } else {
-                        welch(&ref_values, &xs).map(|(d, ci)| Diff {
-                            paired: false,
-                            pairs: 0,
-                            mean: d,
-                            ci: Some(ci),
-                            share_gain: None,
-                            share_loss: None,
-                        })
-                    };
-                    if xs.is_empty() && diff.is_none() {
-                        continue;
+                        } else {
+                            welch(&ref_values, &xs).map(|(d, ci)| Diff {
+                                paired: false,
+                                pairs: 0,
+                                population: 0,
+                                mean: d,
+                                ci: Some(ci),
+                                share_gain: None,
+                                share_loss: None,
+                            })
+                        };
+                        if xs.is_empty() && diff.as_ref().is_none_or(|d| d.pairs == 0) {
+                            continue;
+                        }
+                        let warning = diff.as_ref().and_then(|d| {
+                            if d.paired {
+                                warning(true, d.pairs, d.population, 0)
+                            } else {
+                                warning(false, xs.len(), 0, ref_values.len())
+                            }
+                        });
+                        rows.push(CompareRow {
+                            metric,
+                            at: date,
+                            basis: basis(m),
+                            group: gname,
+                            key: key.clone(),
+                            run: i,
+                            n: s.map_or(0, |s| s.n),
+                            mean: s.map(|s| s.mean),
+                            ci: s.and_then(|s| s.ci),
+                            quantiles: quantiles(&xs, &QUANTILES),
+                            diff,
+                            warning,
+                        });
                     }
-                    rows.push(CompareRow {
-                        metric,
-                        group: gname,
-                        key: key.clone(),
-                        run: i,
-                        n: s.map_or(0, |s| s.n),
-                        mean: s.map(|s| s.mean),
-                        ci: s.and_then(|s| s.ci),
-                        quantiles: quantiles(&xs, &QUANTILES),
-                        diff,
-                    });
                 }
             }
         }
     }
     Ok(Comparison {
         runs: runs.iter().map(|r| r.name.clone()).collect(),
+        dates: dates.to_vec(),
         paired,
         rows,
     })
@@ -494,6 +365,8 @@ impl GroupFilter for Option<usize> {
 pub fn csv_header() -> String {
     let mut h: Vec<String> = [
         "metric",
+        "at",
+        "basis",
         "group",
         "key",
         "run",
@@ -518,6 +391,8 @@ pub fn csv_header() -> String {
             "diff_ci95_high",
             "share_gain",
             "share_loss",
+            "diff_population",
+            "warning",
         ]
         .map(String::from),
     );
@@ -532,6 +407,8 @@ impl Comparison {
         for r in &self.rows {
             let mut f = vec![
                 r.metric.to_string(),
+                r.at.map(|m| m.to_string()).unwrap_or_default(),
+                r.basis.name().to_string(),
                 r.group.to_string(),
                 r.key.clone(),
                 self.runs[r.run].clone(),
@@ -547,14 +424,24 @@ impl Comparison {
                 Some(d) => {
                     f.push(d.paired.to_string());
                     f.push(d.pairs.to_string());
-                    f.push(fmt(d.mean));
+                    f.push(if d.mean.is_nan() {
+                        String::new()
+                    } else {
+                        fmt(d.mean)
+                    });
                     f.push(fmt_opt(d.ci.map(|c| c.0)));
                     f.push(fmt_opt(d.ci.map(|c| c.1)));
                     f.push(fmt_opt(d.share_gain));
                     f.push(fmt_opt(d.share_loss));
+                    f.push(if d.paired {
+                        d.population.to_string()
+                    } else {
+                        String::new()
+                    });
                 }
-                None => f.extend(std::iter::repeat_n(String::new(), 7)),
+                None => f.extend(std::iter::repeat_n(String::new(), 8)),
             }
+            f.push(r.warning.clone().unwrap_or_default());
             out.push_str(&csv_line(&f));
             out.push('\n');
         }
@@ -572,6 +459,9 @@ mod tests {
             name: name.into(),
             seed: Some(seed),
             agents_initial: Some(rows.len()),
+            start: None,
+            end: None,
+            snapshots: Default::default(),
             agents: rows
                 .iter()
                 .map(|&(id, track, v)| {
@@ -580,8 +470,10 @@ mod tests {
                     AgentRow {
                         id,
                         groups: [track.into(), "male".into(), "r".into(), "u".into()],
+                        state: "retired".into(),
                         values,
                         income: Some(1000.0 + id as f64),
+                        retire_month: None,
                     }
                 })
                 .collect(),
@@ -606,7 +498,9 @@ mod tests {
             (4, "establishment", 0.8),
         ];
         let (a, b) = (run("a", 1, &base), run("b", 1, &reform));
-        let rows = winners_losers(&a, &b).expect("same seed and staff pair");
+        let rows = winners_losers(&a, &b, None)
+            .unwrap()
+            .expect("same seed and staff pair");
         let all = rows
             .iter()
             .find(|r| r.group == "all" && r.metric == "replacement_final_wage")
@@ -626,7 +520,9 @@ mod tests {
         assert_eq!((top.pairs, top.shares[4]), (1, 1.0));
         assert!(winners_csv(&rows).starts_with("metric,group,key,pairs,gain_over_5pct,"));
         assert!(
-            winners_losers(&a, &run("c", 2, &reform)).is_none(),
+            winners_losers(&a, &run("c", 2, &reform), None)
+                .unwrap()
+                .is_none(),
             "different seeds do not pair"
         );
     }
@@ -699,6 +595,55 @@ mod tests {
         let csv = c2.to_csv();
         assert!(csv.starts_with(&csv_header()));
         assert_eq!(csv.lines().count(), c2.rows.len() + 1);
+    }
+
+    #[test]
+    fn agents_pair_only_in_the_same_state_and_few_pairs_warn() {
+        let m = COMPARE_METRICS
+            .iter()
+            .position(|x| *x == "take_home")
+            .unwrap();
+        assert_eq!(basis(m), Basis::AtDate);
+        let at = |name: &str, states: [&str; 3], take_home: [f64; 3]| {
+            let mut r = run(
+                name,
+                1,
+                &[
+                    (0, "contract", 0.5),
+                    (1, "contract", 0.5),
+                    (2, "contract", 0.5),
+                ],
+            );
+            for (i, a) in r.agents.iter_mut().enumerate() {
+                a.state = states[i].into();
+                a.values[m] = Some(take_home[i]);
+            }
+            r
+        };
+        let a = at("a", ["active"; 3], [100.0, 101.0, 102.0]);
+        // Agent 1 retired in the reform: its value is not set against the reference's.
+        let b = at("b", ["active", "retired", "active"], [100.0, 90.0, 112.0]);
+        let c = compare(&[a, b]).unwrap();
+        let row = c
+            .rows
+            .iter()
+            .find(|r| r.run == 1 && r.group == "all" && r.metric == "take_home")
+            .unwrap();
+        let d = row.diff.as_ref().unwrap();
+        assert_eq!((d.pairs, d.population), (2, 3));
+        assert!((d.mean - 5.0).abs() < 1e-12);
+        assert_eq!(row.basis, Basis::AtDate);
+        assert!(row
+            .warning
+            .as_deref()
+            .unwrap()
+            .contains("only 2 agents paired"));
+        assert_eq!(
+            warning(true, 150, 400, 0).unwrap(),
+            "only 150 of 400 initial staff paired (less than half)"
+        );
+        assert_eq!(warning(true, 250, 400, 0), None);
+        assert!(warning(false, 120, 0, 80).is_some());
     }
 
     #[test]

@@ -14,7 +14,11 @@
 //! - [`stats`]: means, standard deviations, Student-t confidence intervals, quantiles;
 //! - [`figures`]: the figures of `sisandbox plot`, read from run and sweep folders;
 //! - [`compat`]: whether run folders are comparable (start, horizon, staff, seed);
-//! - [`compare`]: side-by-side outcome distributions of run folders, paired by agent id;
+//! - [`compare`]: side-by-side outcome distributions of run folders at a common date, paired
+//!   by agent id where the agent is in the same state in both runs; [`compare_data`] reads the
+//!   run folders for it;
+//! - [`winners`]: winners and losers of a paired comparison, in five bands of relative change;
+//! - [`snapshot`]: each agent's state at the end of each year of a run (`run --snapshots`);
 //! - [`decompose`]: a reform's effect split into mechanical and behavioural parts, by
 //!   replaying the baseline's choices;
 //! - [`reproduce`]: re-running a manifest and checking every output's SHA-256.
@@ -24,6 +28,7 @@
 //! split or how often a sweep was interrupted.
 
 pub mod compare;
+pub mod compare_data;
 pub mod compat;
 pub mod decompose;
 pub mod design;
@@ -31,12 +36,14 @@ pub mod figures;
 pub mod merge;
 pub mod morris;
 pub mod reproduce;
+pub mod snapshot;
 pub mod spec;
 pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod sweep;
 pub mod tables;
+pub mod winners;
 
 pub use merge::merge;
 pub use spec::{Design, ParamSpec, SpecError, SweepPlan, SweepSpec, Variant};

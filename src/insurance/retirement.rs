@@ -105,8 +105,63 @@ pub struct Eligibility {
     pub within_window: bool,
     /// Whether a monthly pension can start that month.
     pub eligible: bool,
-    /// Why, in one sentence.
-    pub reason: String,
+    /// Why: its `Display` is the one-sentence text.
+    pub reason: Reason,
+}
+
+/// Why a retirement month is eligible or not. The sentence is written only when displayed:
+/// runs judge eligibility for every retiring agent and never print it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// The month lies before the earliest flexible retirement.
+    BeforeWindow {
+        retire: YearMonth,
+        earliest: YearMonth,
+    },
+    /// Fewer contribution months than the minimum of `year`.
+    Short {
+        months: i32,
+        required: i32,
+        year: i32,
+    },
+    /// The minimum of `year` is met.
+    Met {
+        months: i32,
+        required: i32,
+        year: i32,
+    },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let years = |m: i32| m as f64 / 12.0;
+        match *self {
+            Reason::BeforeWindow { retire, earliest } => write!(
+                f,
+                "{retire} is before the earliest flexible retirement {earliest}"
+            ),
+            Reason::Short {
+                months,
+                required,
+                year,
+            } => write!(
+                f,
+                "{:.2} contribution years are short of the {:.2} required in {year}",
+                years(months),
+                years(required)
+            ),
+            Reason::Met {
+                months,
+                required,
+                year,
+            } => write!(
+                f,
+                "{:.2} contribution years meet the {:.2} required in {year}",
+                years(months),
+                years(required)
+            ),
+        }
+    }
 }
 
 /// Whether a person with `contribution_months` can start a monthly pension in `retire`. Early
@@ -134,32 +189,31 @@ pub fn eligibility(
     };
     let required = min_contribution_months(judged_year, p);
     let within_window = retire >= window.earliest && retire <= window.latest;
-    let years = |m: i32| format!("{:.2}", m as f64 / 12.0);
     let (eligible, reason) = if retire < window.earliest {
         (
             false,
-            format!(
-                "{retire} is before the earliest flexible retirement {}",
-                window.earliest
-            ),
+            Reason::BeforeWindow {
+                retire,
+                earliest: window.earliest,
+            },
         )
     } else if contribution_months < required {
         (
             false,
-            format!(
-                "{} contribution years are short of the {} required in {judged_year}",
-                years(contribution_months),
-                years(required)
-            ),
+            Reason::Short {
+                months: contribution_months,
+                required,
+                year: judged_year,
+            },
         )
     } else {
         (
             true,
-            format!(
-                "{} contribution years meet the {} required in {judged_year}",
-                years(contribution_months),
-                years(required)
-            ),
+            Reason::Met {
+                months: contribution_months,
+                required,
+                year: judged_year,
+            },
         )
     };
     Eligibility {
@@ -250,6 +304,19 @@ mod tests {
             &p(),
         );
         assert!(!too_early.eligible && !too_early.within_window);
+        // The sentences, written only when displayed.
+        assert_eq!(
+            early.reason.to_string(),
+            "15.25 contribution years are short of the 15.50 required in 2030"
+        );
+        assert_eq!(
+            on_time.reason.to_string(),
+            "16.67 contribution years meet the 16.00 required in 2031"
+        );
+        assert_eq!(
+            too_early.reason.to_string(),
+            "2030-05 is before the earliest flexible retirement 2030-06"
+        );
     }
 
     #[test]

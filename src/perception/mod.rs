@@ -62,9 +62,16 @@ pub fn draw_prefs(s: &Scenario, id: u32, base_effort: f32) -> Prefs {
     }
 }
 
-/// What an agent perceives, as of its last evaluation.
+/// What an agent perceives, as of its last evaluation. The field order is the memory layout
+/// (`repr(C)`): the two fields every monthly leaving draw reads come first, so that they share
+/// a cache line with the end of the agent's insurance record.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[repr(C)]
 pub struct Perception {
+    /// Multiplier of the leaving hazard that follows from this perception.
+    pub quit_factor: f32,
+    /// Whether the agent has been evaluated.
+    pub evaluated: bool,
     /// The welfare-perception index: log certainty-equivalent consumption relative to the
     /// regional average wage, plus the weighted fairness, security and loss terms.
     pub index: f32,
@@ -91,10 +98,6 @@ pub struct Perception {
     /// The agent's own valuation under the statutory rules this month, when a lever is in
     /// force (kept between [`evaluate`] and [`finish`]).
     pub status_quo: Option<Own>,
-    /// Multiplier of the leaving hazard that follows from this perception.
-    pub quit_factor: f32,
-    /// Whether the agent has been evaluated.
-    pub evaluated: bool,
 }
 
 /// The part of a perception that needs neither peers nor a reference.

@@ -33,6 +33,8 @@ pub struct Context<'a> {
     /// Accumulation variants (enterprise annuity, base share), in option order.
     pub variants: Vec<(bool, f64)>,
     pub discount: f64,
+    /// `(1 + discount)^t` for every year from the start year, as money's worth divides by.
+    factors: Vec<f64>,
 }
 
 /// The scalar outcomes of one option on one path.
@@ -117,6 +119,8 @@ impl<'a> Context<'a> {
         let rates = (first_year..=last_year)
             .map(|y| s.insurance.resolve(YearMonth::ym(y, 12), &p.region))
             .collect();
+        let discount = case.plan.discount_rate.unwrap_or(s.outcomes.discount_rate);
+        let periods = (last_year - p.start.year() + 1).max(0) as usize;
         let mut macro_params = s.macro_paths.clone();
         macro_params.from = macro_params.from.max(p.start.year());
         Ok(Context {
@@ -132,7 +136,8 @@ impl<'a> Context<'a> {
             last_year,
             retire,
             variants,
-            discount: case.plan.discount_rate.unwrap_or(s.outcomes.discount_rate),
+            discount,
+            factors: outcomes::discount_factors(discount, periods),
         })
     }
 
@@ -400,6 +405,10 @@ impl Context<'_> {
             .map(|y| 1.0 + path.get(Process::Inflation, y).unwrap_or(0.0))
             .product();
         let instalment_years = self.case.options.instalment_years as usize;
+        // The contributions' present value is the same for every draw option: taken once.
+        // The same sums as `outcomes::money_worth`, which this replaces.
+        let valued = survival.len() >= contributions.len().max(years) && self.discount > -1.0;
+        let paid = outcomes::present_value(contributions, survival, &self.factors);
         for (d, &draw) in self.case.options.draw.iter().enumerate() {
             let mut benefits: Vec<Fen> = vec![0; years];
             let mut pension = pension0;
@@ -440,7 +449,8 @@ impl Context<'_> {
                 }
                 *slot = flow;
             }
-            let mw = outcomes::money_worth(contributions, &benefits, survival, self.discount);
+            let mw = (valued && paid > 0.0)
+                .then(|| outcomes::present_value(&benefits, survival, &self.factors) / paid);
             let gross = (pension0 + first_gross) as f64 / 100.0;
             out[self.option_index(v, ri, d)] = OptionOutcome {
                 pension: gross,

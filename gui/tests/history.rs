@@ -1,0 +1,121 @@
+//! Run history: runs written in one session are listed when the app starts again, and can be
+//! compared there with the same table of differences.
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use sisandbox_gui::analysis::Metric;
+use sisandbox_gui::results::AgentMetric;
+use sisandbox_gui::state::Tab;
+use sisandbox_gui::summary::SummaryRow;
+use sisandbox_gui::{GuiApp, Startup};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn harness<'a>(startup: Startup) -> Harness<'a, GuiApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| GuiApp::new(&cc.egui_ctx, startup))
+}
+
+fn scenarios(dir: &Path) -> Vec<PathBuf> {
+    let base = dir.join("base.toml");
+    std::fs::write(
+        &base,
+        "name = \"base\"\n[simulation]\nagents = 150\nyears = 3\nseed = 42\n",
+    )
+    .unwrap();
+    let reform = dir.join("reform.toml");
+    std::fs::write(
+        &reform,
+        "extends = \"base.toml\"\nname = \"reform\"\n[careers]\nconversion_rate = 0.25\n",
+    )
+    .unwrap();
+    vec![base, reform]
+}
+
+fn wait(h: &mut Harness<GuiApp>, what: &str, mut done: impl FnMut(&mut Harness<GuiApp>) -> bool) {
+    let start = Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < Duration::from_secs(300), "no {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
+}
+
+fn table(h: &mut Harness<GuiApp>) -> Vec<SummaryRow> {
+    wait(h, "summary", |h| h.state_mut().state.summary().is_some());
+    h.state_mut()
+        .state
+        .summary()
+        .unwrap()
+        .clone()
+        .expect("a summary table")
+}
+
+#[test]
+fn runs_written_before_a_restart_are_listed_and_compared_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
+    let files = scenarios(dir.path());
+
+    // First session: run both with two replications and compare them.
+    let before = {
+        let mut h = harness(Startup {
+            files,
+            run: true,
+            replications: 2,
+            runs_folder: Some(results.clone()),
+            ..Startup::default()
+        });
+        wait(&mut h, "runs", |h| !h.state().state.busy());
+        assert_eq!(h.state().state.runs.len(), 2);
+        table(&mut h)
+    };
+
+    // A new app with no scenario open: the two sets are found in the results folder.
+    let mut h = harness(Startup {
+        runs_folder: Some(results.clone()),
+        ..Startup::default()
+    });
+    h.run();
+    let found = &h.state().state.history;
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].1.name, "base");
+    assert_eq!(found[0].1.seeds, vec![42, 43]);
+    assert!(h.state().state.runs.is_empty(), "read only when ticked");
+
+    h.get_by_label("Compare").click();
+    h.run();
+    h.get_by_label("base (base-seed42)").click();
+    h.step();
+    wait(&mut h, "base read", |h| !h.state().state.loading());
+    h.get_by_label("reform (reform-seed42)").click();
+    h.step();
+    wait(&mut h, "reform read", |h| !h.state().state.loading());
+    assert_eq!(h.state().state.tab, Tab::Compare);
+    assert_eq!(h.state().state.runs.len(), 2);
+    assert!(h.query_by_label("■ reform").is_some(), "the chart's key");
+
+    // The same differences as in the first session.
+    let after = table(&mut h);
+    let rr = Metric::Agent(AgentMetric::ReplacementRate);
+    let row = |t: &[SummaryRow]| {
+        t.iter()
+            .find(|r| r.scenario == "reform" && r.metric == rr)
+            .cloned()
+            .expect("the reform's replacement-rate row")
+    };
+    let (a, b) = (row(&before), row(&after));
+    assert_eq!(a.n, 2);
+    assert_eq!((a.n, a.paired, a.pairs), (b.n, b.paired, b.pairs));
+    assert_eq!(a.diff, b.diff);
+    assert_eq!(before.len(), after.len());
+    for (x, y) in before.iter().zip(&after) {
+        assert_eq!((&x.scenario, x.metric, x.n), (&y.scenario, y.metric, y.n));
+        match (x.diff, y.diff) {
+            (Some(p), Some(q)) => assert!((p - q).abs() <= 1e-6 * p.abs().max(1.0), "{x:?} {y:?}"),
+            (p, q) => assert_eq!(p.is_some(), q.is_some(), "{x:?} {y:?}"),
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Each agent's state at the end of each year of a run: `snapshots.csv`, written by
+//! `sisandbox run --snapshots`, read by `sisandbox compare` to compare agents at a common date
+//! (`compare --at`, and by default at the end of each year).
+//!
+//! A row per agent alive at the month (dead agents have no state to compare), at every December
+//! of the run and at its last month. The values are those agents.csv gives at the end, taken at
+//! the month instead: wage, take-home pay and perception of active staff, the pension awarded
+//! (as indexed so far) of those who have one, and the pension contributions paid so far. The
+//! last month's rows hold the same figures as agents.csv.
+//!
+//! The snapshots are taken between the engine's months through its public stepping API
+//! (`engine::Simulation`); the engine itself is not changed, and a run without `--snapshots`
+//! pays nothing for them.
+
+use crate::agent::{Agent, Status};
+use crate::engine::{Outcome, RunError, RunOptions, Simulation};
+use crate::money::{format_yuan, Fen};
+use crate::output::{write_atomic, OutputError};
+use crate::scenario::Scenario;
+use crate::time::YearMonth;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+/// The file name inside a run folder.
+pub const SNAPSHOT_FILE: &str = "snapshots.csv";
+
+/// Column names of snapshots.csv, documented in docs/OUTPUTS.md.
+pub const SNAPSHOT_COLUMNS: [&str; 12] = [
+    "month",
+    "id",
+    "status",
+    "track",
+    "sex",
+    "region",
+    "university",
+    "wage",
+    "take_home",
+    "perception",
+    "pension_total",
+    "pension_contributions",
+];
+
+/// One agent at one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapshotRow {
+    pub month: YearMonth,
+    pub id: u32,
+    pub status: Status,
+    pub track: &'static str,
+    pub female: bool,
+    pub region: u16,
+    pub university: u16,
+    /// Wage and take-home pay of the month (active staff only).
+    pub wage: Option<Fen>,
+    pub take_home: Option<Fen>,
+    /// The perception index of the last evaluation (active staff who were evaluated).
+    pub perception: Option<f32>,
+    /// Monthly pension awarded, as indexed so far (those with an award).
+    pub pension: Option<Fen>,
+    /// Pension contributions paid so far (employer and individual, both schemes).
+    pub contributions: Fen,
+}
+
+/// The months snapshotted: every December of the run and its last month, in order.
+pub fn snapshot_months(s: &Scenario) -> Vec<YearMonth> {
+    let months = s.simulation.years as i32 * 12;
+    let last = s.simulation.start.plus_months(months - 1);
+    (0..months)
+        .map(|t| s.simulation.start.plus_months(t))
+        .filter(|m| m.month() == 12 || *m == last)
+        .collect()
+}
+
+/// The rows of `month`: every agent not dead, in id order.
+pub fn rows_at(month: YearMonth, agents: &[Agent]) -> Vec<SnapshotRow> {
+    agents
+        .iter()
+        .filter(|a| a.status != Status::Dead)
+        .map(|a| {
+            let active = a.status == Status::Active;
+            SnapshotRow {
+                month,
+                id: a.id,
+                status: a.status,
+                track: a.track.name(),
+                female: a.is_female(),
+                region: a.region,
+                university: a.university,
+                wage: active.then(|| a.wage()),
+                take_home: active.then_some(a.take_home),
+                perception: (active && a.perception.evaluated).then_some(a.perception.index),
+                pension: (a.first_pension > 0).then(|| a.pension.total()),
+                contributions: a.insurance.pension_paid,
+            }
+        })
+        .collect()
+}
+
+/// Runs a scenario like `engine::run`, taking the snapshots of [`snapshot_months`] as it goes.
+pub fn run_with_snapshots(
+    s: &Scenario,
+    agents: Vec<Agent>,
+    opts: &RunOptions,
+) -> Result<(Outcome, Vec<SnapshotRow>), RunError> {
+    if agents.is_empty() {
+        return Err(RunError::EmptyPopulation);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads: opts.threads,
+            message: e.to_string(),
+        })?;
+    pool.install(|| {
+        let when = snapshot_months(s);
+        let months = s.simulation.years * 12;
+        let mut sim = Simulation::new(s, agents);
+        let mut rows = Vec::new();
+        for t in 0..months {
+            sim.step();
+            let month = s.simulation.start.plus_months(t as i32);
+            if when.contains(&month) {
+                rows.extend(rows_at(month, sim.staff()));
+            }
+            if let Some(p) = opts.progress {
+                p(t + 1, months);
+            }
+            if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) && t + 1 < months {
+                return Err(RunError::Cancelled {
+                    months_done: t + 1,
+                    months,
+                });
+            }
+        }
+        Ok((sim.finish(), rows))
+    })
+}
+
+fn opt_yuan(x: Option<Fen>) -> String {
+    x.map(format_yuan).unwrap_or_default()
+}
+
+/// Writes snapshots.csv (atomically). Universities and regions by name, as in agents.csv.
+pub fn write_snapshots(path: &Path, s: &Scenario, rows: &[SnapshotRow]) -> Result<(), OutputError> {
+    let field = |x: &str| {
+        if x.contains([',', '"', '\n']) {
+            format!("\"{}\"", x.replace('"', "\"\""))
+        } else {
+            x.to_string()
+        }
+    };
+    let regions: Vec<String> = s.regions.iter().map(|r| field(&r.name)).collect();
+    let universities: Vec<String> = s.universities.iter().map(|u| field(&u.name)).collect();
+    write_atomic(path, |w: &mut dyn Write| {
+        writeln!(w, "{}", SNAPSHOT_COLUMNS.join(","))?;
+        for r in rows {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{},{},{},{},{},{}",
+                r.month,
+                r.id,
+                r.status.name(),
+                r.track,
+                if r.female { "female" } else { "male" },
+                regions[r.region as usize],
+                universities[r.university as usize],
+                opt_yuan(r.wage),
+                opt_yuan(r.take_home),
+                r.perception.map(|p| format!("{p:.6}")).unwrap_or_default(),
+                opt_yuan(r.pension),
+                format_yuan(r.contributions),
+            )?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Scenario {
+        let mut s = Scenario::default();
+        s.simulation.agents = 150;
+        s.simulation.years = 2;
+        s
+    }
+
+    #[test]
+    fn months_are_each_december_and_the_last() {
+        let mut s = small();
+        s.simulation.start = YearMonth::ym(2025, 7);
+        let m = snapshot_months(&s);
+        assert_eq!(
+            m,
+            vec![
+                YearMonth::ym(2025, 12),
+                YearMonth::ym(2026, 12),
+                YearMonth::ym(2027, 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_run_with_snapshots_gives_the_same_outcome() {
+        let s = small();
+        let opts = RunOptions {
+            threads: 1,
+            ..Default::default()
+        };
+        let plain = crate::engine::run(&s, crate::population::synthetic(&s), &opts).unwrap();
+        let (with, rows) = run_with_snapshots(&s, crate::population::synthetic(&s), &opts).unwrap();
+        assert_eq!(plain, with);
+        // The last month's rows agree with the end records.
+        let last = *snapshot_months(&s).last().unwrap();
+        let end: Vec<&SnapshotRow> = rows.iter().filter(|r| r.month == last).collect();
+        let alive = with
+            .records
+            .iter()
+            .filter(|r| r.status != Status::Dead)
+            .count();
+        assert_eq!(end.len(), alive);
+        for r in end {
+            let rec = &with.records[r.id as usize];
+            assert_eq!(r.status, rec.status);
+            assert_eq!(r.contributions, rec.pension_paid);
+            if r.status == Status::Active {
+                assert_eq!((r.wage, r.take_home), (Some(rec.wage), Some(rec.take_home)));
+            }
+        }
+    }
+}
