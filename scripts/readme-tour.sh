@@ -11,10 +11,10 @@
 #   --keep                           keep the working copy and its outputs (the path is printed)
 #
 # Quick mode changes sizes only, never the order, the files or the folder names: `--agents`
-# becomes 400 (1,000 for the panel runs of the early-warning models), `--years` 3 (the panel
-# runs keep 6), runs without `--agents` get `--agents 400 --years 3`, `simulation.agents=`/
-# `simulation.years=` become 400/3, plan paths 100, a stress axis 2 steps on 150 staff, the LSTM
-# 1 epoch; the sweep and calibration files of the copy are cut to 2 replications of 150-200
+# becomes 400 (1,000 for the panel runs of the early-warning models), `--years` 6 (to 2030-12,
+# the date the tour compares at), runs without `--agents` get `--agents 400 --years 6`,
+# `simulation.agents=`/`simulation.years=` become 400/6, plan paths 100, a stress axis 2 steps
+# on 150 staff, the LSTM 1 epoch; the sweep and calibration files of the copy are cut to 2 replications of 150-200
 # staff (and 2 fit iterations). The build step of the tour is left out: the binaries must exist.
 #
 # Binaries: sisandbox from $SISANDBOX_BIN_DIR, else the release build of the target folder
@@ -94,11 +94,11 @@ quick() {
     if [[ "$c" == sisandbox\ run* && "$c" == *--panel* ]]; then
         c="$(sed -E 's/--agents [0-9]+//' <<<"$c") --agents 1000"
     elif [[ "$c" == sisandbox\ run* || "$c" == sisandbox\ bench* ]]; then
-        c="$(sed -E 's/--agents [0-9,]+/--agents 400/; s/--years [0-9]+/--years 3/' <<<"$c")"
+        c="$(sed -E 's/--agents [0-9,]+/--agents 400/; s/--years [0-9]+/--years 6/' <<<"$c")"
         [[ "$c" == *--agents* ]] || c="$c --agents 400"
-        [[ "$c" == *--years* ]] || c="$c --years 3"
+        [[ "$c" == *--years* ]] || c="$c --years 6"
     fi
-    c="$(sed -E 's/simulation\.agents=[0-9]+/simulation.agents=400/; s/simulation\.years=[0-9]+/simulation.years=3/' <<<"$c")"
+    c="$(sed -E 's/simulation\.agents=[0-9]+/simulation.agents=400/; s/simulation\.years=[0-9]+/simulation.years=6/' <<<"$c")"
     c="$(sed -E 's/--paths [0-9]+/--paths 100/' <<<"$c")"
     if [[ "$c" == sisandbox\ stress* ]]; then
         c="$(sed -E 's/:[0-9]+( |$)/:2\1/g' <<<"$c") --set simulation.agents=150"
