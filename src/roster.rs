@@ -1,8 +1,9 @@
 //! Import of a staff roster CSV as the initial population, instead of the synthetic one.
 //!
 //! The columns, their types and allowed values are documented in docs/ROSTER.md. Every row is
-//! checked and every problem is reported (`FILE:LINE: column `x` = "value": what is allowed`),
-//! never only the first. Personal identifiers (`name`, `id_number`, `staff_id`) are accepted so
+//! checked and every problem is reported (`FILE:LINE: column `x` = <N characters withheld>:
+//! what is allowed`), never only the first. A cell's text never appears in a message: any cell
+//! may hold an identifier (see [`withheld`]). Personal identifiers (`name`, `id_number`, `staff_id`) are accepted so
 //! that an HR export can be used as is, but they are dropped while reading: agents get the
 //! simulation's own ids, 0..n in row order, and nothing else from those columns is kept.
 
@@ -70,7 +71,8 @@ impl fmt::Display for RosterIssue {
             write!(f, "{}: ", self.file)?;
         }
         if let Some((column, value)) = &self.column {
-            write!(f, "column `{column}` = {:?}: ", echo(value))?;
+            // `value` is already withheld (see `withheld`): never a cell's text.
+            write!(f, "column `{column}` = {value}: ")?;
         }
         f.write_str(&self.message)
     }
@@ -110,6 +112,23 @@ fn render(issues: &[RosterIssue]) -> String {
         out.push_str(&i.to_string());
     }
     out
+}
+
+/// A number as written in a roster, with thousands separators (`12,500.50`) removed; `None`
+/// for a comma used any other way (`8,5`, a decimal comma, would otherwise read as 85).
+fn plain_number(value: &str) -> Option<String> {
+    let value = value.trim();
+    if !value.contains(',') {
+        return Some(value.to_string());
+    }
+    let (int, frac) = value.split_once('.').unwrap_or((value, ""));
+    let groups: Vec<&str> = int.split(',').collect();
+    let digits = |g: &str| g.chars().all(|c| c.is_ascii_digit());
+    let grouped = (1..=3).contains(&groups[0].len())
+        && groups.iter().all(|g| digits(g))
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && digits(frac);
+    grouped.then(|| value.replace(',', ""))
 }
 
 /// A cell value cut to a readable length for messages.
@@ -186,6 +205,20 @@ pub fn parse_roster(text: &str, file: &str, s: &Scenario) -> Result<Vec<Agent>, 
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
+    // A first line none of whose fields is a column is a data row (a roster exported without
+    // its header): its fields are a person's, so none is echoed.
+    if !names.iter().any(|n| COLUMNS.iter().any(|(c, _)| c == n)) {
+        return Err(RosterError::Invalid(vec![issue(
+            header_line,
+            None,
+            format!(
+                "the first line is not a header: none of its {} fields is a known column (their \
+                 values are withheld); add a header line naming the columns, from {}",
+                names.len(),
+                allowed_columns()
+            ),
+        )]));
+    }
     let mut index: Vec<Option<usize>> = vec![None; COLUMNS.len()];
     for (i, name) in names.iter().enumerate() {
         match COLUMNS.iter().position(|(c, _)| c == name) {
@@ -208,8 +241,8 @@ pub fn parse_roster(text: &str, file: &str, s: &Scenario) -> Result<Vec<Agent>, 
                 header_line,
                 None,
                 format!(
-                    "unknown column `{}`{}; the columns are {}",
-                    echo(name),
+                    "unknown column {}{}; the columns are {}",
+                    header_name(name),
                     did_you_mean(name),
                     allowed_columns()
                 ),
@@ -315,7 +348,7 @@ where
     F: Fn(u64, Option<(&str, &str)>, String) -> RosterIssue,
 {
     fn bad(&mut self, column: &str, value: &str, message: String) {
-        let shown = shown_value(value);
+        let shown = withheld(value);
         let i = (self.issue)(self.line, Some((column, &shown)), message);
         self.issues.push(i);
     }
@@ -369,9 +402,9 @@ where
     }
 
     fn wage(&mut self, value: &str) -> Option<Fen> {
-        let allowed = format!("allowed: yuan per month, a number above 0 and at most {MAX_MONTHLY_WAGE:.0}, e.g. 12500.50");
-        match value.replace(',', "").parse::<f64>() {
-            Ok(w) if w.is_finite() && w > 0.0 && w <= MAX_MONTHLY_WAGE && yuan_to_fen(w) > 0 => {
+        let allowed = format!("allowed: yuan per month, a number above 0 and at most {MAX_MONTHLY_WAGE:.0}, e.g. 12500.50 (a comma only between thousands: 12,500.50)");
+        match plain_number(value).and_then(|v| v.parse::<f64>().ok()) {
+            Some(w) if w.is_finite() && w > 0.0 && w <= MAX_MONTHLY_WAGE && yuan_to_fen(w) > 0 => {
                 Some(yuan_to_fen(w))
             }
             _ if value.is_empty() => {
@@ -610,38 +643,62 @@ mod tests {
     }
 }
 
-/// A bad cell as an error may echo it: withheld when it looks like a personal identifier (a
-/// run of 15 or more digits, as in ID numbers, or Chinese characters, as in names), since a
-/// roster whose cells are shifted against its header puts those in checked columns.
-fn shown_value(value: &str) -> String {
-    let longest_digits = value
-        .split(|c: char| !(c.is_ascii_digit() || c == 'X' || c == 'x'))
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
-    let cjk = value
-        .chars()
-        .any(|c| ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c));
-    if longest_digits >= 15 || cjk {
-        format!(
-            "<withheld: {} characters that look like a personal identifier>",
-            value.chars().count()
-        )
+/// A bad cell in an error: only its length, never its text. Any cell may hold a personal
+/// identifier (a roster whose cells are shifted against its header puts ID numbers, names,
+/// phone numbers or e-mail addresses in checked columns, in any script or format), so no
+/// pattern decides what is safe to show; the file, line, column and what is allowed locate
+/// and explain the problem.
+fn withheld(value: &str) -> String {
+    match value.chars().count() {
+        0 => "<empty>".to_string(),
+        1 => "<1 character withheld>".to_string(),
+        n => format!("<{n} characters withheld>"),
+    }
+}
+
+/// An unknown header field: named when it reads like a column name (an HR system's own
+/// column, perhaps numbered: `备注2`), withheld when it could be a value: digits other than a
+/// short trailing number (in any script), `@` or `+`, or long text.
+fn header_name(name: &str) -> String {
+    let body = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let plain = name.chars().count() <= 24
+        && name.len() - body.len() <= 2
+        && !body.chars().any(char::is_numeric)
+        && !name.contains(['@', '+']);
+    if plain {
+        format!("`{}`", echo(name))
     } else {
-        value.to_string()
+        withheld(name)
     }
 }
 
 #[cfg(test)]
 mod shown_tests {
-    use super::shown_value;
+    use super::{header_name, withheld};
 
     #[test]
-    fn identifiers_are_withheld_and_ordinary_values_shown() {
-        assert_eq!(shown_value("1990-13"), "1990-13");
-        assert_eq!(shown_value("profesor"), "profesor");
-        assert!(shown_value("110101199003071234").starts_with("<withheld: 18"));
-        assert!(shown_value("11010119900307123X").starts_with("<withheld"));
-        assert!(shown_value("张伟").starts_with("<withheld: 2"));
+    fn cells_are_always_withheld_and_only_column_like_headers_named() {
+        for v in [
+            "110101199003071234",
+            "1101 0119 9003 0712 34",
+            "１１０１０１１９９００３０７１２３４",
+            "1.10101E+17",
+            "Zhang Wei",
+            "𠀀𪚥",
+            "+86 138 0013 8000",
+            "a.b@example.cn",
+            "E12345678",
+        ] {
+            let w = withheld(v);
+            assert!(w.starts_with('<') && !w.contains(v), "{v}: {w}");
+        }
+        assert_eq!(header_name("brith"), "`brith`");
+        assert_eq!(header_name("手机号"), "`手机号`");
+        assert_eq!(header_name("备注2"), "`备注2`");
+        assert!(header_name("13800138000").contains("withheld"));
+        assert!(header_name("１３８００１３８０００").contains("withheld"));
+        assert!(header_name("E12345678").contains("withheld"));
+        assert!(header_name("a1b2").contains("withheld"));
+        assert!(header_name("a.b@example.cn").contains("withheld"));
     }
 }

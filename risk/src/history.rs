@@ -6,7 +6,8 @@
 //! Every error names the file, the row (1 = header) and the column.
 
 use crate::data::{Month, Person, Track};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
+use sisandbox::office::read::Table;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -26,67 +27,12 @@ const COLUMNS: [(&str, &[&str], bool); 11] = [
 ];
 
 /// Reads a history file into people, in order of first appearance of their staff numbers.
+/// The file is read by the core's office reader (`sisandbox::office::read`), the same one the
+/// audit uses: CSV in UTF-8 (a BOM allowed) or GBK/GB18030, detected, or a spreadsheet; only a
+/// regular file of bounded size; every row keeps its number in the file.
 pub fn read(path: &Path) -> Result<Vec<Person>> {
-    let name = path.display().to_string();
-    let rows = match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-    {
-        Some(e) if e == "xlsx" || e == "xls" || e == "ods" => read_sheet(path, &name)?,
-        _ => read_csv(path, &name)?,
-    };
-    parse(&name, rows)
-}
-
-fn read_csv(path: &Path, name: &str) -> Result<Vec<Vec<String>>> {
-    let meta = std::fs::metadata(path).with_context(|| format!("{name}: cannot open"))?;
-    if !meta.is_file() {
-        bail!("{name}: not a regular file");
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => {
-            let (text, _, errors) = encoding_rs::GBK.decode(&bytes);
-            if errors {
-                let line = text
-                    .lines()
-                    .position(|l| l.contains('\u{fffd}'))
-                    .map_or(1, |i| i + 1);
-                bail!(
-                    "{name}: row {line}: the file is neither UTF-8 nor GBK (bytes that decode in \
-                     neither); save it as CSV UTF-8 or GBK"
-                );
-            }
-            text.into_owned()
-        }
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.with_context(|| format!("{name}: row {}: not valid CSV", i + 1))?;
-        rows.push(rec.iter().map(|s| s.trim().to_string()).collect());
-    }
-    Ok(rows)
-}
-
-fn read_sheet(path: &Path, name: &str) -> Result<Vec<Vec<String>>> {
-    use calamine::{open_workbook_auto, Reader};
-    let mut wb = open_workbook_auto(path).with_context(|| format!("{name}: not a workbook"))?;
-    let Some(sheet) = wb.sheet_names().first().cloned() else {
-        bail!("{name}: the workbook has no sheet");
-    };
-    let range = wb
-        .worksheet_range(&sheet)
-        .with_context(|| format!("{name}: sheet `{sheet}` cannot be read"))?;
-    Ok(range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect())
-        .collect())
+    let table = sisandbox::office::read::read_table(path)?;
+    parse(&table)
 }
 
 /// `2025-03`, `2025/03`, `202503` or `2025-03-01` to a month index.
@@ -116,10 +62,9 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-fn parse(name: &str, rows: Vec<Vec<String>>) -> Result<Vec<Person>> {
-    let Some(header) = rows.first() else {
-        bail!("{name}: the file is empty");
-    };
+fn parse(table: &Table) -> Result<Vec<Person>> {
+    let name = &table.file;
+    let header = &table.headers;
     let mut at = [usize::MAX; COLUMNS.len()];
     for (k, (canon, aliases, required)) in COLUMNS.iter().enumerate() {
         match header
@@ -138,11 +83,7 @@ fn parse(name: &str, rows: Vec<Vec<String>>) -> Result<Vec<Person>> {
     let mut people: Vec<Person> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut months_seen = std::collections::BTreeSet::new();
-    for (r, row) in rows.iter().enumerate().skip(1) {
-        let line = r + 1;
-        if row.iter().all(|c| c.is_empty()) {
-            continue;
-        }
+    for (line, row) in &table.rows {
         let cell = |k: usize| -> &str {
             if at[k] == usize::MAX {
                 ""

@@ -198,7 +198,7 @@ fn malformed_history_files_name_file_row_and_column_and_write_nothing() {
         (
             "encoding.csv",
             [header.as_bytes(), b"A1,2025-03,contract,female,30,8000,8000,1920\n\xff\xfe\x80,2025-04\n"].concat(),
-            &["encoding.csv", "row 3", "neither UTF-8 nor GBK"],
+            &["encoding.csv", "line 3", "neither UTF-8 nor GBK"],
         ),
     ];
     for (name, bytes, needles) in cases {

@@ -1,8 +1,9 @@
 //! Whether run folders can be compared: the same start month, horizon and initial headcount.
 //! A 10-year run set beside a 40-year one, or 2,000 staff beside 6,000, gives differences that
 //! say nothing about the reform (a "−70 % pension" that is only a shorter horizon), so
-//! `compare` refuses such runs unless asked to go on. A different seed or staff source is
-//! allowed but noted: the runs are then compared unpaired.
+//! `compare` refuses such runs unless asked to go on. A different seed is allowed but noted
+//! (the runs are then compared unpaired), and so is a different version of sisandbox (the model
+//! may have changed between them).
 
 use std::path::{Path, PathBuf};
 
@@ -19,12 +20,14 @@ pub struct RunShape {
     pub seed: i64,
     /// `simulation.roster`, if the staff came from a roster.
     pub roster: Option<String>,
+    /// The sisandbox version that wrote the run (`[run] sisandbox_version`), if recorded.
+    pub version: Option<String>,
 }
 
 /// How a run differs from the reference.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Difference {
-    /// `start`, `horizon`, `staff`, `seed` or `roster`.
+    /// `start`, `horizon`, `staff`, `seed`, `roster` or `version`.
     pub what: &'static str,
     pub reference: String,
     pub other: String,
@@ -81,6 +84,9 @@ impl RunShape {
             roster: get("scenario", "simulation.roster")
                 .and_then(toml::Value::as_str)
                 .map(str::to_string),
+            version: get("run", "sisandbox_version")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string),
         })
     }
 
@@ -118,6 +124,16 @@ impl RunShape {
         );
         let roster = |r: &Option<String>| r.clone().unwrap_or_else(|| "synthetic staff".into());
         add("roster", roster(&self.roster), roster(&other.roster), true);
+        let version = |v: &Option<String>| match v {
+            Some(v) => format!("sisandbox {v}"),
+            None => "no recorded version".into(),
+        };
+        add(
+            "version",
+            version(&self.version),
+            version(&other.version),
+            false,
+        );
         out
     }
 }
@@ -165,6 +181,7 @@ mod tests {
             agents_initial: agents,
             seed,
             roster: None,
+            version: Some("0.1.0".into()),
         }
     }
 
@@ -187,6 +204,10 @@ mod tests {
             .iter()
             .any(|l| l.contains("40 years") && l.contains("10 years")));
         assert!(lines.iter().any(|l| l.contains("6000 initial staff")));
+        let mut newer = shape("2025-01", 120, 2000, 7);
+        newer.version = Some("0.2.0".into());
+        let (lines, blocking) = check(&[shape("2025-01", 120, 2000, 7), newer]);
+        assert!(!blocking && lines.len() == 1 && lines[0].contains("sisandbox 0.2.0"));
     }
 
     #[test]
