@@ -222,12 +222,15 @@ impl<'a> Context<'a> {
         let mut year_contrib: Fen = 0;
         let mut prior_wage = yuan_to_fen(p.wage);
         let mut r = self.rates_in(t.year(), path);
-        let mut aw_prev: Fen = 1;
+        // Wage, base and their index change only in January: their fen amount and the
+        // month's index ratio are taken then, not every month (the same values).
+        let mut wage_fen = prior_wage;
+        let mut ratio = 0.0;
         loop {
             let y = t.year();
             if t == p.start || t.month() == 1 {
                 r = self.rates_in(y, path);
-                aw_prev = yuan_to_fen(
+                let aw_prev = yuan_to_fen(
                     self.region.average_wage_at(YearMonth::ym(y - 1, 1)) * level(y - 1),
                 )
                 .max(1);
@@ -239,13 +242,15 @@ impl<'a> Context<'a> {
                 }
                 let limits = base::limits(aw_prev, &r);
                 base = base::contribution_base(yuan_to_fen(wage * share), limits);
+                wage_fen = yuan_to_fen(wage);
+                ratio = base as f64 / aw_prev as f64;
             }
             // Retirement snapshots before this month's contribution (the pension starts in
             // the retirement month).
             for (ri, &rm) in self.retire.iter().enumerate() {
                 if rm == t {
-                    let mut flows = contributions.clone();
-                    flows.push(year_contrib);
+                    // The year's contributions so far close the series for this retirement.
+                    contributions.push(year_contrib);
                     let at = Snapshot {
                         months,
                         index_sum,
@@ -253,7 +258,8 @@ impl<'a> Context<'a> {
                         annuity: annuity.total(),
                         final_wage: prior_wage,
                     };
-                    self.retire_at(path, survival, (v, ri), rm, &at, &flows, out);
+                    self.retire_at(path, survival, (v, ri), rm, &at, &contributions, out);
+                    contributions.pop();
                 }
             }
             if t >= last {
@@ -284,8 +290,8 @@ impl<'a> Context<'a> {
             annuity.contribute(ae, ai, notional);
             year_contrib += individual + employer + ae + ai;
             months += 1;
-            index_sum += base as f64 / aw_prev as f64;
-            prior_wage = yuan_to_fen(wage);
+            index_sum += ratio;
+            prior_wage = wage_fen;
             if t.month() == 12 {
                 account.close_year(&r);
                 let (fr, nr) = match self.scheme {
@@ -409,45 +415,47 @@ impl Context<'_> {
         // The same sums as `outcomes::money_worth`, which this replaces.
         let valued = survival.len() >= contributions.len().max(years) && self.discount > -1.0;
         let paid = outcomes::present_value(contributions, survival, &self.factors);
+        // The pension paid each year (indexed yearly), the same for every draw option.
+        let months_in = |k: usize| if k == ry { 13 - rm.month() as i64 } else { 12 };
+        let mut pensions: Vec<Fen> = vec![0; years];
+        let mut pension = pension0;
+        for (k, slot) in pensions.iter_mut().enumerate().skip(ry) {
+            if k > ry {
+                // Indexation is not drawn: the resolved rules of the year serve as they are.
+                pension = benefit::index_pension(pension, self.rates_of(start_year + k as i32));
+            }
+            *slot = pension * months_in(k);
+        }
+        // One instalment a year and its tax.
+        let instalment = at.annuity / instalment_years as Fen;
+        let instalment_net = instalment - tax::yearly(instalment);
+        let mut benefits: Vec<Fen> = vec![0; years];
         for (d, &draw) in self.case.options.draw.iter().enumerate() {
-            let mut benefits: Vec<Fen> = vec![0; years];
-            let mut pension = pension0;
+            benefits.copy_from_slice(&pensions);
             let mut annuity_months_left = divisor.round() as i64;
             let (first_gross, first_net) = match draw {
                 Draw::Monthly => {
                     let a = award.annuity;
                     (a, a - tax::monthly(a))
                 }
-                Draw::Instalments => {
-                    let y = at.annuity / instalment_years as Fen;
-                    (y / 12, (y - tax::yearly(y)) / 12)
-                }
+                Draw::Instalments => (instalment / 12, instalment_net / 12),
                 Draw::LumpSum => (0, 0),
             };
-            for (k, slot) in benefits.iter_mut().enumerate().skip(ry) {
-                let y = start_year + k as i32;
-                if k > ry {
-                    // Indexation is not drawn: the resolved rules of the year serve as they are.
-                    pension = benefit::index_pension(pension, self.rates_of(y));
-                }
-                let months = if k == ry { 13 - rm.month() as i64 } else { 12 };
-                let mut flow = pension * months;
+            for (k, flow) in benefits.iter_mut().enumerate().skip(ry) {
                 match draw {
                     Draw::Monthly => {
-                        let m = months.min(annuity_months_left.max(0));
+                        let m = months_in(k).min(annuity_months_left.max(0));
                         annuity_months_left -= m;
-                        flow += first_net * m;
+                        *flow += first_net * m;
                     }
                     Draw::Instalments if k - ry < instalment_years => {
-                        let y = at.annuity / instalment_years as Fen;
-                        flow += y - tax::yearly(y);
+                        *flow += instalment_net;
                     }
                     Draw::LumpSum if k == ry => {
-                        flow += at.annuity - tax::lump_sum(at.annuity);
+                        *flow += at.annuity - tax::lump_sum(at.annuity);
                     }
                     _ => {}
                 }
-                *slot = flow;
             }
             let mw = (valued && paid > 0.0)
                 .then(|| outcomes::present_value(&benefits, survival, &self.factors) / paid);
