@@ -14,8 +14,9 @@
 # becomes 400 (1,000 for the panel runs of the early-warning models), `--years` 6 (to 2030-12,
 # the date the tour compares at), runs without `--agents` get `--agents 400 --years 6`,
 # `simulation.agents=`/`simulation.years=` become 400/6, plan paths 100, a stress axis 2 steps
-# on 150 staff, the LSTM 1 epoch; the sweep and calibration files of the copy are cut to 2 replications of 150-200
-# staff (and 2 fit iterations). The build step of the tour is left out: the binaries must exist.
+# on 150 staff, the LSTM 1 epoch; the sweep and calibration files of the copy are cut to 2
+# replications of 150-200 staff (and 2 fit iterations). The build step of the tour is left out:
+# the binaries must exist.
 #
 # Binaries: sisandbox from $SISANDBOX_BIN_DIR, else the release build of the target folder
 # ($CARGO_TARGET_DIR or target/) when it exists, else its debug build; sisandbox-risk is found
@@ -31,7 +32,7 @@ for arg in "$@"; do
         --full) full=1 ;;
         --keep) keep=1 ;;
         -h | --help)
-            sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
