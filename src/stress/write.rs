@@ -77,9 +77,9 @@ pub fn write_all(
                 year.clone(),
                 c.runs.len().to_string(),
                 defined.len().to_string(),
-                fmt_opt(c.value),
-                fmt_opt(min),
-                fmt_opt(max),
+                value_text(m, c.value),
+                value_text(m, min),
+                value_text(m, max),
             ]);
             writeln!(w, "{}", csv_line(&f))?;
         }
@@ -102,7 +102,7 @@ pub fn write_all(
                     plan.seed(r).to_string(),
                 ];
                 f.extend(c.levels.iter().cloned());
-                f.extend([name.to_string(), fmt_opt(*v)]);
+                f.extend([name.to_string(), value_text(m, *v)]);
                 writeln!(w, "{}", csv_line(&f))?;
             }
         }
@@ -114,6 +114,18 @@ pub fn write_all(
     let text = manifest_text(spec, plan, &outputs, &year, &fund, opts)?;
     store::write_atomic(&manifest, |w| w.write_all(text.as_bytes()))?;
     Ok(vec![table, runs, png, svg, manifest])
+}
+
+/// A metric's value as the CSVs print it: money (yuan) rounded to the fen, so sums of monthly
+/// series do not show binary-float noise such as `69205508.11000003`; other units as computed.
+fn value_text(m: Metric, x: Option<f64>) -> String {
+    match x {
+        Some(v) if m.unit() == "yuan" && v.is_finite() => {
+            // Adding 0.0 turns a rounded -0.0 into 0.0, so nothing prints as "-0.00".
+            format!("{:.2}", ((v * 100.0).round() + 0.0) / 100.0)
+        }
+        _ => fmt_opt(x),
+    }
 }
 
 /// The heat map: the first axis across, the second (if any) up, one cell per grid point.
@@ -284,7 +296,8 @@ fn manifest_text(
 
 #[cfg(test)]
 mod tests {
-    use super::short;
+    use super::{fmt_opt, short, value_text};
+    use crate::stress::Metric;
 
     #[test]
     fn short_values_fit_a_cell() {
@@ -295,5 +308,19 @@ mod tests {
         assert_eq!(short(12.34), "12.3");
         assert_eq!(short(251_000_000.0), "2.51e8");
         assert_eq!(short(-999_999.0), "-1.00e6");
+    }
+
+    #[test]
+    fn money_is_printed_to_the_fen_and_other_units_as_computed() {
+        assert_eq!(
+            value_text(Metric::FiscalSubsidy, Some(69_205_508.110_000_03)),
+            "69205508.11"
+        );
+        assert_eq!(value_text(Metric::EmployerCost, Some(-0.004)), "0.00");
+        assert_eq!(value_text(Metric::Balance, None), "");
+        assert_eq!(
+            value_text(Metric::DependencyRatio, Some(0.3)),
+            fmt_opt(Some(0.3))
+        );
     }
 }
