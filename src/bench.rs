@@ -52,13 +52,7 @@ pub fn measure(agents: u32, years: u32, threads: usize) -> Result<BenchRow, engi
     s.simulation.years = years;
     reset_peak_memory();
     let before = status_kb("VmRSS:").map(|kb| kb * 1024);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| engine::RunError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
+    let pool = engine::thread_pool(threads)?;
     let t0 = Instant::now();
     let outcome = pool.install(|| {
         let staff = population::synthetic(&s);
@@ -208,13 +202,7 @@ pub fn measure_reference(
     let mut s = Scenario::default();
     s.simulation.agents = agents;
     s.simulation.years = years;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| engine::RunError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
+    let pool = engine::thread_pool(threads)?;
     let reference = pool.install(|| Reference::new(&s));
     let t0 = Instant::now();
     let total_fen = pool.install(|| reference.run());

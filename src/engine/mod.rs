@@ -62,14 +62,39 @@ pub fn run(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcom
     if agents.is_empty() {
         return Err(RunError::EmptyPopulation);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
+    let pool = thread_pool(opts.threads)?;
+    pool.install(|| run_in_pool(s, agents, opts))
+}
+
+/// The worker pool of a run: `threads` threads (0: one per core), or the error that names
+/// the count. Every caller that runs the engine in its own pool builds it here.
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
         .build()
         .map_err(|e| RunError::Threads {
-            threads: opts.threads,
+            threads,
             message: e.to_string(),
-        })?;
-    pool.install(|| run_in_pool(s, agents, opts))
+        })
+}
+
+/// Runs a scenario like [`run`], calling `each_month(month, &simulation)` after every month,
+/// so a caller can record what it needs (e.g. yearly snapshots) without its own month loop.
+pub fn run_observing(
+    s: &Scenario,
+    agents: Vec<Agent>,
+    opts: &RunOptions,
+    each_month: &mut (dyn FnMut(YearMonth, &Simulation) + Send),
+) -> Result<Outcome, RunError> {
+    if agents.is_empty() {
+        return Err(RunError::EmptyPopulation);
+    }
+    let pool = thread_pool(opts.threads)?;
+    pool.install(|| {
+        let mut sim = Simulation::new(s, agents);
+        drive_observing(&mut sim, opts, each_month)?;
+        Ok(sim.finish())
+    })
 }
 
 fn run_in_pool(s: &Scenario, agents: Vec<Agent>, opts: &RunOptions) -> Result<Outcome, RunError> {
@@ -87,13 +112,7 @@ pub fn run_with_panel(
     if agents.is_empty() {
         return Err(RunError::EmptyPopulation);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| RunError::Threads {
-            threads: opts.threads,
-            message: e.to_string(),
-        })?;
+    let pool = thread_pool(opts.threads)?;
     pool.install(|| {
         let mut sim = Simulation::new(s, agents);
         sim.panel = Some(panel::Sink::new(s));
@@ -109,9 +128,19 @@ pub fn run_with_panel(
 
 /// Steps a simulation to the end of its horizon, reporting progress and honouring cancel.
 fn drive(sim: &mut Simulation, opts: &RunOptions) -> Result<(), RunError> {
+    drive_observing(sim, opts, &mut |_, _| {})
+}
+
+/// [`drive`], calling `each_month` with the month just stepped and the simulation after it.
+fn drive_observing(
+    sim: &mut Simulation,
+    opts: &RunOptions,
+    each_month: &mut (dyn FnMut(YearMonth, &Simulation) + Send),
+) -> Result<(), RunError> {
     let months = sim.s.simulation.years * 12;
     for t in 0..months {
         sim.step();
+        each_month(sim.s.simulation.start.plus_months(t as i32), sim);
         if let Some(p) = opts.progress {
             p(t + 1, months);
         }

@@ -13,14 +13,13 @@
 //! pays nothing for them.
 
 use crate::agent::{Agent, Status};
-use crate::engine::{Outcome, RunError, RunOptions, Simulation};
+use crate::engine::{self, Outcome, RunError, RunOptions, Simulation};
 use crate::money::{format_yuan, Fen};
 use crate::output::{write_atomic, OutputError};
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::Ordering;
 
 /// The file name inside a run folder.
 pub const SNAPSHOT_FILE: &str = "snapshots.csv";
@@ -103,39 +102,14 @@ pub fn run_with_snapshots(
     agents: Vec<Agent>,
     opts: &RunOptions,
 ) -> Result<(Outcome, Vec<SnapshotRow>), RunError> {
-    if agents.is_empty() {
-        return Err(RunError::EmptyPopulation);
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| RunError::Threads {
-            threads: opts.threads,
-            message: e.to_string(),
-        })?;
-    pool.install(|| {
-        let when = snapshot_months(s);
-        let months = s.simulation.years * 12;
-        let mut sim = Simulation::new(s, agents);
-        let mut rows = Vec::new();
-        for t in 0..months {
-            sim.step();
-            let month = s.simulation.start.plus_months(t as i32);
-            if when.contains(&month) {
-                rows.extend(rows_at(month, sim.staff()));
-            }
-            if let Some(p) = opts.progress {
-                p(t + 1, months);
-            }
-            if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) && t + 1 < months {
-                return Err(RunError::Cancelled {
-                    months_done: t + 1,
-                    months,
-                });
-            }
+    let when = snapshot_months(s);
+    let mut rows = Vec::new();
+    let outcome = engine::run_observing(s, agents, opts, &mut |month, sim: &Simulation| {
+        if when.contains(&month) {
+            rows.extend(rows_at(month, sim.staff()));
         }
-        Ok((sim.finish(), rows))
-    })
+    })?;
+    Ok((outcome, rows))
 }
 
 fn opt_yuan(x: Option<Fen>) -> String {
