@@ -91,9 +91,9 @@ fn a_case_is_checked_run_and_shown_as_a_fan_chart_beside_the_options() {
         vec![5.0, 25.0, 50.0, 75.0, 95.0]
     );
     assert!(ages.len() > 20);
-    for k in 0..ages.len() {
+    for (k, age) in ages.iter().enumerate() {
         for w in curves.windows(2) {
-            assert!(w[0].1[k] <= w[1].1[k], "age {}: {:?}", ages[k], w);
+            assert!(w[0].1[k] <= w[1].1[k], "age {age}: {w:?}");
         }
     }
     // The options table beside it, with units.
