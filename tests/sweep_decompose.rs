@@ -42,7 +42,10 @@ fn table(path: &Path) -> Vec<BTreeMap<String, String>> {
     rd.records()
         .map(|r| {
             let r = r.unwrap();
-            head.iter().cloned().zip(r.iter().map(String::from)).collect()
+            head.iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
         })
         .collect()
 }
@@ -88,11 +91,7 @@ fn a_decomposed_sweep_splits_each_variant_as_compare_decompose_does() {
     let runs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["run"].as_str()).collect();
     assert_eq!(runs.len(), 8, "{runs:?}");
     for r in &rows {
-        let (m, b, t) = (
-            num(r, "mechanical"),
-            num(r, "behavioural"),
-            num(r, "total"),
-        );
+        let (m, b, t) = (num(r, "mechanical"), num(r, "behavioural"), num(r, "total"));
         assert_eq!(num(r, "frozen") - num(r, "baseline"), m);
         assert_eq!(num(r, "reform") - num(r, "frozen"), b);
         assert_eq!(num(r, "reform") - num(r, "baseline"), t);

@@ -43,11 +43,7 @@ type RunError = Box<dyn std::error::Error + Send + Sync>;
 impl Books {
     /// One empty slot per replication of a decomposed sweep (none otherwise).
     pub(super) fn new(plan: &SweepPlan) -> Books {
-        let n = if plan.decompose {
-            plan.replications
-        } else {
-            0
-        };
+        let n = if plan.decompose { plan.replications } else { 0 };
         Books {
             slots: (0..n).map(|_| Mutex::new(None)).collect(),
         }
