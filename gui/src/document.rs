@@ -468,7 +468,12 @@ mod tests {
         w.set_value("universities[0].wage_level", toml::Value::Float(1.2))
             .unwrap();
         assert!(w.text.contains("[[universities]]"), "{}", w.text);
-        assert_eq!(w.scenario().map(|s| s.universities.len()), Some(1), "{:?}", w.diagnostics());
+        assert_eq!(
+            w.scenario().map(|s| s.universities.len()),
+            Some(1),
+            "{:?}",
+            w.diagnostics()
+        );
         w.remove_key("universities[0].wage_level").unwrap();
         assert!(!w.text.contains("universities"), "{}", w.text);
     }

@@ -179,7 +179,14 @@ fn editing_one_item_of_a_list_writes_only_that_item_into_the_reform() {
     let r = sisandbox::scenario::load(&dir.path().join("reform.toml"), &[])
         .unwrap()
         .scenario;
-    let b = h.state().state.doc(base).unwrap().scenario().unwrap().clone();
+    let b = h
+        .state()
+        .state
+        .doc(base)
+        .unwrap()
+        .scenario()
+        .unwrap()
+        .clone();
     assert_eq!(r.careers.academic[1].base_wage, 9876.0);
     assert_eq!(r.careers.academic.len(), b.careers.academic.len());
     assert_eq!(r.careers.academic[0], b.careers.academic[0]);
