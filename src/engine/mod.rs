@@ -115,7 +115,7 @@ pub fn run_with_panel(
     let pool = thread_pool(opts.threads)?;
     pool.install(|| {
         let mut sim = Simulation::new(s, agents);
-        sim.panel = Some(panel::Sink::new(s));
+        sim.panel = Some(panel::Sink::new(s, &sim.agents));
         drive(&mut sim, opts)?;
         let rows = sim
             .panel

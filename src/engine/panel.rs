@@ -90,6 +90,9 @@ struct Prev {
     paid: Fen,
     pension: Fen,
     medical: u32,
+    /// The agent has had a row: a first row with `hired` in its month is a hire's first
+    /// month, not a move.
+    listed: bool,
 }
 
 /// Collects the panel as the run goes.
@@ -99,41 +102,53 @@ pub struct Sink {
     rows: Panel,
 }
 
+impl Prev {
+    fn of(a: &Agent) -> Self {
+        Prev {
+            paid: a.insurance.paid_employer + a.insurance.paid_individual,
+            pension: a.insurance.pension_paid,
+            medical: a.insurance.medical_months,
+            listed: false,
+        }
+    }
+}
+
 impl Sink {
-    pub fn new(s: &Scenario) -> Self {
+    /// A sink for a run about to step its first month: `agents` as they are before it, so
+    /// that the first month's flows are the month's own and not the whole record so far.
+    pub fn new(s: &Scenario, agents: &[Agent]) -> Self {
         Sink {
             seed: s.simulation.seed,
-            prev: Vec::new(),
+            prev: agents.iter().map(Prev::of).collect(),
             rows: Panel::default(),
         }
     }
 
-    /// The rows of `month`, after its resolution phase (so leavers show their exit).
+    /// The rows of `month`, after its resolution phase (so leavers show their exit). A hire
+    /// made in this month's resolution starts next month (`hired` after `month`): its totals
+    /// are taken as they stand, and its first row is that of its first month.
     pub fn record_month(&mut self, month: YearMonth, agents: &[Agent]) {
         if self.prev.len() < agents.len() {
             let from = self.prev.len();
-            self.prev.extend(agents[from..].iter().map(|a| Prev {
-                paid: a.insurance.paid_employer + a.insurance.paid_individual,
-                pension: a.insurance.pension_paid,
-                medical: a.insurance.medical_months,
-            }));
+            self.prev.extend(agents[from..].iter().map(Prev::of));
         }
         let stamp = month.year() * 100 + month.month() as i32;
         for (i, a) in agents.iter().enumerate() {
             let ins = &a.insurance;
-            let now = Prev {
-                paid: ins.paid_employer + ins.paid_individual,
-                pension: ins.pension_paid,
-                medical: ins.medical_months,
-            };
+            let mut now = Prev::of(a);
+            now.listed = self.prev[i].listed;
             let before = std::mem::replace(&mut self.prev[i], now);
+            if a.hired > month {
+                continue;
+            }
             let exit_now = a.status != Status::Active && a.status_since == month;
             if a.status != Status::Active && !exit_now {
                 continue;
             }
+            self.prev[i].listed = true;
             let pension = now.pension - before.pension;
             let event = match a.status {
-                Status::Active if a.hired == month => Event::Moved,
+                Status::Active if a.hired == month && before.listed => Event::Moved,
                 Status::Active => Event::None,
                 Status::Deferred if crate::household::leaves_uncovered(self.seed, a, month) => {
                     Event::LeftUncovered
@@ -315,5 +330,109 @@ mod parquet_out {
             start = end;
         }
         writer.into_inner()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Simulation;
+
+    fn small() -> Scenario {
+        let mut s = Scenario::default();
+        s.simulation.agents = 1_500;
+        s.simulation.years = 2;
+        // A second university, so that some leavers move.
+        let mut b = s.universities[0].clone();
+        b.name = "university-b".into();
+        s.universities.push(b);
+        s
+    }
+
+    /// The first month's rows carry that month's flows: the totals the sink starts from are
+    /// those before the month, not after it.
+    #[test]
+    fn the_first_month_shows_its_own_contributions() {
+        let s = small();
+        let mut sim = Simulation::new(&s, crate::population::synthetic(&s));
+        sim.panel = Some(Sink::new(&s, sim.staff()));
+        let before: Vec<Prev> = sim.staff().iter().map(Prev::of).collect();
+        sim.step();
+        let p = sim.panel.take().unwrap().finish();
+        assert!(!p.is_empty());
+        let mut active = 0;
+        for i in 0..p.len() {
+            let a = &sim.staff()[p.agent[i] as usize];
+            let now = Prev::of(a);
+            let was = before[p.agent[i] as usize];
+            assert_eq!(p.contributions[i], now.paid - was.paid, "row {i}");
+            assert_eq!(p.pension_contributions[i], now.pension - was.pension);
+            if p.status[i] == "active" {
+                active += 1;
+                assert_eq!(p.interruption[i], p.pension_contributions[i] == 0);
+            }
+        }
+        let paying = (0..p.len())
+            .filter(|&i| p.status[i] == "active" && p.contributions[i] > 0)
+            .count();
+        assert!(
+            paying * 10 > active * 9,
+            "{paying} of {active} active rows paid something in the first month"
+        );
+    }
+
+    /// A hire made in a month's resolution starts the next month: no row before that, and
+    /// its first row is the month it starts, with that month's contributions and no event.
+    #[test]
+    fn hires_appear_from_the_month_they_start() {
+        let s = small();
+        let mut sim = Simulation::new(&s, crate::population::synthetic(&s));
+        sim.panel = Some(Sink::new(&s, sim.staff()));
+        // Index of the first agent hired in each month, and that month.
+        let mut joined = Vec::new();
+        for t in 0..(s.simulation.years * 12) as i32 {
+            let n = sim.agents();
+            sim.step();
+            joined.push((n, sim.agents(), s.simulation.start.plus_months(t)));
+        }
+        let p = sim.panel.take().unwrap().finish();
+        let mut first = std::collections::HashMap::new();
+        for i in 0..p.len() {
+            first.entry(p.agent[i] as usize).or_insert(i);
+        }
+        let mut hires = 0;
+        for &(from, to, month) in &joined[..joined.len() - 1] {
+            let start = month.plus_months(1);
+            let stamp = start.year() * 100 + start.month() as i32;
+            for id in from..to {
+                hires += 1;
+                // Every hire has a row in the month it starts (a death in it included).
+                let Some(&i) = first.get(&id) else {
+                    panic!("hire {id} of {start:?} has no row");
+                };
+                assert_eq!(p.month[i], stamp, "hire {id}'s first row");
+                if p.status[i] == "active" {
+                    assert_eq!(p.event[i], "none", "hire {id} did not move");
+                }
+                if p.status[i] == "active" && p.pension_contributions[i] > 0 {
+                    assert!(!p.interruption[i]);
+                }
+            }
+        }
+        assert!(hires > 20, "too few hires to test: {hires}");
+        // Movers keep their event (their `hired` is the month of the move): one row each.
+        let moves: f64 = (sim.series.rows.iter())
+            .filter(|r| r.metric == "moves")
+            .map(|r| r.value)
+            .sum();
+        let moved = p.event.iter().filter(|&&e| e == "moved").count();
+        assert_eq!(moved as f64, moves);
+        assert!(moves > 0.0, "no move to test");
+        let contributing = first
+            .iter()
+            .filter(|(&id, _)| id >= joined[0].0)
+            .filter(|(_, &i)| p.pension_contributions[i] > 0)
+            .count();
+        assert!(contributing * 10 > hires * 8, "{contributing} of {hires}");
     }
 }
