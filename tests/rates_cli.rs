@@ -90,16 +90,46 @@ fn sichuan_2025_07_key_lines() {
     has("floor:", &["4588.00"]);
     has("ceiling:", &["22938.00"]);
     has("Pension calculation base", &["2025: 8462.00"]);
-    has("pension, enterprise scheme, employer:", &["16%", "[national", "人社部发〔2016〕36号", "国办发〔2019〕13号"]);
+    has(
+        "pension, enterprise scheme, employer:",
+        &[
+            "16%",
+            "[national",
+            "人社部发〔2016〕36号",
+            "国办发〔2019〕13号",
+        ],
+    );
     has("pension, public-institution scheme, employer:", &["16%"]);
     has("pension, individual", &["8%"]);
-    has("occupational annuity, employer", &["8%", "国办发〔2015〕18号"]);
+    has(
+        "occupational annuity, employer",
+        &["8%", "国办发〔2015〕18号"],
+    );
     has("occupational annuity, individual", &["4%"]);
     has("medical (maternity included), employer:", &["8.5%"]);
     has("medical, individual:", &["2%"]);
-    has("unemployment, employer:", &["0.6%", "[regional, C]", "人社部发〔2024〕40号", "2025-12-31"]);
-    has("unemployment, individual:", &["0.4%", "[regional, C]", "四川省人力资源和社会保障厅"]);
-    has("work injury, employer:", &["0.4%", "class 2 base rate 0.4%", "[regional", "川人社规〔2025〕1号"]);
+    has(
+        "unemployment, employer:",
+        &[
+            "0.6%",
+            "[regional, C]",
+            "人社部发〔2024〕40号",
+            "2025-12-31",
+        ],
+    );
+    has(
+        "unemployment, individual:",
+        &["0.4%", "[regional, C]", "四川省人力资源和社会保障厅"],
+    );
+    has(
+        "work injury, employer:",
+        &[
+            "0.4%",
+            "class 2 base rate 0.4%",
+            "[regional",
+            "川人社规〔2025〕1号",
+        ],
+    );
     has("housing provident fund, employer:", &["12%"]);
     has("account_start =", &["1996-01", "[regional"]);
     has("account_credit_rate =", &["0.08", "from 2006-01"]);
@@ -112,17 +142,35 @@ fn sichuan_2025_07_key_lines() {
     has("component_rounding =", &["half_up_fen"]);
     has("total_rounding =", &["sum"]);
     has("supplement_form =", &["indexed_wage_years", "[regional"]);
-    has("benefit.divisors =", &["50: 195", "60: 139", "interpolated"]);
-    has("benefit.payment_lag_months =", &["1 month after the retirement month"]);
-    has("benefit.transition_share =", &["not in force", "2014-10", "2024-09"]);
-    has("retirement.min_years_start =", &["15 years for retirements in 2025"]);
+    has(
+        "benefit.divisors =",
+        &["50: 195", "60: 139", "interpolated"],
+    );
+    has(
+        "benefit.payment_lag_months =",
+        &["1 month after the retirement month"],
+    );
+    has(
+        "benefit.transition_share =",
+        &["not in force", "2014-10", "2024-09"],
+    );
+    has(
+        "retirement.min_years_start =",
+        &["15 years for retirements in 2025"],
+    );
     // Before Sichuan's own split the national entries apply; in 2024 work injury was 80 %.
     let out = ok(&["sichuan", "--month", "2024-07"]);
-    assert!(out.contains("unemployment, individual: 0.4%  [regional"), "{out}");
+    assert!(
+        out.contains("unemployment, individual: 0.4%  [regional"),
+        "{out}"
+    );
     assert!(out.contains("work injury, employer: 0.32%"), "{out}");
     assert!(out.contains("× 80% of the base rate charged"), "{out}");
     let out = ok(&["sichuan", "--month", "2020-07"]);
-    assert!(out.contains("unemployment, individual: 0.5%  [national"), "{out}");
+    assert!(
+        out.contains("unemployment, individual: 0.5%  [national"),
+        "{out}"
+    );
 }
 
 /// A scenario value replaces the table's and is shown as the scenario's, with the default.
@@ -157,9 +205,18 @@ fn a_scenario_override_is_shown_as_such() {
         .iter()
         .find(|r| r["key"] == "insurance.unemployment.employer_rate")
         .unwrap();
-    assert_eq!(emp["scope"], "regional", "the key not set keeps the table's");
+    assert_eq!(
+        emp["scope"], "regional",
+        "the key not set keeps the table's"
+    );
     assert_eq!(v["award"].as_array().unwrap().len(), 4);
-    let e = fails(&["sichuan", "--month", "2025-07", "--set", "insurance.unemployment.individual_rat=0.1"]);
+    let e = fails(&[
+        "sichuan",
+        "--month",
+        "2025-07",
+        "--set",
+        "insurance.unemployment.individual_rat=0.1",
+    ]);
     assert!(e.contains("individual_rat"), "{e}");
 }
 

@@ -113,7 +113,10 @@ mod tests {
         );
         assert_eq!(r.work_injury_ppm, 4_000);
         let r = p.resolve(YearMonth::ym(2024, 7), "sichuan");
-        assert_eq!(r.work_injury_ppm, 3_200, "80 % of the base rate, 川人社发〔2023〕9号");
+        assert_eq!(
+            r.work_injury_ppm, 3_200,
+            "80 % of the base rate, 川人社发〔2023〕9号"
+        );
         let r = p.resolve(YearMonth::ym(2030, 1), "gansu");
         assert_eq!(r.book_rate_ppm, 15_000, "projection");
         assert_eq!(r.transitional_form, TransitionalForm::DeemedIndex);

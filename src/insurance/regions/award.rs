@@ -162,9 +162,14 @@ mod tests {
             value(&l, "benefit.transition_share"),
             "p = 60% for retirements in 2020-06"
         );
-        assert!(value(&lines(&p, YearMonth::ym(2017, 3)), "benefit.divisors").contains("whole-year"));
+        assert!(
+            value(&lines(&p, YearMonth::ym(2017, 3)), "benefit.divisors").contains("whole-year")
+        );
         assert_eq!(
-            value(&lines(&p, YearMonth::ym(2031, 1)), "retirement.min_years_start"),
+            value(
+                &lines(&p, YearMonth::ym(2031, 1)),
+                "retirement.min_years_start"
+            ),
             "16 years for retirements in 2031"
         );
         let mut q = p.clone();

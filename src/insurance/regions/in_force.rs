@@ -299,7 +299,11 @@ impl InForce {
                 Some((e, own)) => (
                     e.source.clone(),
                     e.certainty,
-                    if own { Scope::Regional } else { Scope::National },
+                    if own {
+                        Scope::Regional
+                    } else {
+                        Scope::National
+                    },
                 ),
                 None => {
                     let (s, c) = catalogue(key);
@@ -360,12 +364,10 @@ impl InForce {
             || wi.base_rate_share != dw.base_rate_share
             || wi.class_base_rates != dw.class_base_rates
         {
-            let default = rate_to_ppm(
-                dw.rate(
-                    *dw.industry_class.at(month, &region),
-                    *dw.floating_factor.at(month, &region) * *dw.base_rate_share.at(month, &region),
-                ),
-            );
+            let default = rate_to_ppm(dw.rate(
+                *dw.industry_class.at(month, &region),
+                *dw.floating_factor.at(month, &region) * *dw.base_rate_share.at(month, &region),
+            ));
             source = overridden(source, percent(default));
             certainty = Certainty::Model;
             wi_scope = Scope::Scenario;
@@ -381,7 +383,10 @@ impl InForce {
                 if share == 1.0 {
                     String::new()
                 } else {
-                    format!(" × {} of the base rate charged", percent(rate_to_ppm(share)))
+                    format!(
+                        " × {} of the base rate charged",
+                        percent(rate_to_ppm(share))
+                    )
                 }
             ),
             scope: wi_scope,
