@@ -3,10 +3,10 @@
 //! to a new folder, and every output's SHA-256 is checked against the manifest's `[outputs]`
 //! (snapshots.csv too, taken again, when the run was made with `--snapshots`).
 
+use super::snapshot::{write_into_run, SNAPSHOT_FILE};
 use crate::engine::RunOptions;
 use crate::output::{self, RunMeta};
 use crate::scenario::Scenario;
-use super::snapshot::{write_into_run, SNAPSHOT_FILE};
 use crate::simulate::{simulate, simulate_with_snapshots};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
