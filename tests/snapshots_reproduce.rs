@@ -75,8 +75,8 @@ fn snapshots_are_hashed_in_the_manifest_and_reproduced() {
     // An edited snapshots.csv beside the manifest is reported.
     let path = run.join("snapshots.csv");
     let mut text = fs::read_to_string(&path).unwrap();
-    text.push_str(&text.lines().nth(1).unwrap().to_string());
-    text.push('\n');
+    let row = format!("{}\n", text.lines().nth(1).unwrap());
+    text.push_str(&row);
     fs::write(&path, text).unwrap();
     let o = sisandbox(
         &["reproduce", manifest.to_str().unwrap(), "--out", "again"],
