@@ -68,7 +68,9 @@ fn parse_args() -> Result<Startup, String> {
                 s.runs_folder = Some(PathBuf::from(args.next().ok_or("--out needs a folder")?));
             }
             "--plan" => {
-                s.plan = Some(PathBuf::from(args.next().ok_or("--plan needs a case file")?));
+                s.plan = Some(PathBuf::from(
+                    args.next().ok_or("--plan needs a case file")?,
+                ));
             }
             "--plan-paths" => {
                 let n = args.next().ok_or("--plan-paths needs a number")?;
