@@ -33,7 +33,6 @@ fn constant<T>(v: T) -> Dated<T> {
     Dated::constant(v)
 }
 
-
 /// The whole `[insurance]` section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
