@@ -129,6 +129,17 @@ fn weaker(a: Certainty, b: Certainty) -> Certainty {
 
 type Pick = fn(&InsuranceParams) -> &Dated<f64>;
 type TablePick = fn(&Rules) -> &Vec<Entry<f64>>;
+/// A yearly rate printed: key, words, value in ppm, the scenario's and the default table, the
+/// key of its projection, and its table key.
+type Yearly<'a> = (
+    &'static str,
+    &'static str,
+    i64,
+    &'a Dated<f64>,
+    &'a Dated<f64>,
+    &'static str,
+    TablePick,
+);
 
 /// Keys whose defaults are the regional rule table: the source printed is the table entry in
 /// force (its own document), not the catalogue's line.
@@ -406,7 +417,7 @@ impl InForce {
         });
         let projected = month >= p.pension.projection_from;
         let year_start = YearMonth::ym(month.year(), 1);
-        let yearly: [(&str, &str, i64, &Dated<f64>, &Dated<f64>, &str, TablePick); 2] = [
+        let yearly: [Yearly; 2] = [
             (
                 "insurance.pension.book_rate",
                 "personal-account book rate (记账利率), yearly",
