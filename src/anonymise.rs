@@ -32,6 +32,7 @@ use crate::engine::AgentRecord;
 use crate::money::{format_yuan, Fen};
 use crate::scenario::Scenario;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Default k (see the module documentation for why 5).
 pub const DEFAULT_K: u32 = 5;
@@ -176,6 +177,11 @@ impl Levels {
         )
     }
 
+    /// Whether `self` is `other` or coarser in every fact.
+    fn coarsens(&self, other: &Levels) -> bool {
+        self.steps().iter().zip(other.steps()).all(|(a, b)| *a >= b)
+    }
+
     fn title(&self, title: &'static str) -> Option<&'static str> {
         match self.title {
             0 => Some(title),
@@ -229,6 +235,56 @@ fn key(r: &AgentRecord, l: &Levels) -> Key {
     }
 }
 
+/// A cheap hasher for [`Key`]s (SplitMix64's mixer over the written words): the keys are the
+/// run's own data, and the search below hashes every roster row at many levels.
+#[derive(Default)]
+struct Fold(u64);
+
+impl Hasher for Fold {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(x.into());
+    }
+    fn write_u16(&mut self, x: u16) {
+        self.write_u64(x.into());
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(x.into());
+    }
+    fn write_i32(&mut self, x: i32) {
+        self.write_u64(x as u32 as u64);
+    }
+    fn write_i64(&mut self, x: i64) {
+        self.write_u64(x as u64);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = crate::rng::mix64(self.0 ^ x).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Roster staff per combination.
+type Counts = HashMap<Key, u32, BuildHasherDefault<Fold>>;
+
+/// Roster staff per combination of `roster` at `levels`.
+fn count(roster: &[&AgentRecord], levels: &Levels, counts: &mut Counts) {
+    counts.clear();
+    for r in roster {
+        *counts.entry(key(r, levels)).or_default() += 1;
+    }
+}
+
 /// What was done to a roster run's agents.csv, recorded in its manifest.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Privacy {
@@ -249,7 +305,7 @@ pub struct Coarsening {
     /// Roster staff whose quasi-identifiers are withheld.
     pub suppressed: usize,
     /// Roster staff per combination at the levels chosen.
-    counts: HashMap<Key, u32>,
+    counts: Counts,
 }
 
 impl Coarsening {
@@ -258,6 +314,11 @@ impl Coarsening {
     /// `roster_rows`) are in combinations of fewer than `k`; ties go to fewer withheld rows,
     /// then to the finer birth, hire, wage, title and category, in that order. When no levels
     /// keep within the budget, those that withhold the fewest rows.
+    ///
+    /// Coarser levels only merge combinations, so the rows withheld never grow and the loss
+    /// always grows from a level to any coarser one: a coarsening of levels already within the
+    /// budget cannot be better and is not counted. `Levels::all` visits every level before its
+    /// coarsenings.
     pub fn plan(records: &[AgentRecord], roster_rows: usize, k: u32) -> Coarsening {
         let k = k.max(1);
         let budget = (SUPPRESSION_BUDGET * roster_rows as f64).floor() as usize;
@@ -266,12 +327,13 @@ impl Coarsening {
             .filter(|r| (r.id as usize) < roster_rows)
             .collect();
         let mut best: Option<(bool, f64, usize, Levels)> = None;
-        let mut counts: HashMap<Key, u32> = HashMap::new();
+        let mut counts = Counts::default();
+        let mut within_budget: Vec<Levels> = Vec::new();
         for levels in Levels::all() {
-            counts.clear();
-            for r in &roster {
-                *counts.entry(key(r, &levels)).or_default() += 1;
+            if within_budget.iter().any(|w| levels.coarsens(w)) {
+                continue;
             }
+            count(&roster, &levels, &mut counts);
             let suppressed: usize = counts
                 .values()
                 .filter(|&&n| n < k)
@@ -280,6 +342,9 @@ impl Coarsening {
             // Within the budget first, then the least loss (or, outside it, the fewest
             // withheld), then the fewest withheld; `Levels::all` runs finest first.
             let within = suppressed <= budget;
+            if within {
+                within_budget.push(levels);
+            }
             let better = match &best {
                 None => true,
                 Some((w, loss, s, _)) => match (within, *w) {
@@ -294,10 +359,7 @@ impl Coarsening {
             }
         }
         let (_, _, suppressed, levels) = best.expect("Levels::all is not empty");
-        let mut counts: HashMap<Key, u32> = HashMap::new();
-        for r in &roster {
-            *counts.entry(key(r, &levels)).or_default() += 1;
-        }
+        count(&roster, &levels, &mut counts);
         Coarsening {
             k,
             levels,
@@ -507,5 +569,69 @@ mod tests {
         assert_eq!(ladder.title("section"), Some("administrative"));
         assert_eq!(exact.title("section"), Some("section"));
         assert_eq!(Levels { title: 2, ..exact }.title("section"), None);
+    }
+
+    /// The search without its shortcut: every level counted, the same order of preference.
+    fn plan_exhaustive(records: &[AgentRecord], roster_rows: usize, k: u32) -> (Levels, usize) {
+        let budget = (SUPPRESSION_BUDGET * roster_rows as f64).floor() as usize;
+        let roster: Vec<&AgentRecord> = records
+            .iter()
+            .filter(|r| (r.id as usize) < roster_rows)
+            .collect();
+        let mut counts = Counts::default();
+        let scored: Vec<(Levels, usize)> = Levels::all()
+            .map(|l| {
+                count(&roster, &l, &mut counts);
+                let s = counts
+                    .values()
+                    .filter(|&&n| n < k)
+                    .map(|&n| n as usize)
+                    .sum();
+                (l, s)
+            })
+            .collect();
+        let within: Vec<&(Levels, usize)> = scored.iter().filter(|(_, s)| *s <= budget).collect();
+        let pick = if within.is_empty() {
+            scored
+                .iter()
+                .min_by(|a, b| (a.1, a.0.loss()).partial_cmp(&(b.1, b.0.loss())).unwrap())
+        } else {
+            within
+                .into_iter()
+                .min_by(|a, b| (a.0.loss(), a.1).partial_cmp(&(b.0.loss(), b.1)).unwrap())
+        };
+        *pick.unwrap()
+    }
+
+    #[test]
+    fn the_search_finds_what_counting_every_level_finds_and_hides_small_groups() {
+        use crate::engine::{self, RunOptions};
+        let mut s = Scenario::default();
+        s.simulation.agents = 400;
+        s.simulation.years = 2;
+        let o = engine::run(&s, crate::population::synthetic(&s), &RunOptions::default()).unwrap();
+        let n = o.info.agents_initial;
+        for k in [2, 5, 20, 100] {
+            let c = Coarsening::plan(&o.records, n, k);
+            assert_eq!(
+                (c.levels, c.suppressed),
+                plan_exhaustive(&o.records, n, k),
+                "k {k}"
+            );
+            // Every roster agent shown is in a combination of at least k roster agents, and
+            // the withheld are counted.
+            let shown = |r: &AgentRecord| (r.id as usize) < n && !c.withheld(r);
+            let mut groups: HashMap<Key, u32> = HashMap::new();
+            for r in o.records.iter().filter(|r| shown(r)) {
+                *groups.entry(key(r, &c.levels)).or_default() += 1;
+            }
+            assert!(groups.values().all(|&g| g >= k), "k {k}");
+            let withheld = o.records.iter().filter(|r| c.withheld(r)).count();
+            assert_eq!(withheld, c.suppressed);
+            assert!(o
+                .records
+                .iter()
+                .all(|r| (r.id as usize) < n || !c.withheld(r)));
+        }
     }
 }

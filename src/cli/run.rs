@@ -179,9 +179,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
         super::risk::write_panel(&dir, s, panel)?;
     }
     if let Some(rows) = &snapshots {
-        use sisandbox::experiment::snapshot::{write_snapshots, SNAPSHOT_FILE};
-        let path = dir.join(SNAPSHOT_FILE);
-        write_snapshots(&path, s, rows).with_context(|| format!("writing {}", path.display()))?;
+        use sisandbox::experiment::snapshot::{write_into_run, SNAPSHOT_FILE};
+        write_into_run(&dir, s, rows)
+            .with_context(|| format!("writing {}", dir.join(SNAPSHOT_FILE).display()))?;
     }
     if !args.quiet {
         let staff_months = outcome.info.agents_initial as f64 * months as f64;

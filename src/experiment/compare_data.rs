@@ -9,7 +9,8 @@
 //! take-home pay a band (`5000.00-9999.99`), the award month a year or span of years. Groups
 //! are read as written (`*` is a group of its own); a band is no amount to compare, so wage
 //! and take-home are left out for those agents (their band's middle still ranks them into
-//! income deciles), and an award is taken as made by a date only when its whole span is.
+//! income deciles), and an award is taken as made by a date when its whole span is, when the
+//! date is the run's last month, or when snapshots.csv shows the pension in payment then.
 
 use super::compare::{CompareError, COMPARE_METRICS, GROUPS};
 use super::snapshot::SNAPSHOT_FILE;
@@ -278,12 +279,21 @@ impl RunData {
             .map(|a| {
                 let mut row = a.clone();
                 // Every award of the run is made by its end, whatever its span.
-                let awarded = a.retire_month.is_some_and(|(_, last)| {
+                let mut awarded = a.retire_month.is_some_and(|(_, last)| {
                     last <= date || self.end.is_some_and(|end| date >= end)
                 });
                 if snap.is_some() {
                     match by_id.get(&a.id) {
                         Some(s) => {
+                            // A coarsened award month (a span): a pension in payment at the
+                            // date shows the award was made by then.
+                            if a.retire_month.is_some_and(|(first, last)| first != last) {
+                                awarded |= COMPARE_METRICS
+                                    .iter()
+                                    .position(|m| *m == "pension_total")
+                                    .and_then(|p| s.values[p])
+                                    .is_some_and(|x| x > 0.0);
+                            }
                             row.groups = s.groups.clone();
                             row.state = s.state.clone();
                             row.income = s.income.or(a.income);
@@ -402,4 +412,30 @@ fn read_snapshots(path: PathBuf) -> Result<BTreeMap<YearMonth, Vec<AgentRow>>, C
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coarsened_values_read_as_no_amount_and_spans_of_months() {
+        let p = Path::new("agents.csv");
+        assert_eq!(number(p, 2, "wage", "8500.25").unwrap(), Some(8500.25));
+        assert_eq!(number(p, 2, "wage", "5000.00-9999.99").unwrap(), None);
+        assert_eq!(number(p, 2, "wage", "*").unwrap(), None);
+        assert_eq!(number(p, 2, "wage", "").unwrap(), None);
+        assert!(number(p, 2, "wage", "lots").is_err());
+        assert_eq!(income("5000.00-9999.99"), Some(7499.995));
+        assert_eq!(income("*"), None);
+        let ym = YearMonth::ym;
+        let span = |s| award_months(p, 2, s).unwrap();
+        assert_eq!(span("2031-07"), (ym(2031, 7), ym(2031, 7)));
+        assert_eq!(span("2031"), (ym(2031, 1), ym(2031, 12)));
+        assert_eq!(span("2030-2034"), (ym(2030, 1), ym(2034, 12)));
+        let (first, last) = span("*");
+        assert!(first < ym(1000, 1) && last > ym(9999, 12));
+        assert!(award_months(p, 2, "2031-13").is_err());
+        assert!(award_months(p, 2, "soon").is_err());
+    }
 }
