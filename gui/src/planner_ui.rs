@@ -75,7 +75,8 @@ pub fn planner_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
     ui.separator();
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
-            ui.set_width(380.0);
+            ui.set_width(340.0);
+            ui.set_max_width(340.0);
             egui::ScrollArea::vertical()
                 .id_salt("plan-form")
                 .auto_shrink([false, false])
@@ -94,9 +95,8 @@ pub fn planner_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
 /// A text field with its label (the label names the field for screen readers and tests).
 fn text_row(ui: &mut egui::Ui, label: &str, text: &mut String) {
     let l = ui.label(label);
-    ui.add(egui::TextEdit::singleline(text).desired_width(150.0))
+    ui.add(egui::TextEdit::singleline(text).desired_width(200.0))
         .labelled_by(l.id);
-    ui.end_row();
 }
 
 fn choice_row(
@@ -113,7 +113,7 @@ fn choice_row(
         .map_or(value.clone(), |(_, t)| t.clone());
     egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
-        .width(150.0)
+        .width(300.0)
         .show_ui(ui, |ui| {
             for (w, t) in choices {
                 ui.selectable_value(value, w.to_string(), t);
@@ -121,7 +121,6 @@ fn choice_row(
         })
         .response
         .labelled_by(l.id);
-    ui.end_row();
 }
 
 fn form_ui(ui: &mut egui::Ui, lang: Lang, f: &mut CaseForm) {
@@ -133,106 +132,97 @@ fn form_ui(ui: &mut egui::Ui, lang: Lang, f: &mut CaseForm) {
             .map_or(key.to_string(), |(_, _, m, _)| lang.t(*m).to_string())
     };
     ui.strong(t(Msg::PlPerson));
-    egui::Grid::new("plan-person")
-        .num_columns(2)
-        .show(ui, |ui| {
-            choice_row(
-                ui,
-                "plan-sex",
-                &t(Msg::PlSex),
-                &mut f.sex,
-                &[("female", t(Msg::PlFemale)), ("male", t(Msg::PlMale))],
-            );
-            choice_row(
-                ui,
-                "plan-category",
-                &t(Msg::PlCategory),
-                &mut f.category,
-                &[("cadre", t(Msg::PlCadre)), ("worker", t(Msg::PlWorker))],
-            );
-            choice_row(
-                ui,
-                "plan-track",
-                &t(Msg::PlTrack),
-                &mut f.track,
-                &[
-                    ("contract", t(Msg::PlContract)),
-                    ("established", t(Msg::PlEstablished)),
-                ],
-            );
-            for k in [
-                "person.birth",
-                "person.region",
-                "person.title",
-                "person.start",
-                "person.wage",
-                "person.career_raise",
-            ] {
-                text_row(ui, &label(k), f.field_mut(k));
-            }
-        });
+    ui.vertical(|ui| {
+        choice_row(
+            ui,
+            "plan-sex",
+            &t(Msg::PlSex),
+            &mut f.sex,
+            &[("female", t(Msg::PlFemale)), ("male", t(Msg::PlMale))],
+        );
+        choice_row(
+            ui,
+            "plan-category",
+            &t(Msg::PlCategory),
+            &mut f.category,
+            &[("cadre", t(Msg::PlCadre)), ("worker", t(Msg::PlWorker))],
+        );
+        choice_row(
+            ui,
+            "plan-track",
+            &t(Msg::PlTrack),
+            &mut f.track,
+            &[
+                ("contract", t(Msg::PlContract)),
+                ("established", t(Msg::PlEstablished)),
+            ],
+        );
+        for k in [
+            "person.birth",
+            "person.region",
+            "person.title",
+            "person.start",
+            "person.wage",
+            "person.career_raise",
+        ] {
+            text_row(ui, &label(k), f.field_mut(k));
+        }
+    });
     ui.add_space(6.0);
     ui.strong(t(Msg::PlRecord));
-    egui::Grid::new("plan-record")
-        .num_columns(2)
-        .show(ui, |ui| {
-            for (k, ..) in TEXT_FIELDS
-                .iter()
-                .filter(|(k, ..)| k.starts_with("record."))
-            {
-                text_row(ui, &label(k), f.field_mut(k));
-            }
-        });
+    ui.vertical(|ui| {
+        for (k, ..) in TEXT_FIELDS
+            .iter()
+            .filter(|(k, ..)| k.starts_with("record."))
+        {
+            text_row(ui, &label(k), f.field_mut(k));
+        }
+    });
     ui.add_space(6.0);
     ui.strong(t(Msg::PlOptions));
-    egui::Grid::new("plan-options")
-        .num_columns(2)
-        .show(ui, |ui| {
-            if f.track == "contract" {
-                choice_row(
-                    ui,
-                    "plan-ea",
-                    &t(Msg::PlEa),
-                    &mut f.enterprise_annuity,
-                    &[
-                        ("both", t(Msg::PlEaBoth)),
-                        ("yes", t(Msg::PlEaYes)),
-                        ("no", t(Msg::PlEaNo)),
-                    ],
-                );
+    ui.vertical(|ui| {
+        if f.track == "contract" {
+            choice_row(
+                ui,
+                "plan-ea",
+                &t(Msg::PlEa),
+                &mut f.enterprise_annuity,
+                &[
+                    ("both", t(Msg::PlEaBoth)),
+                    ("yes", t(Msg::PlEaYes)),
+                    ("no", t(Msg::PlEaNo)),
+                ],
+            );
+        }
+        for k in [
+            "options.base_share",
+            "options.retire",
+            "options.instalment_years",
+        ] {
+            text_row(ui, &label(k), f.field_mut(k));
+        }
+        ui.label(t(Msg::PlDraw));
+        ui.vertical(|ui| {
+            for (i, m) in [
+                Msg::PlDrawMonthly,
+                Msg::PlDrawInstalments,
+                Msg::PlDrawLumpSum,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                ui.checkbox(&mut f.draw[i], lang.t(m));
             }
-            for k in [
-                "options.base_share",
-                "options.retire",
-                "options.instalment_years",
-            ] {
-                text_row(ui, &label(k), f.field_mut(k));
-            }
-            ui.label(t(Msg::PlDraw));
-            ui.vertical(|ui| {
-                for (i, m) in [
-                    Msg::PlDrawMonthly,
-                    Msg::PlDrawInstalments,
-                    Msg::PlDrawLumpSum,
-                ]
-                .into_iter()
-                .enumerate()
-                {
-                    ui.checkbox(&mut f.draw[i], lang.t(m));
-                }
-            });
-            ui.end_row();
         });
+    });
     ui.add_space(6.0);
     ui.strong(t(Msg::PlSettings));
-    egui::Grid::new("plan-settings")
-        .num_columns(2)
-        .show(ui, |ui| {
-            for k in ["plan.percentiles", "plan.target_replacement", "plan.seed"] {
-                text_row(ui, &label(k), f.field_mut(k));
-            }
-            text_row(ui, &t(Msg::PlScenario), f.field_mut("plan.scenario"));
-        });
+    ui.vertical(|ui| {
+        for k in ["plan.percentiles", "plan.target_replacement", "plan.seed"] {
+            text_row(ui, &label(k), f.field_mut(k));
+        }
+        text_row(ui, &t(Msg::PlScenario), f.field_mut("plan.scenario"));
+    });
 }
 
 fn result_ui(
