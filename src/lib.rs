@@ -2,6 +2,7 @@
 //! university staff. See ARCHITECTURE.md for the map of modules and the invariants they keep.
 
 pub mod agent;
+pub mod anonymise;
 pub mod bench;
 pub mod calibrate;
 pub mod career;

@@ -3,6 +3,7 @@
 //! temporary name and renamed as a whole, so an interrupted run never leaves a half-written
 //! result and an earlier run is never overwritten.
 
+use crate::anonymise::{Coarsening, Privacy, Qi};
 use crate::engine::{AgentRecord, Outcome};
 use crate::metrics::Series;
 use crate::scenario::Scenario;
@@ -256,14 +257,50 @@ pub const AGENT_COLUMNS: &[&str] = &[
     "take_home",
 ];
 
-/// Per-agent end records. Simulation ids only: nothing from an imported roster's identifiers.
+/// Per-agent end records with every fact exact. Simulation ids only: nothing from an imported
+/// roster's identifiers. A run writes agents.csv through [`write_run_agents`].
 pub fn write_agents(path: &Path, s: &Scenario, records: &[AgentRecord]) -> Result<(), OutputError> {
+    write_agents_as(path, s, records, None)
+}
+
+/// A run's agents.csv: exact for a generated population; for a roster run k-anonymous
+/// (`anonymise`), or exact when the scenario asks for it (`simulation.roster_exact_agents`).
+/// Returns what was done to a roster run's file, for its manifest.
+pub fn write_run_agents(
+    path: &Path,
+    s: &Scenario,
+    outcome: &Outcome,
+) -> Result<Option<Privacy>, OutputError> {
+    if s.simulation.roster.is_none() {
+        write_agents(path, s, &outcome.records)?;
+        return Ok(None);
+    }
+    let roster_rows = outcome.info.agents_initial;
+    if s.simulation.roster_exact_agents {
+        write_agents(path, s, &outcome.records)?;
+        return Ok(Some(Privacy::Exact { roster_rows }));
+    }
+    let c = Coarsening::plan(
+        &outcome.records,
+        roster_rows,
+        s.simulation.roster_k_anonymity,
+    );
+    write_agents_as(path, s, &outcome.records, Some(&c))?;
+    Ok(Some(Privacy::Coarsened(c)))
+}
+
+fn write_agents_as(
+    path: &Path,
+    s: &Scenario,
+    records: &[AgentRecord],
+    coarse: Option<&Coarsening>,
+) -> Result<(), OutputError> {
     write_atomic(path, |w| {
         writeln!(w, "{}", AGENT_COLUMNS.join(","))?;
         let mut line = Vec::with_capacity(384);
         for r in records {
             line.clear();
-            put_agent(&mut line, s, r);
+            put_agent(&mut line, s, r, coarse);
             w.write_all(&line)?;
         }
         Ok(())
@@ -279,38 +316,50 @@ fn put_opt(line: &mut Vec<u8>, x: Option<f64>) {
 
 /// One agents.csv row with its newline, field by field in the order of [`AGENT_COLUMNS`],
 /// appended to `line`: integers through `itoa`, yuan and months digit by digit, fixed-decimal
-/// floats by `write!` into the buffer (the formats are those the columns always had).
-fn put_agent(line: &mut Vec<u8>, s: &Scenario, r: &AgentRecord) {
+/// floats by `write!` into the buffer (the formats are those the columns always had). With
+/// `coarse`, the quasi-identifiers are written as the coarsening gives them.
+fn put_agent(line: &mut Vec<u8>, s: &Scenario, r: &AgentRecord, coarse: Option<&Coarsening>) {
     let p = &r.pension;
     let sep = |line: &mut Vec<u8>| line.push(b',');
+    let withheld = coarse.is_some_and(|c| c.withheld(r));
+    let fact = |line: &mut Vec<u8>, q: Qi, exact: &dyn Fn(&mut Vec<u8>)| match coarse {
+        Some(c) => c.put(s, r, withheld, q, line),
+        None => exact(line),
+    };
     put_int(line, r.id);
     sep(line);
-    put_csv_field(line, &s.universities[r.university as usize].name);
+    fact(line, Qi::University, &|l| {
+        put_csv_field(l, &s.universities[r.university as usize].name)
+    });
     sep(line);
-    put_csv_field(line, &s.regions[r.region as usize].name);
-    for text in [
-        r.track.name(),
-        if r.female { "female" } else { "male" },
-        if r.cadre { "cadre" } else { "worker" },
-        r.title,
+    fact(line, Qi::Region, &|l| {
+        put_csv_field(l, &s.regions[r.region as usize].name)
+    });
+    for (q, text) in [
+        (Qi::Track, r.track.name()),
+        (Qi::Sex, if r.female { "female" } else { "male" }),
+        (Qi::Category, if r.cadre { "cadre" } else { "worker" }),
+        (Qi::Title, r.title),
     ] {
         sep(line);
-        line.extend_from_slice(text.as_bytes());
+        fact(line, q, &|l| l.extend_from_slice(text.as_bytes()));
     }
     sep(line);
-    put_month(line, r.birth);
+    fact(line, Qi::Birth, &|l| put_month(l, r.birth));
     sep(line);
-    put_month(line, r.hired);
+    fact(line, Qi::Hired, &|l| put_month(l, r.hired));
     sep(line);
     line.extend_from_slice(r.status.name().as_bytes());
     sep(line);
-    put_month(line, r.status_since);
+    fact(line, Qi::StatusSince, &|l| put_month(l, r.status_since));
     sep(line);
-    put_month(line, r.retire_month);
+    fact(line, Qi::RetireMonth, &|l| put_month(l, r.retire_month));
     sep(line);
-    put_yuan(line, r.wage);
+    fact(line, Qi::Wage, &|l| put_yuan(l, r.wage));
     sep(line);
-    put_int(line, r.contribution_months);
+    fact(line, Qi::ContributionMonths, &|l| {
+        put_int(l, r.contribution_months)
+    });
     for fen in [
         p.basic,
         p.personal,
@@ -336,7 +385,7 @@ fn put_agent(line: &mut Vec<u8>, s: &Scenario, r: &AgentRecord) {
     sep(line);
     put_yuan(line, r.benefits_received);
     sep(line);
-    put_int(line, r.medical_months);
+    fact(line, Qi::MedicalMonths, &|l| put_int(l, r.medical_months));
     sep(line);
     line.extend_from_slice(medical_cover(r).as_bytes());
     sep(line);
@@ -361,7 +410,7 @@ fn put_agent(line: &mut Vec<u8>, s: &Scenario, r: &AgentRecord) {
     line.extend_from_slice(if r.unified { b"true," } else { b"false," });
     put_int(line, r.points);
     sep(line);
-    put_yuan(line, r.take_home);
+    fact(line, Qi::TakeHome, &|l| put_yuan(l, r.take_home));
     line.push(b'\n');
 }
 
@@ -488,7 +537,22 @@ pub fn write_run(
     outcome: &Outcome,
     meta: &RunMeta,
 ) -> Result<(), OutputError> {
-    write_folder(dir, |tmp| write_files(tmp, s, outcome, meta))
+    write_run_report(dir, s, outcome, meta).map(|_| ())
+}
+
+/// [`write_run`], returning what was done to a roster run's agents.csv (for a message).
+pub fn write_run_report(
+    dir: &Path,
+    s: &Scenario,
+    outcome: &Outcome,
+    meta: &RunMeta,
+) -> Result<Option<Privacy>, OutputError> {
+    let mut privacy = None;
+    write_folder(dir, |tmp| {
+        privacy = write_files(tmp, s, outcome, meta)?;
+        Ok(())
+    })?;
+    Ok(privacy)
 }
 
 /// Writes a new folder `dir` (which must not exist) the way [`write_run`] does: `fill` writes
@@ -536,19 +600,26 @@ fn write_files(
     s: &Scenario,
     outcome: &Outcome,
     meta: &RunMeta,
-) -> Result<(), OutputError> {
+) -> Result<Option<Privacy>, OutputError> {
     let series = dir.join("series.csv");
     let agents = dir.join("agents.csv");
     write_series(&series, &outcome.series)?;
-    write_agents(&agents, s, &outcome.records)?;
+    let privacy = write_run_agents(&agents, s, outcome)?;
     let hashes = vec![
         ("series.csv".to_string(), sha256_file(&series)?),
         ("agents.csv".to_string(), sha256_file(&agents)?),
     ];
-    let manifest = manifest_text(s, outcome, meta, &hashes)?;
+    let mut manifest = manifest_text(s, outcome, meta, &hashes)?;
+    if let Some(p) = &privacy {
+        // Its own table, after the others: a roster run's record of what agents.csv shows.
+        let table = toml::Table::from_iter([("privacy".to_string(), p.manifest_table().into())]);
+        manifest.push('\n');
+        manifest += &toml::to_string(&table).map_err(|e| OutputError::Manifest(e.to_string()))?;
+    }
     write_atomic(&dir.join("manifest.toml"), |w| {
         w.write_all(manifest.as_bytes())
-    })
+    })?;
+    Ok(privacy)
 }
 
 /// The manifest: provenance of the run. Timing and thread count are the only fields that may
@@ -711,7 +782,7 @@ mod tests {
         let mut line = Vec::new();
         for r in &o.records {
             line.clear();
-            put_agent(&mut line, &s, r);
+            put_agent(&mut line, &s, r, None);
             let direct = String::from_utf8(line.clone()).unwrap();
             assert_eq!(direct, agent_row_by_strings(&s, r), "agent {}", r.id);
         }

@@ -5,7 +5,9 @@
 //! what is allowed`), never only the first. A cell's text never appears in a message: any cell
 //! may hold an identifier (see [`withheld`]). Personal identifiers (`name`, `id_number`, `staff_id`) are accepted so
 //! that an HR export can be used as is, but they are dropped while reading: agents get the
-//! simulation's own ids, 0..n in row order, and nothing else from those columns is kept.
+//! simulation's own ids, and nothing else from those columns is kept. A run numbers the rows
+//! in an order drawn from the seed and the file's contents ([`load_staff`]), so that no output
+//! follows the roster's order (an HR export is often sorted by staff number or hire date).
 
 use crate::agent::{Agent, Category, Ladder, Profile, Sex, Track};
 use crate::agent::{ACADEMIC_TITLES, ADMIN_GRADES};
@@ -142,14 +144,64 @@ fn echo(value: &str) -> String {
     }
 }
 
-/// Reads and imports the roster at `path` (UTF-8 CSV, a BOM allowed).
+/// Reads and imports the roster at `path` (UTF-8 CSV, a BOM allowed). Agents are numbered
+/// 0, 1, 2, … in row order; a run numbers them with [`load_staff`] instead.
 pub fn load_roster(path: &Path, s: &Scenario) -> Result<Vec<Agent>, RosterError> {
+    let (file, bytes) = read(path)?;
+    import(&bytes, file, s)
+}
+
+/// The roster at `path` as a run's initial staff: [`load_roster`], numbered in the
+/// pseudonymous order of [`pseudonymous_order`].
+pub fn load_staff(path: &Path, s: &Scenario) -> Result<Vec<Agent>, RosterError> {
+    let (file, bytes) = read(path)?;
+    let mut agents = import(&bytes, file, s)?;
+    pseudonymous_order(&mut agents, s.simulation.seed, &bytes);
+    Ok(agents)
+}
+
+/// Numbers `agents` 0, 1, 2, … in an order drawn from `seed` and the roster file's bytes
+/// `contents`: a ChaCha stream (`rng::chacha`, purpose `Roster`) whose stream number is taken
+/// from a SHA-256 of the contents under a label of its own (so it cannot be worked out from
+/// the roster's hash recorded in a sweep plan). Every run of the same file with the same seed
+/// (a baseline and its reforms) numbers the same person alike, so `compare` pairs them by id;
+/// without the file the order cannot be undone, so an id tells nothing about a row's place in
+/// it.
+pub fn pseudonymous_order(agents: &mut [Agent], seed: u64, contents: &[u8]) {
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"sisandbox roster order\0")
+        .chain_update(contents)
+        .finalize();
+    let mut stream = [0u8; 8];
+    stream.copy_from_slice(&digest[..8]);
+    let mut rng = crate::rng::chacha(
+        seed,
+        crate::rng::Purpose::Roster,
+        u64::from_le_bytes(stream),
+    );
+    // Fisher–Yates, each index by a 64-bit multiply-shift of one draw.
+    for i in (1..agents.len()).rev() {
+        let j = ((u128::from(rng.next_u64()) * (i as u128 + 1)) >> 64) as usize;
+        agents.swap(i, j);
+    }
+    for (i, a) in agents.iter_mut().enumerate() {
+        a.id = i as u32;
+    }
+}
+
+fn read(path: &Path) -> Result<(String, Vec<u8>), RosterError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| RosterError::Read {
         file: file.clone(),
         source,
     })?;
-    match std::str::from_utf8(&bytes) {
+    Ok((file, bytes))
+}
+
+fn import(bytes: &[u8], file: String, s: &Scenario) -> Result<Vec<Agent>, RosterError> {
+    match std::str::from_utf8(bytes) {
         Ok(text) => parse_roster(text, &file, s),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];

@@ -32,7 +32,7 @@ fn roster_path(roster: &str, scenario_dir: Option<&Path>) -> PathBuf {
 /// folder of the scenario file), or the synthetic population.
 pub fn initial_staff(s: &Scenario, scenario_dir: Option<&Path>) -> Result<Vec<Agent>, RosterError> {
     match &s.simulation.roster {
-        Some(roster) => roster::load_roster(&roster_path(roster, scenario_dir), s),
+        Some(roster) => roster::load_staff(&roster_path(roster, scenario_dir), s),
         None => Ok(population::synthetic(s)),
     }
 }

@@ -230,7 +230,13 @@ fn e7_flexible_early_retirement_eligibility() {
 
 #[test]
 fn e8_monthly_contributions_sichuan_2025() {
+    // Unemployment in Sichuan is 0.6 % employer / 0.4 % individual of the phased 1 %
+    // (notice of 2024-07-03 forwarding 人社部发〔2024〕40号), not the common 0.5 / 0.5.
     let r = params().resolve(YearMonth::ym(2025, 1), "sichuan");
+    assert_eq!(
+        (r.unemployment_employer_ppm, r.unemployment_individual_ppm),
+        (6_000, 4_000)
+    );
     let l = limits(764_600, &r);
     assert_eq!((l.floor, l.ceiling), (458_800, 2_293_800));
     let cases = [
@@ -242,7 +248,7 @@ fn e8_monthly_contributions_sichuan_2025() {
             (36_704, 73_408),
             (0, 0),
             9_176,
-            2_294,
+            1_835,
         ),
         (
             1_200_000,
@@ -251,7 +257,7 @@ fn e8_monthly_contributions_sichuan_2025() {
             (96_000, 192_000),
             (48_000, 96_000),
             24_000,
-            6_000,
+            4_800,
         ),
         (
             3_000_000,
@@ -260,7 +266,7 @@ fn e8_monthly_contributions_sichuan_2025() {
             (183_504, 367_008),
             (91_752, 183_504),
             45_876,
-            11_469,
+            9_175,
         ),
     ];
     for (wage, who, base, pension, oa, med, unemp) in cases {
@@ -274,6 +280,10 @@ fn e8_monthly_contributions_sichuan_2025() {
         assert_eq!((c.oa_individual, c.oa_employer), oa, "wage {wage}");
         assert_eq!(c.medical_individual, med, "wage {wage}");
         assert_eq!(c.unemployment_individual, unemp, "wage {wage}");
+        // 0.6 % of 4,588 = 27.528 → 27.53; of 12,000 = 72; of 22,938 = 137.628 → 137.63.
+        let emp = [(458_800, 2_753), (1_200_000, 7_200), (2_293_800, 13_763)];
+        let want = emp.iter().find(|(b, _)| *b == base).unwrap().1;
+        assert_eq!(c.unemployment_employer, want, "wage {wage}");
     }
 }
 

@@ -7,9 +7,11 @@ use common::sisandbox;
 
 const PAYROLL: &str = "工号,姓名,身份证号,月份,应发工资,养老个人,医疗个人,失业个人\n\
 1001,王伟,51010419800101123X,2024-12,9000.00,0.00,0.00,0.00\n\
-1001,王伟,51010419800101123X,2025-01,9000.00,720.00,180.00,45.00\n";
+1001,王伟,51010419800101123X,2025-01,9000.00,720.00,180.00,36.00\n";
+// Sichuan 2025 on a base of 9,000: unemployment 0.4 % / 0.6 % (36 / 54), work injury class II
+// 0.4 % (36).
 const INSURANCE: &str = "工号,姓名,身份证号,月份,缴费基数,养老个人,养老单位,医疗个人,医疗单位,失业个人,失业单位,工伤单位\n\
-1001,王伟,51010419800101123X,2025-01,9000.00,720.00,1440.00,180.00,765.00,45.00,45.00,18.00\n";
+1001,王伟,51010419800101123X,2025-01,9000.00,720.00,1440.00,180.00,765.00,36.00,54.00,36.00\n";
 
 /// Runs an audit on the given payroll text and returns (stderr, files left in the output).
 fn audit_with(payroll: &[u8], insurance: &str) -> (String, Vec<String>) {
@@ -77,7 +79,7 @@ fn the_clean_fixture_passes() {
 fn a_missing_column_is_named() {
     let p = PAYROLL
         .replace(",失业个人", "")
-        .replace(",45.00\n", "\n")
+        .replace(",36.00\n", "\n")
         .replace(",0.00\n", "\n");
     let (err, left) = audit_with(p.as_bytes(), INSURANCE);
     assert!(
@@ -89,7 +91,7 @@ fn a_missing_column_is_named() {
 
 #[test]
 fn a_duplicated_staff_month_names_both_rows() {
-    let p = format!("{PAYROLL}1001,王伟,51010419800101123X,2025-01,9000.00,720.00,180.00,45.00\n");
+    let p = format!("{PAYROLL}1001,王伟,51010419800101123X,2025-01,9000.00,720.00,180.00,36.00\n");
     let (err, left) = audit_with(p.as_bytes(), INSURANCE);
     assert!(err.contains("p.csv: row 4, column 工号 (staff_id): staff 1001 appears twice in 2025-01 (rows 3 and 4)"), "{err}");
     assert!(left.is_empty());

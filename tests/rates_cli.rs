@@ -58,9 +58,166 @@ fn sichuan_2025_07_text() {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
     assert!(!out.contains("DOMAIN"), "{out}");
-    // Every rule key of the table is listed.
+    // Every pension-rule key of the table is listed, then the national award rules.
     let rules = out.split("Pension rules").nth(1).unwrap();
+    let (rules, award) = rules.split_once("Award rules").unwrap();
     assert_eq!(rules.lines().filter(|l| l.contains(" = ")).count(), 24);
+    assert_eq!(award.lines().filter(|l| l.contains(" = ")).count(), 4);
+}
+
+/// The key lines of Sichuan in 2025-07, each checked by hand against the official documents:
+/// unemployment 0.6 % / 0.4 % of the phased 1 % (Sichuan's notice of 2024-07-03 forwarding
+/// 人社部发〔2024〕40号); work injury at the class II base rate 0.4 % (education is class II of
+/// 人社部发〔2015〕71号; Sichuan charges the full base rates again from 2025-01, 川人社规〔2025〕1号);
+/// the 1996-01 account, family-B transitional at 1.3 %, years to 2 decimals, the 增发
+/// supplement, month-interpolated divisors, payment from the month after retirement, no
+/// new-versus-old comparison after 2024-09 and 15 minimum years.
+#[test]
+fn sichuan_2025_07_key_lines() {
+    let out = ok(&["sichuan", "--month", "2025-07"]);
+    let line = |start: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?} in\n{out}"))
+            .to_string()
+    };
+    let has = |start: &str, parts: &[&str]| {
+        let l = line(start);
+        for p in parts {
+            assert!(l.contains(p), "{start}: missing {p:?} in {l}");
+        }
+    };
+    has("floor:", &["4588.00"]);
+    has("ceiling:", &["22938.00"]);
+    has("Pension calculation base", &["2025: 8462.00"]);
+    has(
+        "pension, enterprise scheme, employer:",
+        &[
+            "16%",
+            "[national",
+            "人社部发〔2016〕36号",
+            "国办发〔2019〕13号",
+        ],
+    );
+    has("pension, public-institution scheme, employer:", &["16%"]);
+    has("pension, individual", &["8%"]);
+    has(
+        "occupational annuity, employer",
+        &["8%", "国办发〔2015〕18号"],
+    );
+    has("occupational annuity, individual", &["4%"]);
+    has("medical (maternity included), employer:", &["8.5%"]);
+    has("medical, individual:", &["2%"]);
+    has(
+        "unemployment, employer:",
+        &[
+            "0.6%",
+            "[regional, C]",
+            "人社部发〔2024〕40号",
+            "2025-12-31",
+        ],
+    );
+    has(
+        "unemployment, individual:",
+        &["0.4%", "[regional, C]", "四川省人力资源和社会保障厅"],
+    );
+    has(
+        "work injury, employer:",
+        &[
+            "0.4%",
+            "class 2 base rate 0.4%",
+            "[regional",
+            "川人社规〔2025〕1号",
+        ],
+    );
+    has("housing provident fund, employer:", &["12%"]);
+    has("account_start =", &["1996-01", "[regional"]);
+    has("account_credit_rate =", &["0.08", "from 2006-01"]);
+    has("transitional_form =", &["average_index", "[regional"]);
+    has("transitional_years =", &["pre_account"]);
+    has("transitional_rate =", &["0.013", "[regional"]);
+    has("years_decimals =", &["2", "[regional"]);
+    has("index_decimals =", &["4"]);
+    has("divisor_convention =", &["monthly", "from 2025-01"]);
+    has("component_rounding =", &["half_up_fen"]);
+    has("total_rounding =", &["sum"]);
+    has("supplement_form =", &["indexed_wage_years", "[regional"]);
+    has(
+        "benefit.divisors =",
+        &["50: 195", "60: 139", "interpolated"],
+    );
+    has(
+        "benefit.payment_lag_months =",
+        &["1 month after the retirement month"],
+    );
+    has(
+        "benefit.transition_share =",
+        &["not in force", "2014-10", "2024-09"],
+    );
+    has(
+        "retirement.min_years_start =",
+        &["15 years for retirements in 2025"],
+    );
+    // Before Sichuan's own split the national entries apply; in 2024 work injury was 80 %.
+    let out = ok(&["sichuan", "--month", "2024-07"]);
+    assert!(
+        out.contains("unemployment, individual: 0.4%  [regional"),
+        "{out}"
+    );
+    assert!(out.contains("work injury, employer: 0.32%"), "{out}");
+    assert!(out.contains("× 80% of the base rate charged"), "{out}");
+    let out = ok(&["sichuan", "--month", "2020-07"]);
+    assert!(
+        out.contains("unemployment, individual: 0.5%  [national"),
+        "{out}"
+    );
+}
+
+/// A scenario value replaces the table's and is shown as the scenario's, with the default.
+#[test]
+fn a_scenario_override_is_shown_as_such() {
+    let out = ok(&[
+        "sichuan",
+        "--month",
+        "2025-07",
+        "--set",
+        "insurance.unemployment.individual_rate=0.005",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let line = v["rates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "insurance.unemployment.individual_rate")
+        .unwrap()
+        .clone();
+    assert_eq!(line["value"].as_f64(), Some(0.005));
+    assert_eq!(line["scope"], "scenario");
+    let source = line["source"].as_str().unwrap();
+    assert!(
+        source.contains("in place of the default 0.4%") && source.contains("2025-12-31"),
+        "{source}"
+    );
+    let emp = v["rates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "insurance.unemployment.employer_rate")
+        .unwrap();
+    assert_eq!(
+        emp["scope"], "regional",
+        "the key not set keeps the table's"
+    );
+    assert_eq!(v["award"].as_array().unwrap().len(), 4);
+    let e = fails(&[
+        "sichuan",
+        "--month",
+        "2025-07",
+        "--set",
+        "insurance.unemployment.individual_rat=0.1",
+    ]);
+    assert!(e.contains("individual_rat"), "{e}");
 }
 
 #[test]

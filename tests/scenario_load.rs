@@ -107,7 +107,7 @@ fn unknown_key_with_did_you_mean() {
     let e = scenario::from_str("[simulation]\nzzz = 1\n", "x.toml", &[])
         .unwrap_err()
         .to_string();
-    assert_has(&e, "x.toml:2:1: simulation.zzz: unknown key `zzz`; the keys here are agents, roster, seed, start, years");
+    assert_has(&e, "x.toml:2:1: simulation.zzz: unknown key `zzz`; the keys here are agents, roster, roster_exact_agents, roster_k_anonymity, seed, start, years");
 }
 
 #[test]

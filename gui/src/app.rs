@@ -152,7 +152,7 @@ impl GuiApp {
         if self.state.quit_confirmed && !was_confirmed {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
-        if self.state.busy() {
+        if self.state.busy() || self.state.planner.busy() || self.state.stress.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(200));
         }
     }
@@ -191,6 +191,8 @@ fn top_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             (Tab::Run, Msg::TabRun),
             (Tab::Compare, Msg::TabCompare),
             (Tab::Headline, Msg::TabHeadline),
+            (Tab::Planner, Msg::TabPlanner),
+            (Tab::Stress, Msg::TabStress),
         ] {
             if ui.selectable_label(state.tab == tab, lang.t(msg)).clicked() {
                 cmds.push(Command::SetTab(tab));
@@ -273,6 +275,8 @@ fn main_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Command>) {
         Tab::Run => run_ui(ui, state, cmds),
         Tab::Compare => compare_ui(ui, state, cmds),
         Tab::Headline => crate::headline_ui::headline_ui(ui, state),
+        Tab::Planner => crate::planner_ui::planner_ui(ui, state, cmds),
+        Tab::Stress => crate::stress_ui::stress_ui(ui, state, cmds),
         tab => {
             let Some(id) = state.active else {
                 ui.label(lang.t(Msg::ScenarioFile));

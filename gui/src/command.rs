@@ -98,4 +98,36 @@ pub enum Command {
     /// Quit without saving.
     DiscardAllAndQuit,
     DismissDialog,
+    Planner(PlannerCommand),
+    Stress(StressCommand),
+}
+
+/// Actions of the planner tab.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlannerCommand {
+    /// Builds the case from the form, checks it and runs it in the background.
+    Run,
+    Cancel,
+    Open(PathBuf),
+    OpenDialog,
+    Save(PathBuf),
+    SaveDialog,
+    /// The fan chart as PNG or SVG.
+    Export(PathBuf),
+    ExportDialog(ExportKind),
+    /// The balance variant the fan chart shows.
+    Variant(usize),
+}
+
+/// Actions of the stress-test tab.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StressCommand {
+    /// Checks the grid and runs it in the background into the stress folder.
+    Run,
+    Cancel,
+    /// Reads the heat map of a stress folder (the metric chosen, else the first found).
+    Open(PathBuf),
+    OpenDialog,
+    /// Shows another metric of the folder shown.
+    ShowMetric(String),
 }

@@ -65,7 +65,7 @@ pub fn chart(
 }
 
 /// Creates the folder a file goes into.
-fn make_parent(path: &Path) -> Result<(), String> {
+pub(crate) fn make_parent(path: &Path) -> Result<(), String> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
             .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display())),

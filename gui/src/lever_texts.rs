@@ -530,6 +530,18 @@ pub const KEYS: &[(&str, &str, &str, &str)] = &[
         "用职工名册 CSV 代替合成人口。",
     ),
     (
+        "simulation.roster_k_anonymity",
+        "Roster runs: k of agents.csv's k-anonymity",
+        "名册运行：agents.csv 的 k 匿名参数",
+        "名册运行时，agents.csv 中个人信息逐级泛化，直到每种组合至少由名册中 k 名职工共有；无法达到的行隐去这些信息。",
+    ),
+    (
+        "simulation.roster_exact_agents",
+        "Roster runs: exact personal facts in agents.csv",
+        "名册运行：agents.csv 写入精确个人信息",
+        "名册运行时在 agents.csv 中写入精确的出生月份、入职月份、性别、职称和工资；文件即成为个人信息。",
+    ),
+    (
         "name",
         "Scenario name",
         "情景名称",

@@ -29,10 +29,14 @@ pub mod i18n;
 pub mod lever_texts;
 pub mod lever_ui;
 pub mod levers;
+pub mod planner;
+pub mod planner_ui;
 pub mod results;
 pub mod run_ui;
 pub mod runner;
 pub mod state;
+pub mod stress_ui;
+pub mod stress_view;
 pub mod summary;
 
 pub use app::{GuiApp, Startup};

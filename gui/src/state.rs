@@ -23,6 +23,8 @@ pub enum Tab {
     Run,
     Compare,
     Headline,
+    Planner,
+    Stress,
 }
 
 /// Where a scenario's runs stand.
@@ -89,6 +91,10 @@ pub struct AppState {
     /// The file dialog (the system's; tests put their own).
     pub files: Box<dyn crate::files::FileChooser>,
     pub(crate) ctx: egui::Context,
+    /// The planner tab (`planner`).
+    pub planner: crate::planner::PlannerState,
+    /// The stress-test tab (`stress_view`).
+    pub stress: crate::stress_view::StressState,
 }
 
 impl AppState {
@@ -121,6 +127,8 @@ impl AppState {
             loading: Vec::new(),
             files: Box::new(crate::files::NativeDialog),
             ctx,
+            planner: Default::default(),
+            stress: Default::default(),
         }
     }
 
@@ -295,6 +303,8 @@ impl AppState {
 
     /// Checks the worker and starts the next queued run; call once per frame.
     pub fn poll(&mut self) {
+        self.planner.poll();
+        self.stress.poll();
         let mut done = Vec::new();
         self.loading.retain(|(id, rx)| match rx.try_recv() {
             Ok(r) => {
@@ -619,6 +629,8 @@ impl AppState {
                 self.quit_confirmed = true;
             }
             Command::DismissDialog => self.dialog = None,
+            Command::Planner(c) => self.apply_planner(c),
+            Command::Stress(c) => self.apply_stress(c),
         }
     }
 

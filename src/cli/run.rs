@@ -45,6 +45,15 @@ pub struct RunArgs {
     /// (snapshots.csv), so that `sisandbox compare` can compare runs at any of those dates.
     #[arg(long, conflicts_with = "panel")]
     pub snapshots: bool,
+    /// Roster runs: write each person's exact facts (birth and hire month, sex, title, wage…)
+    /// in agents.csv instead of the k-anonymous coarsening (sets
+    /// simulation.roster_exact_agents). The file is then personal data; the manifest records it.
+    #[arg(long)]
+    pub exact_agents: bool,
+    /// Roster runs: the k of agents.csv's k-anonymity, 2 to 100 (sets
+    /// simulation.roster_k_anonymity; default 5).
+    #[arg(long, value_name = "K")]
+    pub k_anonymity: Option<u32>,
 }
 
 impl Default for RunArgs {
@@ -61,6 +70,8 @@ impl Default for RunArgs {
             quiet: false,
             panel: false,
             snapshots: false,
+            exact_agents: false,
+            k_anonymity: None,
         }
     }
 }
@@ -103,6 +114,12 @@ impl RunArgs {
         }
         if let Some(y) = self.years {
             v.push(format!("simulation.years={y}"));
+        }
+        if let Some(k) = self.k_anonymity {
+            v.push(format!("simulation.roster_k_anonymity={k}"));
+        }
+        if self.exact_agents {
+            v.push("simulation.roster_exact_agents=true".into());
         }
         v.extend(self.set.iter().cloned());
         v
@@ -152,15 +169,19 @@ pub fn run(args: &RunArgs) -> Result<()> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
     let dir = output::fresh_dir(&args.out, &format!("{}-seed{}", s.name, s.simulation.seed));
-    output::write_run(&dir, s, &outcome, &meta)
+    let privacy = output::write_run_report(&dir, s, &outcome, &meta)
         .with_context(|| format!("writing results to {}", dir.display()))?;
+    if let Some(p) = &privacy {
+        // Said even with --quiet: what a roster run's agents.csv shows, or that it is personal data.
+        eprintln!("{}", p.summary());
+    }
     if let Some(panel) = &panel {
         super::risk::write_panel(&dir, s, panel)?;
     }
     if let Some(rows) = &snapshots {
-        use sisandbox::experiment::snapshot::{write_snapshots, SNAPSHOT_FILE};
-        let path = dir.join(SNAPSHOT_FILE);
-        write_snapshots(&path, s, rows).with_context(|| format!("writing {}", path.display()))?;
+        use sisandbox::experiment::snapshot::{write_into_run, SNAPSHOT_FILE};
+        write_into_run(&dir, s, rows)
+            .with_context(|| format!("writing {}", dir.join(SNAPSHOT_FILE).display()))?;
     }
     if !args.quiet {
         let staff_months = outcome.info.agents_initial as f64 * months as f64;

@@ -4,6 +4,13 @@
 //! date, each outcome taken on its own basis ([`Basis`]): the outcomes of a pension award as
 //! awarded by that date, the others as they stood at that date, and only where they apply to
 //! the agent's state then (a wage only for active staff, a pension only once awarded).
+//!
+//! A roster run's agents.csv may be coarsened (`anonymise`): a withheld fact is `*`, a wage or
+//! take-home pay a band (`5000.00-9999.99`), the award month a year or span of years. Groups
+//! are read as written (`*` is a group of its own); a band is no amount to compare, so wage
+//! and take-home are left out for those agents (their band's middle still ranks them into
+//! income deciles), and an award is taken as made by a date when its whole span is, when the
+//! date is the run's last month, or when snapshots.csv shows the pension in payment then.
 
 use super::compare::{CompareError, COMPARE_METRICS, GROUPS};
 use super::snapshot::SNAPSHOT_FILE;
@@ -54,8 +61,10 @@ pub struct AgentRow {
     pub values: [Option<f64>; COMPARE_METRICS.len()],
     /// Income for deciles: the wage column (current wage of staff, final wage of retirees).
     pub income: Option<f64>,
-    /// The month of the pension award in the run, if any (end records only).
-    pub retire_month: Option<YearMonth>,
+    /// The first and last month the pension award in the run may have been made in, if any
+    /// (end records only): one month in an exact agents.csv, a span of years in a coarsened
+    /// one, the whole calendar when withheld.
+    pub retire_month: Option<(YearMonth, YearMonth)>,
 }
 
 /// A run folder read for comparison.
@@ -111,9 +120,51 @@ fn number(path: &Path, line: usize, name: &str, s: &str) -> Result<Option<f64>, 
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse::<f64>()
-        .map(Some)
-        .map_err(|_| read_err(path, format!("line {line}: {name} = {s:?} is not a number")))
+    match crate::anonymise::parse_band(s) {
+        Some((lo, hi)) if lo == hi => Ok(Some(lo)),
+        // A band or a withheld value of a coarsened roster run: no amount to compare.
+        Some(_) => Ok(None),
+        None if s == crate::anonymise::WITHHELD => Ok(None),
+        None => Err(read_err(
+            path,
+            format!("line {line}: {name} = {s:?} is not a number"),
+        )),
+    }
+}
+
+/// An income for deciles: the amount, or the middle of a coarsened band.
+fn income(s: &str) -> Option<f64> {
+    crate::anonymise::parse_band(s)
+        .map(|(lo, hi)| (lo + hi) / 2.0)
+        .filter(|w| *w > 0.0)
+}
+
+/// The months an award may have been made in: `YYYY-MM` exactly; a year `YYYY` or a span of
+/// years `YYYY-YYYY` of a coarsened run; any month when withheld (`*`).
+fn award_months(path: &Path, line: usize, s: &str) -> Result<(YearMonth, YearMonth), CompareError> {
+    let s = s.trim();
+    if s == crate::anonymise::WITHHELD {
+        return Ok((
+            YearMonth::from_index(i32::MIN),
+            YearMonth::from_index(i32::MAX),
+        ));
+    }
+    let year = |y: &str| {
+        y.parse::<i32>()
+            .ok()
+            .and_then(|y| YearMonth::new(y, 1).zip(YearMonth::new(y, 12)))
+    };
+    let span = match s.split_once('-') {
+        None => year(s),
+        Some((a, b)) if b.len() == 4 => year(a).zip(year(b)).map(|(a, b)| (a.0, b.1)),
+        Some(_) => return month(path, line, "retire_month", s).map(|m| (m, m)),
+    };
+    span.ok_or_else(|| {
+        read_err(
+            path,
+            format!("line {line}: retire_month = {s:?} is not a month, a year or a span of years"),
+        )
+    })
 }
 
 fn month(path: &Path, line: usize, name: &str, s: &str) -> Result<YearMonth, CompareError> {
@@ -227,10 +278,22 @@ impl RunData {
             .iter()
             .map(|a| {
                 let mut row = a.clone();
-                let awarded = a.retire_month.is_some_and(|m| m <= date);
+                // Every award of the run is made by its end, whatever its span.
+                let mut awarded = a.retire_month.is_some_and(|(_, last)| {
+                    last <= date || self.end.is_some_and(|end| date >= end)
+                });
                 if snap.is_some() {
                     match by_id.get(&a.id) {
                         Some(s) => {
+                            // A coarsened award month (a span): a pension in payment at the
+                            // date shows the award was made by then.
+                            if a.retire_month.is_some_and(|(first, last)| first != last) {
+                                awarded |= COMPARE_METRICS
+                                    .iter()
+                                    .position(|m| *m == "pension_total")
+                                    .and_then(|p| s.values[p])
+                                    .is_some_and(|x| x > 0.0);
+                            }
                             row.groups = s.groups.clone();
                             row.state = s.state.clone();
                             row.income = s.income.or(a.income);
@@ -286,13 +349,13 @@ fn read_agents(path: PathBuf) -> Result<Vec<AgentRow>, CompareError> {
         // An award is what gives the replacement rate (empty for staff never retired).
         let awarded = values[0].is_some() || values[1].is_some();
         let retire_month = if awarded {
-            Some(month(&t.path, line, "retire_month", at(retire_col))?)
+            Some(award_months(&t.path, line, at(retire_col))?)
         } else {
             None
         };
         keep_for_state(&mut values, &state);
         let groups = [0, 1, 2, 3].map(|g| at(group_cols[g]).to_string());
-        let income = at(wage_col).parse::<f64>().ok().filter(|w| *w > 0.0);
+        let income = income(at(wage_col));
         agents.push(AgentRow {
             id,
             groups,
@@ -349,4 +412,30 @@ fn read_snapshots(path: PathBuf) -> Result<BTreeMap<YearMonth, Vec<AgentRow>>, C
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coarsened_values_read_as_no_amount_and_spans_of_months() {
+        let p = Path::new("agents.csv");
+        assert_eq!(number(p, 2, "wage", "8500.25").unwrap(), Some(8500.25));
+        assert_eq!(number(p, 2, "wage", "5000.00-9999.99").unwrap(), None);
+        assert_eq!(number(p, 2, "wage", "*").unwrap(), None);
+        assert_eq!(number(p, 2, "wage", "").unwrap(), None);
+        assert!(number(p, 2, "wage", "lots").is_err());
+        assert_eq!(income("5000.00-9999.99"), Some(7499.995));
+        assert_eq!(income("*"), None);
+        let ym = YearMonth::ym;
+        let span = |s| award_months(p, 2, s).unwrap();
+        assert_eq!(span("2031-07"), (ym(2031, 7), ym(2031, 7)));
+        assert_eq!(span("2031"), (ym(2031, 1), ym(2031, 12)));
+        assert_eq!(span("2030-2034"), (ym(2030, 1), ym(2034, 12)));
+        let (first, last) = span("*");
+        assert!(first < ym(1000, 1) && last > ym(9999, 12));
+        assert!(award_months(p, 2, "2031-13").is_err());
+        assert!(award_months(p, 2, "soon").is_err());
+    }
 }

@@ -122,7 +122,8 @@ pub fn load_input(path: &Path, sets: &[String]) -> Result<Input, DecomposeError>
 }
 
 /// Runs `s` on `threads` threads, recording its choices into `record` or replaying `replay`.
-fn run(
+/// Also the runs of a decomposed sweep (`super::sweep_decompose`).
+pub(super) fn run(
     input: &Input,
     threads: usize,
     record: Option<&mut Book>,

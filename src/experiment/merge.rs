@@ -62,7 +62,10 @@ pub fn merge(target: &Path, sources: &[PathBuf]) -> Result<usize, SweepError> {
         if plan.baseline {
             copy(&from.agents, &to.agents)?;
         }
-        from.check(plan.series, plan.baseline)?;
+        if plan.has_frozen(id) {
+            copy(&from.frozen, &to.frozen)?;
+        }
+        from.check(plan.series, plan.baseline, plan.has_frozen(id))?;
         copy(&from.metrics, &to.metrics)?;
         copied += 1;
     }
@@ -70,7 +73,7 @@ pub fn merge(target: &Path, sources: &[PathBuf]) -> Result<usize, SweepError> {
     for id in 0..plan.runs() {
         let f = RunFiles::new(target, id);
         if f.complete() {
-            f.check(plan.series, plan.baseline)?;
+            f.check(plan.series, plan.baseline, plan.has_frozen(id))?;
         }
     }
     write_design(&plan, &target.join(DESIGN))?;

@@ -20,7 +20,8 @@
 //! - [`winners`]: winners and losers of a paired comparison, in five bands of relative change;
 //! - [`snapshot`]: each agent's state at the end of each year of a run (`run --snapshots`);
 //! - [`decompose`]: a reform's effect split into mechanical and behavioural parts, by
-//!   replaying the baseline's choices;
+//!   replaying the baseline's choices; [`sweep_decompose`]: the same for every variant of a
+//!   sweep (`decompose = true`);
 //! - [`reproduce`]: re-running a manifest and checking every output's SHA-256.
 //!
 //! Every table written here is a function of the sweep file, the scenario files and the
@@ -42,6 +43,7 @@ pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod sweep;
+pub mod sweep_decompose;
 pub mod tables;
 pub mod winners;
 

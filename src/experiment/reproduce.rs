@@ -1,11 +1,13 @@
 //! Re-running a run from its manifest: the `[scenario]` table holds the fully resolved
 //! scenario (seed included), so it is deserialised as it is, run again, written
-//! to a new folder, and every output's SHA-256 is checked against the manifest's `[outputs]`.
+//! to a new folder, and every output's SHA-256 is checked against the manifest's `[outputs]`
+//! (snapshots.csv too, taken again, when the run was made with `--snapshots`).
 
+use super::snapshot::{write_into_run, SNAPSHOT_FILE};
 use crate::engine::RunOptions;
 use crate::output::{self, RunMeta};
 use crate::scenario::Scenario;
-use crate::simulate::simulate;
+use crate::simulate::{simulate, simulate_with_snapshots};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -136,15 +138,18 @@ pub fn reproduce(
     let original_dir = manifest.parent().unwrap_or(Path::new("."));
     let originals = check_files(&outputs, original_dir)?;
     let t0 = Instant::now();
-    let outcome = simulate(
-        &s,
-        scenario_dir.as_deref(),
-        &RunOptions {
-            threads,
-            progress: None,
-            cancel: None,
-        },
-    )?;
+    let opts = RunOptions {
+        threads,
+        progress: None,
+        cancel: None,
+    };
+    // A run made with `--snapshots` recorded snapshots.csv among its outputs: take them again.
+    let (outcome, snapshots) = if outputs.contains_key(SNAPSHOT_FILE) {
+        let (o, rows) = simulate_with_snapshots(&s, scenario_dir.as_deref(), &opts)?;
+        (o, Some(rows))
+    } else {
+        (simulate(&s, scenario_dir.as_deref(), &opts)?, None)
+    };
     let meta = RunMeta {
         seed: s.simulation.seed,
         threads: if threads == 0 {
@@ -161,6 +166,9 @@ pub fn reproduce(
         &format!("{}-seed{}-reproduced", s.name, s.simulation.seed),
     );
     output::write_run(&dir, &s, &outcome, &meta)?;
+    if let Some(rows) = &snapshots {
+        write_into_run(&dir, &s, rows)?;
+    }
     let checks = check_files(&outputs, &dir)?;
     Ok(Reproduction {
         dir,

@@ -151,6 +151,31 @@ pub fn write_snapshots(path: &Path, s: &Scenario, rows: &[SnapshotRow]) -> Resul
     })
 }
 
+/// Writes snapshots.csv into the run folder `dir` and records its SHA-256 in the folder's
+/// manifest (`[outputs]`), so that `sisandbox reproduce` writes it again and checks it like
+/// series.csv and agents.csv. The manifest is edited in place (its other text kept) and
+/// replaced atomically.
+pub fn write_into_run(dir: &Path, s: &Scenario, rows: &[SnapshotRow]) -> Result<(), OutputError> {
+    let path = dir.join(SNAPSHOT_FILE);
+    write_snapshots(&path, s, rows)?;
+    let manifest = dir.join("manifest.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|error| OutputError::Io {
+        path: manifest.clone(),
+        error,
+    })?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| OutputError::Manifest(e.to_string()))?;
+    let outputs = doc
+        .get_mut("outputs")
+        .and_then(toml_edit::Item::as_table_mut)
+        .ok_or_else(|| OutputError::Manifest(format!("{}: no [outputs]", manifest.display())))?;
+    let hash = crate::output::sha256_file(&path)?;
+    outputs.insert(SNAPSHOT_FILE, toml_edit::value(format!("sha256:{hash}")));
+    let text = doc.to_string();
+    write_atomic(&manifest, |w: &mut dyn Write| w.write_all(text.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +185,41 @@ mod tests {
         s.simulation.agents = 150;
         s.simulation.years = 2;
         s
+    }
+
+    #[test]
+    fn snapshots_are_hashed_in_the_run_manifest() {
+        let s = small();
+        let opts = RunOptions {
+            threads: 1,
+            ..Default::default()
+        };
+        let (outcome, rows) =
+            run_with_snapshots(&s, crate::population::synthetic(&s), &opts).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("run");
+        let meta = crate::output::RunMeta {
+            seed: s.simulation.seed,
+            threads: 1,
+            wall_seconds: 0.0,
+            scenario_files: vec![],
+            command: String::new(),
+        };
+        crate::output::write_run(&dir, &s, &outcome, &meta).unwrap();
+        let before = std::fs::read_to_string(dir.join("manifest.toml")).unwrap();
+        write_into_run(&dir, &s, &rows).unwrap();
+        let after = std::fs::read_to_string(dir.join("manifest.toml")).unwrap();
+        let m: toml::Table = toml::from_str(&after).unwrap();
+        let hash = crate::output::sha256_file(&dir.join(SNAPSHOT_FILE)).unwrap();
+        assert_eq!(
+            m["outputs"][SNAPSHOT_FILE].as_str(),
+            Some(format!("sha256:{hash}").as_str())
+        );
+        assert_eq!(
+            after.lines().count(),
+            before.lines().count() + 1,
+            "one line added, the rest kept"
+        );
     }
 
     #[test]

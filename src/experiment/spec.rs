@@ -100,6 +100,10 @@ pub struct SweepSpec {
     /// Write the yearly series of every run to `series.csv` (default true).
     #[serde(default)]
     pub series: Option<bool>,
+    /// Split each variant's effect against the base into its mechanical and behavioural parts
+    /// (decomposition.csv; needs `baseline = true`). Normal form: absent when false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decompose: Option<bool>,
     #[serde(default)]
     pub parameters: Vec<ParamSpec>,
 }
@@ -139,6 +143,9 @@ pub struct SweepPlan {
     pub replications: usize,
     pub baseline: bool,
     pub series: bool,
+    /// Each variant also runs with behaviour frozen at the base's choices of its replication
+    /// (`runs/run-NNNNNN.frozen.csv`), and decomposition.csv splits its effect.
+    pub decompose: bool,
     pub parameters: Vec<String>,
     pub variants: Vec<Variant>,
     /// SHA-256 of the resolved base scenario (TOML), so a changed scenario file is noticed on
@@ -458,6 +465,14 @@ impl SweepPlan {
         let names: Vec<String> = spec.parameters.iter().map(|p| p.path.clone()).collect();
         let integer: Vec<bool> = names.iter().map(|p| is_integer_key(p)).collect();
         let baseline = spec.baseline.unwrap_or(design == Design::Grid);
+        let decompose = spec.decompose.unwrap_or(false);
+        if decompose && !baseline {
+            problems.push(
+                "decompose = true splits each variant's effect against the unvaried base: set \
+                 baseline = true"
+                    .into(),
+            );
+        }
         let mut variants = Vec::new();
         if baseline {
             variants.push(Variant {
@@ -599,12 +614,14 @@ impl SweepPlan {
         spec.design = Some(design);
         spec.baseline = Some(baseline);
         spec.series = Some(spec.series.unwrap_or(true));
+        spec.decompose = decompose.then_some(true);
         Ok(SweepPlan {
             design,
             master_seed: master,
             replications: spec.replications as usize,
             baseline,
             series: spec.series.unwrap_or(true),
+            decompose,
             parameters: names,
             variants,
             base_sha256: String::new(),
@@ -695,6 +712,12 @@ impl SweepPlan {
     /// (variant, replication) of run `id`.
     pub fn locate(&self, id: usize) -> (usize, usize) {
         (id / self.replications, id % self.replications)
+    }
+
+    /// Whether run `id` also has a run with behaviour frozen at the base's choices: every run
+    /// of a decomposed sweep except the base's own.
+    pub fn has_frozen(&self, id: usize) -> bool {
+        self.decompose && !self.variants[self.locate(id).0].is_base()
     }
 
     /// `path=value, …`, or `base` for the unvaried scenario.

@@ -5,8 +5,11 @@
 //! <out>/design.csv                  one row per variant: its parameter values
 //! <out>/runs/run-000042.series.csv  the run's yearly series        (if the sweep keeps series)
 //! <out>/runs/run-000042.agents.csv  the initial staff's outcomes   (if the sweep has a baseline)
+//! <out>/runs/run-000042.frozen.csv  summary metrics with behaviour frozen at the base's choices
+//!                                   (a variant of a sweep with `decompose = true`)
 //! <out>/runs/run-000042.csv         the run's summary metrics: written last, marks the run done
-//! <out>/runs.csv, series.csv, summary.csv, paired.csv, paired_summary.csv, morris.csv
+//! <out>/runs.csv, series.csv, summary.csv, paired.csv, paired_summary.csv, morris.csv,
+//! <out>/decomposition.csv, decomposition_summary.csv
 //! ```
 //!
 //! Every file is written to a temporary name unique to the process and renamed into place, so
@@ -23,13 +26,15 @@ pub const PLAN: &str = "plan.toml";
 pub const DESIGN: &str = "design.csv";
 pub const RUNS_DIR: &str = "runs";
 /// The tables assembled at the end, in the order they are written.
-pub const TABLES: [&str; 6] = [
+pub const TABLES: [&str; 8] = [
     "runs.csv",
     "series.csv",
     "summary.csv",
     "paired.csv",
     "paired_summary.csv",
     "morris.csv",
+    "decomposition.csv",
+    "decomposition_summary.csv",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -83,13 +88,18 @@ pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, StoreError> {
     Ok(n)
 }
 
-/// Whether `name` is one of a run's files: `run-NNNNNN.csv`, `.series.csv` or `.agents.csv`.
+/// Whether `name` is one of a run's files: `run-NNNNNN.csv`, `.series.csv`, `.agents.csv` or
+/// `.frozen.csv`.
 pub fn is_run_file_name(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("run-") else {
         return false;
     };
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    digits >= 6 && matches!(&rest[digits..], ".csv" | ".series.csv" | ".agents.csv")
+    digits >= 6
+        && matches!(
+            &rest[digits..],
+            ".csv" | ".series.csv" | ".agents.csv" | ".frozen.csv"
+        )
 }
 
 /// Removes the run files of a sweep's `runs/` folder (`--force`), and nothing else.
@@ -155,6 +165,8 @@ pub struct RunFiles {
     pub metrics: PathBuf,
     pub series: PathBuf,
     pub agents: PathBuf,
+    /// The summary metrics of the run with behaviour frozen (`decompose = true`).
+    pub frozen: PathBuf,
 }
 
 impl RunFiles {
@@ -164,6 +176,7 @@ impl RunFiles {
             metrics: d.join(format!("run-{id:06}.csv")),
             series: d.join(format!("run-{id:06}.series.csv")),
             agents: d.join(format!("run-{id:06}.agents.csv")),
+            frozen: d.join(format!("run-{id:06}.frozen.csv")),
         }
     }
 
@@ -173,12 +186,15 @@ impl RunFiles {
     }
 
     /// Checks every file the run should have (see [`check_run_file`]).
-    pub fn check(&self, series: bool, agents: bool) -> Result<(), StoreError> {
+    pub fn check(&self, series: bool, agents: bool, frozen: bool) -> Result<(), StoreError> {
         if series {
             check_run_file(&self.series, SERIES_HEADER)?;
         }
         if agents {
             check_run_file(&self.agents, &agents_header())?;
+        }
+        if frozen {
+            check_run_file(&self.frozen, METRICS_HEADER)?;
         }
         check_run_file(&self.metrics, METRICS_HEADER)
     }

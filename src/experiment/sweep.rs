@@ -11,6 +11,7 @@ use super::spec::{Design, SpecError, SweepPlan, SweepSpec};
 use super::stats::csv_line;
 use super::store::{self, RunFiles, StoreError, DESIGN, PLAN, RUNS_DIR, TABLES};
 use super::summary::{agent_outcomes, run_metrics, yearly_series};
+use super::sweep_decompose::Books;
 use super::tables::assemble_plan;
 use crate::engine::RunOptions;
 use crate::simulate::{simulate, SimulateError};
@@ -362,7 +363,13 @@ pub(super) fn write_design(plan: &SweepPlan, path: &Path) -> Result<(), StoreErr
 }
 
 /// Runs one run and writes its files (metrics last).
-fn run_one(plan: &SweepPlan, out: &Path, id: usize, threads: usize) -> Result<(), SweepError> {
+fn run_one(
+    plan: &SweepPlan,
+    books: &Books,
+    out: &Path,
+    id: usize,
+    threads: usize,
+) -> Result<(), SweepError> {
     let (v, r) = plan.locate(id);
     let variant = &plan.variants[v];
     let what = format!("variant {v} ({}), replication {r}", plan.describe(variant));
@@ -376,17 +383,26 @@ fn run_one(plan: &SweepPlan, out: &Path, id: usize, threads: usize) -> Result<()
         .map_err(|e| fail(Box::new(e)))?;
     let scenario_path = plan.scenario_path();
     let scenario_dir = scenario_path.as_deref().and_then(Path::parent);
-    let outcome = simulate(
-        &s,
-        scenario_dir,
-        &RunOptions {
-            threads,
-            progress: None,
-            cancel: None,
-        },
-    )
-    .map_err(|e: SimulateError| fail(Box::new(e)))?;
+    let outcome = if plan.decompose && variant.is_base() {
+        // The same run, recording the choices the other variants are frozen at.
+        books.run_base(plan, &s, r, threads).map_err(fail)?
+    } else {
+        simulate(
+            &s,
+            scenario_dir,
+            &RunOptions {
+                threads,
+                progress: None,
+                cancel: None,
+            },
+        )
+        .map_err(|e: SimulateError| fail(Box::new(e)))?
+    };
     let files = RunFiles::new(out, id);
+    if plan.has_frozen(id) {
+        let frozen = books.frozen_metrics(plan, &s, r, threads).map_err(fail)?;
+        store::write_metrics(&files.frozen, &frozen)?;
+    }
     if plan.series {
         store::write_series(&files.series, &yearly_series(&outcome))?;
     }
@@ -422,6 +438,7 @@ pub fn run_sweep(plan: &SweepPlan, opts: &SweepOptions) -> Result<SweepReport, S
     }
     .min(todo.len().max(1));
     let threads = opts.threads.max(1);
+    let books = Books::new(plan);
     // Plain threads pulling run ids in order, not a rayon pool: each run starts its own rayon
     // pool, and a rayon worker waiting on another pool would start further runs meanwhile
     // (work stealing), so memory would no longer be bounded by `jobs` runs.
@@ -439,7 +456,7 @@ pub fn run_sweep(plan: &SweepPlan, opts: &SweepOptions) -> Result<SweepReport, S
             let Some(&id) = todo.get(i) else {
                 return Ok(());
             };
-            if let Err(e) = run_one(plan, &opts.out, id, threads) {
+            if let Err(e) = run_one(plan, &books, &opts.out, id, threads) {
                 failed.store(true, Ordering::Relaxed);
                 return Err(e);
             }

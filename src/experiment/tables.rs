@@ -1,6 +1,7 @@
 //! The tables of a sweep, assembled from its per-run files in run order (so they do not
 //! depend on thread counts, the order runs finish in, the shard split or interruptions):
-//! runs.csv, series.csv, summary.csv, paired.csv, paired_summary.csv and morris.csv.
+//! runs.csv, series.csv, summary.csv, paired.csv, paired_summary.csv and morris.csv
+//! (decomposition.csv and decomposition_summary.csv: [`super::sweep_decompose`]).
 
 use super::morris::{elementary_effects, morris_stats};
 use super::spec::{Design, SweepPlan};
@@ -155,6 +156,9 @@ pub(super) fn assemble_plan(plan: &SweepPlan, dir: &Path) -> Result<(), SweepErr
     }
     if morris {
         write_morris(plan, dir, &means, &order)?;
+    }
+    if plan.decompose {
+        super::sweep_decompose::write_tables(plan, dir)?;
     }
     Ok(())
 }

@@ -179,8 +179,10 @@ mod tests {
         assert_eq!(c.pension_employer, 73_408);
         assert_eq!((c.oa_employer, c.oa_individual), (0, 0));
         assert_eq!(c.medical_individual, 9_176);
-        assert_eq!(c.unemployment_individual, 2_294);
-        assert_eq!(c.work_injury, 918, "0.2 % of 4,588 = 9.176");
+        // Sichuan: unemployment 0.6 % / 0.4 %; education is work-injury class II (0.4 %).
+        assert_eq!(c.unemployment_individual, 1_835, "0.4 % of 4,588 = 18.352");
+        assert_eq!(c.unemployment_employer, 2_753, "0.6 % of 4,588 = 27.528");
+        assert_eq!(c.work_injury, 1_835, "0.4 % of 4,588 = 18.352");
         assert_eq!(c.housing_individual, 48_000);
     }
 
@@ -194,7 +196,7 @@ mod tests {
         assert_eq!((c.oa_individual, c.oa_employer), (48_000, 96_000));
         assert_eq!(
             (c.medical_individual, c.unemployment_individual),
-            (24_000, 6_000)
+            (24_000, 4_800)
         );
         let c = monthly(2_293_800, 2_293_800, Membership::ESTABLISHED, &sichuan());
         assert_eq!(
@@ -204,7 +206,7 @@ mod tests {
         assert_eq!((c.oa_individual, c.oa_employer), (91_752, 183_504));
         assert_eq!(
             (c.medical_individual, c.unemployment_individual),
-            (45_876, 11_469)
+            (45_876, 9_175)
         );
     }
 
@@ -240,10 +242,10 @@ mod tests {
             c.individual_total(),
             80_000 + 20_000 + 300 + 5_000 + 120_000
         );
-        // 16 % + 9.8 % + 0.5 % + 0.2 % + 12 %
+        // 16 % + 9.8 % + 0.5 % + 0.4 % (work injury, class II) + 12 %
         assert_eq!(
             c.employer_total(),
-            160_000 + 98_000 + 5_000 + 2_000 + 120_000
+            160_000 + 98_000 + 5_000 + 4_000 + 120_000
         );
         let d = c.times(2).minus(&c);
         assert_eq!(d, c);

@@ -269,7 +269,11 @@ mod tests {
         let r = s.insurance.resolve(YearMonth::ym(2025, 3), "sichuan");
         let d = due(458_800, Scheme::Enterprise, &r);
         assert_eq!(d[0], 36_704);
-        assert_eq!(d[6], 918);
+        assert_eq!(
+            d[4], 1_835,
+            "Sichuan individual unemployment 0.4 % of 4,588"
+        );
+        assert_eq!(d[6], 1_835, "work injury class II, 0.4 % of 4,588");
         assert_eq!(percent(80_000), "8%");
         assert_eq!(percent(2_000), "0.2%");
     }

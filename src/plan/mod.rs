@@ -16,6 +16,7 @@ pub use project::{Context, OptionOutcome, PathResult};
 
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The metrics of an option, in column order.
 pub const METRICS: [(&str, &str); 4] = [
@@ -121,6 +122,21 @@ pub fn run_with_progress(
     paths: usize,
     tick: &(dyn Fn() + Sync),
 ) -> Result<PlanResult, String> {
+    run_cancellable(s, case, paths, tick, &AtomicBool::new(false))
+}
+
+/// The error of a plan stopped through `cancel`.
+pub const CANCELLED: &str = "the plan was cancelled";
+
+/// [`run_with_progress`] that stops when `cancel` is set (paths not yet started are skipped)
+/// and then returns [`CANCELLED`]; for front ends that must stop a long plan at once.
+pub fn run_cancellable(
+    s: &Scenario,
+    case: &PlanCase,
+    paths: usize,
+    tick: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<PlanResult, String> {
     if paths == 0 {
         return Err("--paths 0: at least one path is needed".into());
     }
@@ -128,11 +144,15 @@ pub fn run_with_progress(
     let results: Vec<PathResult> = (0..paths as u64)
         .into_par_iter()
         .map(|p| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
             let r = ctx.run_path(&ctx.path(Some(p)));
             tick();
-            r
+            Some(r)
         })
-        .collect();
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| CANCELLED.to_string())?;
     let central = ctx.run_path(&ctx.path(None)).options;
     let qs = &case.plan.percentiles;
     let mut options = Vec::new();

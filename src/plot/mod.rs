@@ -51,7 +51,7 @@ pub use figures::bands::percentile_bands;
 pub use figures::boxplot::box_plot;
 pub use figures::ecdf::ecdf;
 pub use figures::fan::{fan_chart, Curves, Fan};
-pub use figures::heatmap::{heat_map, HeatMap};
+pub use figures::heatmap::{heat_map, viridis, HeatMap};
 pub use figures::histogram::{histogram, HistogramScale};
 pub use figures::morris::morris_scatter;
 pub use font::FONT_FAMILY;

@@ -22,6 +22,11 @@ pub struct SimulationParams {
     /// synthetic population.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roster: Option<String>,
+    /// k of the k-anonymity of a roster run's agents.csv (`anonymise`): every combination of
+    /// a person's coarsened facts is shared by at least k of the roster's staff.
+    pub roster_k_anonymity: u32,
+    /// Write a roster run's agents.csv with each person's exact facts (personal data).
+    pub roster_exact_agents: bool,
 }
 
 impl Default for SimulationParams {
@@ -32,6 +37,8 @@ impl Default for SimulationParams {
             seed: 20_251_125,
             agents: 3_000,
             roster: None,
+            roster_k_anonymity: crate::anonymise::DEFAULT_K,
+            roster_exact_agents: false,
         }
     }
 }
@@ -478,6 +485,8 @@ pub fn key_docs() -> Vec<KeyDoc> {
         k("simulation.seed", "", A::Integer { min: Some(0), max: None }, "Master seed: every random stream derives from (seed, agent id, purpose)."),
         k("simulation.agents", "staff", A::integer(1, 50_000_000), "Initial headcount of the synthetic population across all universities."),
         k("simulation.roster", "path", A::Text, "Staff roster CSV (see docs/ROSTER.md) used instead of the synthetic population."),
+        k("simulation.roster_k_anonymity", "staff", A::integer(2, crate::anonymise::MAX_K as i64), "Roster runs: agents.csv coarsens each person's facts until every combination is shared by at least this many of the roster's staff; rows that cannot be are withheld (docs/RELIABILITY.md)."),
+        k("simulation.roster_exact_agents", "", A::Bool, "Roster runs: write each person's exact facts in agents.csv instead (the file is then personal data)."),
         k("regions[].name", "", A::Text, "Province name, referred to by universities and regional parameter entries."),
         k("regions[].zone", "", A::OneOf(Zone::NAMES), "Economic zone."),
         k("regions[].average_wage", "yuan/month", A::at_least(1.0), "全口径 average wage by year: the reference of contribution limits and the index denominator.").dated().source("regional rule table (src/insurance/regions/data): provincial base notices, each entry with its source", Certainty::C),

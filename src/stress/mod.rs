@@ -188,6 +188,7 @@ impl StressSpec {
             levels: None,
             baseline: Some(false),
             series: Some(true),
+            decompose: None,
             parameters: self
                 .axes
                 .iter()

@@ -142,18 +142,21 @@ impl InsuranceParams {
                 "Lump-sum buy-in of a shortfall at retirement = shortfall months × base × full rate × this.")
                 .dated().source("local practice", U),
             // unemployment, work injury
-            rate("unemployment.employer_rate", "Employer unemployment rate (phased reduction).")
-                .source("人社部发〔2024〕40号", C),
-            rate("unemployment.individual_rate", "Individual unemployment rate.").source("人社部发〔2024〕40号", C),
+            rate("unemployment.employer_rate", "Employer unemployment rate: 2 % (1999), 1.5 % from 2015-03, 0.5 % of a phased 1 % from 2017; provinces split the 1 % their own way (Sichuan 0.6 % from 2023-05).")
+                .source(TABLE, C),
+            rate("unemployment.individual_rate", "Individual unemployment rate: 1 % (1999), 0.5 % from 2015-03; Sichuan 0.4 % from 2023-05.")
+                .source(TABLE, C),
             KeyDoc::new("work_injury.class_base_rates", "share", Allowed::Structured,
                 "Work-injury base rates of industry classes I–VIII.")
-                .source("人社部发〔2015〕71号", M),
+                .source("人社部发〔2015〕71号《关于调整工伤保险费率政策的通知》(2015-07-22)", C),
             KeyDoc::new("work_injury.industry_class", "class", Allowed::integer(1, 8),
-                "The university's work-injury industry class (education is low-risk).")
-                .dated().source("人社部发〔2015〕71号", U),
+                "The university's work-injury industry class: education (教育) is class II (base rate 0.4 %).")
+                .dated().source("人社部发〔2015〕71号《关于调整工伤保险费率政策的通知》(2015-07-22), 工伤保险行业风险分类表: 教育 in class II", C),
             KeyDoc::new("work_injury.floating_factor", "", Allowed::number(0.0, 3.0),
                 "Experience-rated factor on the class base rate.")
                 .dated().source("人社部发〔2015〕71号", U),
+            rate("work_injury.base_rate_share", "Share of the class base rates a province charges: below 1 during a phased reduction (Sichuan 80 % from 2023-05 to 2024-12, the full base rates again from 2025-01).")
+                .source(TABLE, C),
             // housing fund
             rate("housing_fund.employer_rate", "Employer housing-fund rate (5–12 %; universities typically 12 %).")
                 .source("住房公积金管理条例; 建金〔2005〕5号", M),

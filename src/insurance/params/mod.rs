@@ -104,7 +104,19 @@ mod tests {
         assert_eq!(r.medical_employer_ppm, 98_000);
         assert_eq!(r.major_illness_fee, 300);
         assert_eq!(r.adjustment_month, 7);
-        assert_eq!(r.work_injury_ppm, 2_000);
+        assert_eq!(r.work_injury_ppm, 4_000, "education is class II");
+        assert_eq!(r.unemployment_individual_ppm, 5_000);
+        let r = p.resolve(YearMonth::ym(2025, 7), "sichuan");
+        assert_eq!(
+            (r.unemployment_employer_ppm, r.unemployment_individual_ppm),
+            (6_000, 4_000)
+        );
+        assert_eq!(r.work_injury_ppm, 4_000);
+        let r = p.resolve(YearMonth::ym(2024, 7), "sichuan");
+        assert_eq!(
+            r.work_injury_ppm, 3_200,
+            "80 % of the base rate, 川人社发〔2023〕9号"
+        );
         let r = p.resolve(YearMonth::ym(2030, 1), "gansu");
         assert_eq!(r.book_rate_ppm, 15_000, "projection");
         assert_eq!(r.transitional_form, TransitionalForm::DeemedIndex);

@@ -77,7 +77,7 @@ impl InsuranceParams {
         let wi = &self.work_injury;
         let wi_rate = wi.rate(
             *wi.industry_class.at(month, region),
-            *wi.floating_factor.at(month, region),
+            *wi.floating_factor.at(month, region) * *wi.base_rate_share.at(month, region),
         );
         let b = &self.benefit;
         RatesAt {

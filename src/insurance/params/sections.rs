@@ -262,6 +262,8 @@ impl Default for MedicalParams {
     }
 }
 
+/// Unemployment insurance; the defaults are the regional rule table's (the split of the
+/// reduced 1 % differs by province: Sichuan 0.6 % / 0.4 %).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UnemploymentParams {
@@ -271,9 +273,10 @@ pub struct UnemploymentParams {
 
 impl Default for UnemploymentParams {
     fn default() -> Self {
+        let t = RuleTable::builtin();
         UnemploymentParams {
-            employer_rate: constant(0.005),
-            individual_rate: constant(0.005),
+            employer_rate: t.dated(|r| &r.unemployment_employer_rate),
+            individual_rate: t.dated(|r| &r.unemployment_individual_rate),
         }
     }
 }
@@ -288,27 +291,33 @@ pub struct WorkInjuryParams {
     pub industry_class: Dated<u32>,
     /// Experience-rated factor on the class base rate.
     pub floating_factor: Dated<f64>,
+    /// Share of the class base rates the province charges (a phased reduction: Sichuan 80 %
+    /// from 2023-05 to 2024-12); the defaults are the regional rule table's.
+    pub base_rate_share: Dated<f64>,
 }
 
 impl Default for WorkInjuryParams {
     fn default() -> Self {
         WorkInjuryParams {
             class_base_rates: vec![0.002, 0.004, 0.007, 0.009, 0.011, 0.013, 0.016, 0.019],
-            industry_class: constant(1),
+            // Education (教育) is in class II of the 人社部发〔2015〕71号 industry table.
+            industry_class: constant(2),
             floating_factor: constant(1.0),
+            base_rate_share: RuleTable::builtin().dated(|r| &r.work_injury_base_rate_share),
         }
     }
 }
 
 impl WorkInjuryParams {
-    /// The employer rate for a class (out-of-range classes take the nearest class).
-    pub fn rate(&self, class: u32, floating: f64) -> f64 {
+    /// The class base rate times `factor` (the floating factor times the province's share);
+    /// out-of-range classes take the nearest class.
+    pub fn rate(&self, class: u32, factor: f64) -> f64 {
         let n = self.class_base_rates.len();
         if n == 0 {
             return 0.0;
         }
         let i = (class.max(1) as usize - 1).min(n - 1);
-        self.class_base_rates[i] * floating
+        self.class_base_rates[i] * factor
     }
 }
 

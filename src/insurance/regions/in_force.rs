@@ -4,7 +4,7 @@
 //! answering "which insurances and rates applied in a given period" from the same figures the
 //! engine and the calculator use.
 
-use super::{RuleTable, UnknownRegion, KEYS};
+use super::{rule_keys, Entry, RuleTable, Rules, UnknownRegion};
 use crate::insurance::base::{self, BaseLimits};
 use crate::insurance::InsuranceParams;
 use crate::money::{rate_to_ppm, yuan_to_fen, Fen};
@@ -13,11 +13,14 @@ use crate::scenario::dated::Dated;
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
 
-/// Whether a figure is the region's own or the national (general) one.
+/// Whether a figure is the region's own, the national (general) one, or a value the scenario
+/// sets in place of the default.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     Regional,
     National,
+    /// The scenario overrides the default (the table's or the catalogue's) for this key.
+    Scenario,
 }
 
 impl Scope {
@@ -25,6 +28,7 @@ impl Scope {
         match self {
             Scope::Regional => "regional",
             Scope::National => "national",
+            Scope::Scenario => "scenario",
         }
     }
 }
@@ -89,6 +93,9 @@ pub struct InForce {
     pub calc_base: Option<(Fen, i32, String)>,
     pub rates: Vec<RateLine>,
     pub rules: Vec<RuleLine>,
+    /// The award rules that are national scenario keys (months of payment, start of payment,
+    /// the 2014-10..2024-09 comparison, minimum years): see [`super::award`].
+    pub award: Vec<RuleLine>,
 }
 
 /// Whether an entry of `d` for `region` is in force in `month` (what [`Dated::at`] prefers).
@@ -104,7 +111,35 @@ fn scope_of<T>(d: &Dated<T>, month: YearMonth, region: &str) -> Scope {
     }
 }
 
+/// The less certain of two grades (R, C, M, U, model in that order).
+fn weaker(a: Certainty, b: Certainty) -> Certainty {
+    let rank = |c: Certainty| match c {
+        Certainty::R => 0,
+        Certainty::C => 1,
+        Certainty::M => 2,
+        Certainty::U => 3,
+        Certainty::Model => 4,
+    };
+    if rank(a) >= rank(b) {
+        a
+    } else {
+        b
+    }
+}
+
 type Pick = fn(&InsuranceParams) -> &Dated<f64>;
+type TablePick = fn(&Rules) -> &Vec<Entry<f64>>;
+
+/// Keys whose defaults are the regional rule table: the source printed is the table entry in
+/// force (its own document), not the catalogue's line.
+const FROM_TABLE: &[(&str, TablePick)] = &[
+    ("insurance.unemployment.employer_rate", |r| {
+        &r.unemployment_employer_rate
+    }),
+    ("insurance.unemployment.individual_rate", |r| {
+        &r.unemployment_individual_rate
+    }),
+];
 
 /// The contribution rates printed, in order: scenario key, words, the dated table.
 const RATES: &[(&str, &str, Pick)] = &[
@@ -247,17 +282,47 @@ impl InForce {
                 (yuan_to_fen(e.value), year, e.source.clone())
             });
 
+        let defaults = InsuranceParams::default();
+        // A key the scenario sets differently from the default is shown as the scenario's,
+        // with the default it replaces.
+        let overridden = |source: String, default: String| {
+            format!("set by the scenario in place of the default {default} ({source})")
+        };
         let mut rates = Vec::new();
         for (key, label, pick) in RATES {
             let d = pick(p);
-            let (source, certainty) = catalogue(key);
+            let table_entry = FROM_TABLE
+                .iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, tp)| table.entry(tp, &region, month));
+            let (mut source, mut certainty, mut scope) = match table_entry {
+                Some((e, own)) => (
+                    e.source.clone(),
+                    e.certainty,
+                    if own {
+                        Scope::Regional
+                    } else {
+                        Scope::National
+                    },
+                ),
+                None => {
+                    let (s, c) = catalogue(key);
+                    (s, c, scope_of(d, month, &region))
+                }
+            };
+            if d != pick(&defaults) {
+                let default = percent(rate_to_ppm(*pick(&defaults).at(month, &region)));
+                source = overridden(source, default);
+                certainty = Certainty::Model;
+                scope = Scope::Scenario;
+            }
             rates.push(RateLine {
                 key,
                 label,
                 value: rate_to_ppm(*d.at(month, &region)),
                 unit: "share",
                 detail: String::new(),
-                scope: scope_of(d, month, &region),
+                scope,
                 source,
                 certainty,
             });
@@ -273,22 +338,56 @@ impl InForce {
         let wi = &p.work_injury;
         let class = *wi.industry_class.at(month, &region);
         let floating = *wi.floating_factor.at(month, &region);
-        let (source, certainty) = catalogue("insurance.work_injury.industry_class");
-        let wi_scope = match (
-            scope_of(&wi.industry_class, month, &region),
-            scope_of(&wi.floating_factor, month, &region),
-        ) {
-            (Scope::National, Scope::National) => Scope::National,
-            _ => Scope::Regional,
+        let share = *wi.base_rate_share.at(month, &region);
+        let (mut source, mut certainty) = catalogue("insurance.work_injury.industry_class");
+        let (share_entry, share_own) = table
+            .entry(|x| &x.work_injury_base_rate_share, &region, month)
+            .map_or((None, false), |(e, own)| (Some(e), own));
+        let mut wi_scope = if share_own {
+            Scope::Regional
+        } else {
+            match (
+                scope_of(&wi.industry_class, month, &region),
+                scope_of(&wi.floating_factor, month, &region),
+            ) {
+                (Scope::National, Scope::National) => Scope::National,
+                _ => Scope::Regional,
+            }
         };
+        if let Some(e) = share_entry.filter(|_| share_own) {
+            source = format!("{source}; share of the base rates: {}", e.source);
+            certainty = weaker(certainty, e.certainty);
+        }
+        let dw = &defaults.work_injury;
+        if wi.industry_class != dw.industry_class
+            || wi.floating_factor != dw.floating_factor
+            || wi.base_rate_share != dw.base_rate_share
+            || wi.class_base_rates != dw.class_base_rates
+        {
+            let default = rate_to_ppm(dw.rate(
+                *dw.industry_class.at(month, &region),
+                *dw.floating_factor.at(month, &region) * *dw.base_rate_share.at(month, &region),
+            ));
+            source = overridden(source, percent(default));
+            certainty = Certainty::Model;
+            wi_scope = Scope::Scenario;
+        }
         rates.push(RateLine {
             key: "insurance.work_injury.industry_class",
             label: "work injury, employer",
             value: r.work_injury_ppm,
             unit: "share",
             detail: format!(
-                "class {class} base rate {} × floating factor {floating}",
-                percent(rate_to_ppm(wi.rate(class, 1.0)))
+                "class {class} base rate {} × floating factor {floating}{}",
+                percent(rate_to_ppm(wi.rate(class, 1.0))),
+                if share == 1.0 {
+                    String::new()
+                } else {
+                    format!(
+                        " × {} of the base rate charged",
+                        percent(rate_to_ppm(share))
+                    )
+                }
             ),
             scope: wi_scope,
             source,
@@ -348,8 +447,7 @@ impl InForce {
             });
         }
 
-        let rules = KEYS
-            .iter()
+        let rules = rule_keys()
             .map(
                 |(key, meaning)| match table.in_force_text(key, &region, month) {
                     Some((e, own)) => RuleLine {
@@ -378,6 +476,7 @@ impl InForce {
             )
             .collect();
 
+        let award = super::award::award_lines(p, &defaults, month, &region, &catalogue);
         Ok(InForce {
             region,
             month,
@@ -385,6 +484,7 @@ impl InForce {
             calc_base,
             rates,
             rules,
+            award,
         })
     }
 }
@@ -427,7 +527,7 @@ mod tests {
             (k.value.as_deref(), k.scope),
             (Some("0.013"), Scope::Regional)
         );
-        assert_eq!(f.rules.len(), KEYS.len());
+        assert_eq!(f.rules.len(), rule_keys().count());
     }
 
     #[test]

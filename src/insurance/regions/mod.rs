@@ -14,6 +14,7 @@
 //!
 //! [`RatesAt`]: crate::insurance::RatesAt
 
+pub mod award;
 pub mod in_force;
 pub mod kinds;
 pub mod print;
@@ -151,6 +152,22 @@ rule_keys! {
     publication_lag_months: u32 => "Months into the base year before the new limits are published.",
     calc_base: f64 => "Pension calculation base (计发基数) of retirements in the year, yuan per month.",
     average_wage: f64 => "全口径 average wage of the year, yuan per month (the reference of the next limits).",
+    unemployment_employer_rate: f64 => "Employer unemployment contribution rate, share of the base.",
+    unemployment_individual_rate: f64 => "Individual unemployment contribution rate, share of the base.",
+    work_injury_base_rate_share: f64 => "Share of the industry-class base rates of work injury that the province charges (a phased reduction below 1).",
+}
+
+/// Keys of the table that are contribution rates: `sisandbox rates` lists them among the rates
+/// (as the scenario resolves them, with the table's source), not among the pension rules.
+pub const RATE_KEYS: &[&str] = &[
+    "unemployment_employer_rate",
+    "unemployment_individual_rate",
+    "work_injury_base_rate_share",
+];
+
+/// The pension-rule keys of the table (every key but the contribution rates), in table order.
+pub fn rule_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    KEYS.iter().filter(|(k, _)| !RATE_KEYS.contains(k))
 }
 
 const FILES: &[(&str, &str)] = &[

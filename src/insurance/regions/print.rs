@@ -99,7 +99,14 @@ pub fn render_text(f: &InForce) -> String {
     }
 
     out.push_str("\nPension rules (regional rule table)\n");
-    for l in &f.rules {
+    rule_lines(&mut out, &f.rules);
+    out.push_str("\nAward rules (national scenario keys)\n");
+    rule_lines(&mut out, &f.award);
+    out
+}
+
+fn rule_lines(out: &mut String, lines: &[RuleLine]) {
+    for l in lines {
         let from = l.from.map(|m| format!(" from {m}")).unwrap_or_default();
         out.push_str(&format!(
             "  {} = {}  [{}{from}, {}] {}\n",
@@ -110,10 +117,26 @@ pub fn render_text(f: &InForce) -> String {
             l.source
         ));
     }
-    out
 }
 
-/// One JSON object: `region`, `month`, `base`, `calc_base`, `rates`, `rules`. Money in yuan,
+fn rules_json(lines: &[RuleLine]) -> Vec<Value> {
+    lines
+        .iter()
+        .map(|l| {
+            json!({
+                "key": l.key,
+                "meaning": l.meaning,
+                "value": l.value,
+                "from": l.from.map(|m| m.to_string()),
+                "scope": l.scope.word(),
+                "source": l.source,
+                "certainty": l.certainty.map(|c| c.label()),
+            })
+        })
+        .collect()
+}
+
+/// One JSON object: `region`, `month`, `base`, `calc_base`, `rates`, `rules`, `award`. Money in yuan,
 /// rates as shares.
 pub fn render_json(f: &InForce) -> String {
     let b = &f.base;
@@ -152,28 +175,14 @@ pub fn render_json(f: &InForce) -> String {
             })
         })
         .collect();
-    let rules: Vec<Value> = f
-        .rules
-        .iter()
-        .map(|l| {
-            json!({
-                "key": l.key,
-                "meaning": l.meaning,
-                "value": l.value,
-                "from": l.from.map(|m| m.to_string()),
-                "scope": l.scope.word(),
-                "source": l.source,
-                "certainty": l.certainty.map(|c| c.label()),
-            })
-        })
-        .collect();
     json!({
         "region": f.region,
         "month": f.month.to_string(),
         "base": base,
         "calc_base": calc_base,
         "rates": rates,
-        "rules": rules,
+        "rules": rules_json(&f.rules),
+        "award": rules_json(&f.award),
     })
     .to_string()
 }
@@ -205,7 +214,7 @@ mod tests {
         assert_eq!(v["base"]["ceiling"].as_f64(), Some(22938.0));
         assert_eq!(
             v["rules"].as_array().unwrap().len(),
-            super::super::KEYS.len()
+            super::super::rule_keys().count()
         );
     }
 }
