@@ -620,10 +620,7 @@ fn records_releasing(s: &Scenario, l: &Ledger, mut agents: Vec<Agent>) -> Vec<Ag
     let mut out = Vec::with_capacity(agents.len());
     while !agents.is_empty() {
         let from = agents.len().saturating_sub(RELEASE_BLOCK);
-        let block: Vec<AgentRecord> = agents[from..]
-            .par_iter()
-            .map(|a| record(s, l, a))
-            .collect();
+        let block: Vec<AgentRecord> = agents[from..].par_iter().map(|a| record(s, l, a)).collect();
         out.extend(block.into_iter().rev());
         agents.truncate(from);
         agents.shrink_to_fit();
