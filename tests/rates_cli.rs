@@ -131,6 +131,15 @@ fn sichuan_2025_07_key_lines() {
         ],
     );
     has("housing provident fund, employer:", &["12%"]);
+    // The 2025 book rate is unofficial (U); the 2025 increase is the notice of 2025-07-10 (C).
+    has(
+        "personal-account book rate",
+        &["1.5% (2025)", "[national, U]"],
+    );
+    has(
+        "increase of pensions in payment",
+        &["2% (2025)", "[national, C]", "2025-07-10"],
+    );
     has("account_start =", &["1996-01", "[regional"]);
     has("account_credit_rate =", &["0.08", "from 2006-01"]);
     has("transitional_form =", &["average_index", "[regional"]);

@@ -70,12 +70,12 @@ impl InsuranceParams {
             rate("pension.account_credit_rate", "Share of the base credited to the personal account: 11 % from 1998 (国发〔1997〕26号), 8 % from 2006 (国发〔2005〕38号).")
                 .source(TABLE, R),
             rate("pension.book_rate", "Personal-account book rate (记账利率) by year, unified nationally since 2016; before 2016 a stand-in of 2.5 %.")
-                .source("人社部发〔2017〕31号 and yearly notices; 2025 unofficial", C),
+                .source(TABLE, C),
             KeyDoc::new("pension.book_rate_projection", "share", Allowed::number(-0.1, 0.3),
                 "Book rate assumed for years from `projection_from` on, not yet announced.")
                 .source("third-party calculators", U),
             rate("pension.indexation", "Yearly increase of pensions in payment (基本养老金调整), the national figure; 10 % a year 2005–2015 (the first entry also stands for earlier years).")
-                .source("人社部、财政部 yearly notices; 2005–2015 enterprise pensions raised about 10 % a year for eleven years (人力资源社会保障部, 2016 notice on the 2016 adjustment)", M),
+                .source(TABLE, M),
             KeyDoc::new("pension.indexation_projection", "share", Allowed::number(-0.1, 0.3),
                 "Increase of pensions assumed from `projection_from` on.")
                 .source("model", Model),

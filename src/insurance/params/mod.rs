@@ -33,11 +33,6 @@ fn constant<T>(v: T) -> Dated<T> {
     Dated::constant(v)
 }
 
-/// A table by calendar year (January of each year).
-fn by_year(rows: &[(i32, f64)]) -> Dated<f64> {
-    Dated::by_month(rows.iter().map(|&(y, v)| (ym(y, 1), v)))
-}
-
 /// The whole `[insurance]` section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]

@@ -2,7 +2,7 @@
 //! rates and accounts, annuities, medical, unemployment, work injury, housing fund, retirement
 //! ages and transfers.
 
-use super::{by_year, constant, ym};
+use super::{constant, ym};
 use crate::insurance::regions::RuleTable;
 use crate::scenario::dated::Dated;
 use crate::time::YearMonth;
@@ -96,19 +96,7 @@ impl Default for PensionParams {
             account_credit_rate: RuleTable::builtin().dated(|r| &r.account_credit_rate),
             book_rate: default_book_rate(),
             book_rate_projection: 0.015,
-            indexation: by_year(&[
-                (2005, 0.10),
-                (2016, 0.065),
-                (2017, 0.055),
-                (2018, 0.05),
-                (2019, 0.05),
-                (2020, 0.05),
-                (2021, 0.045),
-                (2022, 0.04),
-                (2023, 0.038),
-                (2024, 0.03),
-                (2025, 0.02),
-            ]),
+            indexation: RuleTable::builtin().dated(|r| &r.indexation),
             indexation_projection: 0.02,
             projection_from: ym(2026, 1),
             interest_convention: constant(InterestConvention::YearEnd),
@@ -117,22 +105,11 @@ impl Default for PensionParams {
     }
 }
 
-/// The unified national book rates 2016–2025 (2025 unofficial). Before 2016 rates were set by
-/// province, near the one-year deposit rate; 2.5 % stands in for them.
+/// The unified national book rates 2016–2025 (2025 unofficial) from the regional rule table,
+/// each year with its source. Before 2016 rates were set by province, near the one-year deposit
+/// rate; 2.5 % stands in for them.
 fn default_book_rate() -> Dated<f64> {
-    by_year(&[
-        (1998, 0.025),
-        (2016, 0.0831),
-        (2017, 0.0712),
-        (2018, 0.0829),
-        (2019, 0.0761),
-        (2020, 0.0604),
-        (2021, 0.0669),
-        (2022, 0.0612),
-        (2023, 0.0397),
-        (2024, 0.0262),
-        (2025, 0.015),
-    ])
+    RuleTable::builtin().dated(|r| &r.book_rate)
 }
 
 /// Occupational annuity (职业年金, 国办发〔2015〕18号).

@@ -129,6 +129,17 @@ fn weaker(a: Certainty, b: Certainty) -> Certainty {
 
 type Pick = fn(&InsuranceParams) -> &Dated<f64>;
 type TablePick = fn(&Rules) -> &Vec<Entry<f64>>;
+/// A yearly rate printed: key, words, value in ppm, the scenario's and the default table, the
+/// key of its projection, and its table key.
+type Yearly<'a> = (
+    &'static str,
+    &'static str,
+    i64,
+    &'a Dated<f64>,
+    &'a Dated<f64>,
+    &'static str,
+    TablePick,
+);
 
 /// Keys whose defaults are the regional rule table: the source printed is the table entry in
 /// force (its own document), not the catalogue's line.
@@ -406,22 +417,27 @@ impl InForce {
         });
         let projected = month >= p.pension.projection_from;
         let year_start = YearMonth::ym(month.year(), 1);
-        for (key, label, ppm, d, proj_key) in [
+        let yearly: [Yearly; 2] = [
             (
                 "insurance.pension.book_rate",
                 "personal-account book rate (记账利率), yearly",
                 r.book_rate_ppm,
                 &p.pension.book_rate,
+                &defaults.pension.book_rate,
                 "insurance.pension.book_rate_projection",
+                |x| &x.book_rate,
             ),
             (
                 "insurance.pension.indexation",
                 "increase of pensions in payment, yearly",
                 r.indexation_ppm,
                 &p.pension.indexation,
+                &defaults.pension.indexation,
                 "insurance.pension.indexation_projection",
+                |x| &x.indexation,
             ),
-        ] {
+        ];
+        for (key, label, ppm, d, default, proj_key, tp) in yearly {
             let (used, detail) = if projected {
                 (
                     proj_key,
@@ -434,14 +450,30 @@ impl InForce {
             } else {
                 (key, format!("{}", month.year()))
             };
-            let (source, certainty) = catalogue(used);
+            let (mut source, mut certainty) = catalogue(used);
+            let mut scope = scope_of(d, year_start, &region);
+            // The year's own entry of the table (its notice and grade) unless projected or set
+            // by the scenario.
+            if !projected {
+                if d != default {
+                    source = overridden(
+                        source,
+                        percent(rate_to_ppm(*default.at(year_start, &region))),
+                    );
+                    certainty = Certainty::Model;
+                    scope = Scope::Scenario;
+                } else if let Some((e, _)) = table.entry(tp, &region, year_start) {
+                    source = e.source.clone();
+                    certainty = e.certainty;
+                }
+            }
             rates.push(RateLine {
                 key: if projected { proj_key } else { key },
                 label,
                 value: ppm,
                 unit: "share",
                 detail,
-                scope: scope_of(d, year_start, &region),
+                scope,
                 source,
                 certainty,
             });

@@ -155,6 +155,8 @@ rule_keys! {
     unemployment_employer_rate: f64 => "Employer unemployment contribution rate, share of the base.",
     unemployment_individual_rate: f64 => "Individual unemployment contribution rate, share of the base.",
     work_injury_base_rate_share: f64 => "Share of the industry-class base rates of work injury that the province charges (a phased reduction below 1).",
+    book_rate: f64 => "Personal-account book rate (记账利率) of the year.",
+    indexation: f64 => "Increase of pensions in payment decided for the year.",
 }
 
 /// Keys of the table that are contribution rates: `sisandbox rates` lists them among the rates
@@ -163,6 +165,8 @@ pub const RATE_KEYS: &[&str] = &[
     "unemployment_employer_rate",
     "unemployment_individual_rate",
     "work_injury_base_rate_share",
+    "book_rate",
+    "indexation",
 ];
 
 /// The pension-rule keys of the table (every key but the contribution rates), in table order.
