@@ -10,7 +10,10 @@
 #            replications, shows the headline panel and exports its chart to
 #            SCREENSHOT_EXPORT (default: beside OUT, named figure.png);
 #   headline as walk, without the export;
-#   levers   opens the baseline, creates the reform and shows its lever view.
+#   levers   opens the baseline, creates the reform and shows its lever view;
+#   planner  opens the case scenarios/plans/new-hire.toml (or SCREENSHOT_CASE) in the planner
+#            tab, runs it with SCREENSHOT_PATHS paths (default 2000) and shows its fan chart
+#            and options table.
 #
 # Needs xvfb-run (Debian: xvfb, xauth) and import (imagemagick). The scenarios are small
 # versions of scenarios/baseline.toml, written to a temporary folder.
@@ -52,6 +55,7 @@ compare) args=(--run --compare --replications "$reps" baseline.toml reform.toml)
 walk) args=(--reform "$lever" --run --compare --replications "$reps" --tab headline --export "$export_to" baseline.toml); wait_for="comparison shown" ;;
 headline) args=(--reform "$lever" --run --compare --replications "$reps" --tab headline baseline.toml); wait_for="comparison shown" ;;
 levers) args=(--reform "$lever" --tab levers baseline.toml); wait_for="ready" ;;
+planner) args=(--plan "${SCREENSHOT_CASE:-$repo/scenarios/plans/new-hire.toml}" --plan-paths "${SCREENSHOT_PATHS:-2000}"); wait_for="sisandbox-gui: plan " ;;
 *) echo "unknown SCREENSHOT_MODE $mode" >&2; exit 2 ;;
 esac
 
@@ -81,5 +85,8 @@ if [ "$mode" = walk ]; then
     grep -q "sisandbox-gui: exported " "$work/log" || { echo "no figure exported" >&2; exit 1; }
     grep -q "sisandbox-gui: headline baseline-reform: ." "$work/log" ||
         { echo "no headline of the reform" >&2; exit 1; }
+fi
+if [ "$mode" = planner ]; then
+    grep -q "sisandbox-gui: plan shown: " "$work/log" || { echo "no plan shown" >&2; exit 1; }
 fi
 echo "screenshot: $out"

@@ -31,6 +31,10 @@ pub struct Startup {
     pub export: Option<PathBuf>,
     /// Where run folders are written and found (default `results`).
     pub runs_folder: Option<PathBuf>,
+    /// A planner case to open in the planner tab, run and show.
+    pub plan: Option<PathBuf>,
+    /// Paths of that plan (default the tab's).
+    pub plan_paths: Option<usize>,
 }
 
 pub struct GuiApp {
@@ -43,6 +47,8 @@ pub struct GuiApp {
     frame_max: std::time::Duration,
     frames: u64,
     frame_stats: bool,
+    /// A plan asked for at start-up is under way (its end is reported on stderr).
+    plan_pending: bool,
 }
 
 impl GuiApp {
@@ -72,6 +78,16 @@ impl GuiApp {
             state.apply(Command::RunAll);
             state.tab = Tab::Run;
         }
+        let plan_pending = startup.plan.is_some();
+        if let Some(case) = &startup.plan {
+            use crate::command::PlannerCommand;
+            state.apply(Command::Planner(PlannerCommand::Open(case.clone())));
+            if let Some(n) = startup.plan_paths {
+                state.planner.paths = n.to_string();
+            }
+            state.apply(Command::Planner(PlannerCommand::Run));
+            state.tab = Tab::Planner;
+        }
         if !startup.compare {
             // The end-to-end screenshot script waits for this line.
             eprintln!("sisandbox-gui: ready");
@@ -84,6 +100,7 @@ impl GuiApp {
             frame_max: std::time::Duration::ZERO,
             frames: 0,
             frame_stats: std::env::var_os("SISANDBOX_GUI_FRAME_STATS").is_some(),
+            plan_pending,
         }
     }
 
@@ -108,6 +125,21 @@ impl GuiApp {
 
     fn draw(&mut self, ui: &mut egui::Ui) {
         self.state.poll();
+        if self.plan_pending && !self.state.planner.busy() {
+            self.plan_pending = false;
+            // The end-to-end script waits for one of these lines.
+            match &self.state.planner.output {
+                Some(out) => eprintln!(
+                    "sisandbox-gui: plan shown: {} options, {} paths",
+                    out.result.options.len(),
+                    out.result.paths
+                ),
+                None => eprintln!(
+                    "sisandbox-gui: plan failed: {}",
+                    self.state.planner.problems.join("; ")
+                ),
+            }
+        }
         if self.show_compare_when_done && !self.state.busy() && self.state.runs.len() >= 2 {
             let ready = self.state.summary().is_some();
             if ready {

@@ -162,8 +162,10 @@ impl ScenarioDoc {
     }
 
     /// Writes `value` at a key path (`careers.quit_rate.contract`, `universities[1].region`)
-    /// into the text, keeping comments and layout. A list the file does not write yet is first
-    /// copied from the effective scenario (lists are replaced whole by an overlay).
+    /// into the text, keeping comments and layout. An item of a list the file does not write
+    /// itself is written as an item overlay (`[universities.1]` with `region = …`), so only
+    /// that change enters the file and the other items keep coming from the base; a list the
+    /// file writes whole is edited in place.
     pub fn set_value(&mut self, path: &str, value: toml::Value) -> Result<(), String> {
         let mut doc: toml_edit::DocumentMut = self
             .text
@@ -177,32 +179,56 @@ impl ScenarioDoc {
     }
 
     /// Removes a key from the text, so the base's (or the default) value applies again. A key
-    /// inside a list removes the whole list, since a file replaces lists whole.
+    /// of a list item written as an item overlay removes just that key (and the item's table
+    /// when nothing is left in it); a key inside a list the file writes whole removes the whole
+    /// list, since that list replaces the base's.
     pub fn remove_key(&mut self, path: &str) -> Result<(), String> {
         let mut doc: toml_edit::DocumentMut = self
             .text
             .parse()
             .map_err(|e| format!("the TOML text does not parse: {e}"))?;
         let segments = parse_path(path)?;
-        let keys: Vec<&str> = segments
-            .iter()
-            .map_while(|s| match s {
-                Segment::Key(k) => Some(k.as_str()),
-                Segment::Index(_) => None,
-            })
-            .collect();
+        // The keys as the text writes them: an index into an item overlay is a key; the walk
+        // stops at a list the text writes whole.
+        let mut keys: Vec<String> = Vec::new();
+        let mut first_index = None;
+        {
+            let mut item: Option<&toml_edit::Item> = Some(doc.as_item());
+            for s in &segments {
+                let key = match s {
+                    Segment::Key(k) => k.clone(),
+                    Segment::Index(i) => {
+                        if !item.is_some_and(|x| x.is_table_like()) {
+                            break;
+                        }
+                        first_index.get_or_insert(keys.len());
+                        i.to_string()
+                    }
+                };
+                item = item.and_then(|x| x.get(&key));
+                keys.push(key);
+            }
+        }
         let Some((last, parents)) = keys.split_last() else {
             return Ok(());
         };
-        let mut item = doc.as_item_mut();
-        for k in parents {
-            match item.get_mut(k) {
-                Some(next) => item = next,
-                None => return Ok(()),
-            }
-        }
-        if let Some(t) = item.as_table_like_mut() {
+        if let Some(t) = item_at(doc.as_item_mut(), parents).and_then(|i| i.as_table_like_mut()) {
             t.remove(last);
+        }
+        // Tables of an item overlay left empty go too, up to the list's own
+        // (`[careers.academic.1]`, then `careers.academic` when it holds nothing else).
+        if let Some(p) = first_index {
+            for d in (p.saturating_sub(1)..parents.len()).rev() {
+                let empty = item_at(doc.as_item_mut(), &keys[..=d])
+                    .and_then(|i| i.as_table_like())
+                    .is_some_and(|t| t.is_empty());
+                if let (true, Some(t)) = (
+                    empty,
+                    item_at(doc.as_item_mut(), &keys[..d]).and_then(|i| i.as_table_like_mut()),
+                ) {
+                    t.remove(&keys[d]);
+                }
+            }
         }
         self.set_text(doc.to_string());
         Ok(())
@@ -261,6 +287,17 @@ fn diagnostics_of(e: ScenarioError) -> Vec<Diagnostic> {
     e.diagnostics().to_vec()
 }
 
+/// The item at a path of keys in a TOML document.
+fn item_at<'a>(
+    mut item: &'a mut toml_edit::Item,
+    keys: &[String],
+) -> Option<&'a mut toml_edit::Item> {
+    for k in keys {
+        item = item.get_mut(k.as_str())?;
+    }
+    Some(item)
+}
+
 /// The value at a key path of a TOML table.
 pub fn lookup<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
     let mut segments = parse_path(path).ok()?.into_iter();
@@ -271,7 +308,8 @@ pub fn lookup<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value>
     for s in segments {
         v = match s {
             Segment::Key(k) => v.get(k.as_str())?,
-            Segment::Index(i) => v.get(i)?,
+            // An item overlay writes the item under its index as a key.
+            Segment::Index(i) => v.get(i).or_else(|| v.get(i.to_string().as_str()))?,
         };
     }
     Some(v)
@@ -314,13 +352,25 @@ fn set_in(
             let table = item
                 .as_table_like_mut()
                 .ok_or_else(|| format!("`{done}` is not a table in the text"))?;
-            if table.get(k).is_none() && !rest.is_empty() {
-                if let Some(Segment::Index(_)) = rest.first() {
-                    // A list written only in a base: start from the effective list.
-                    let list = effective
+            if let Some((Segment::Index(i), after)) = rest.split_first() {
+                let written_whole = table
+                    .get(k)
+                    .is_some_and(|x| x.is_array() || x.is_array_of_tables());
+                if !written_whole {
+                    // A list written only in a base: write this item by its index (an item
+                    // overlay), never the rest of the list.
+                    let len = effective
                         .and_then(|e| lookup(e, &here))
+                        .and_then(toml::Value::as_array)
+                        .map(Vec::len)
                         .ok_or_else(|| format!("`{here}` has no items to edit"))?;
-                    table.insert(k, toml_edit::Item::Value(edit_value(list)?));
+                    if *i >= len {
+                        return Err(format!("`{here}[{i}]`: the list has {len} items"));
+                    }
+                    let mut keyed = vec![Segment::Key(i.to_string())];
+                    keyed.extend(after.iter().cloned());
+                    let entry = table.entry(k).or_insert(toml_edit::Item::None);
+                    return set_in(entry, &keyed, value, effective, &here);
                 }
             }
             let entry = table.entry(k).or_insert(toml_edit::Item::None);
@@ -390,7 +440,7 @@ mod tests {
     }
 
     #[test]
-    fn setting_a_list_item_copies_the_list_from_the_defaults() {
+    fn setting_a_list_item_writes_only_that_item() {
         let mut d = doc("name = \"x\"\n");
         d.set_value("universities[0].wage_level", toml::Value::Float(1.5))
             .unwrap();
@@ -398,6 +448,34 @@ mod tests {
         assert_eq!(s.universities[0].wage_level, 1.5);
         assert_eq!(s.universities.len(), Scenario::default().universities.len());
         assert!(d.is_dirty());
+        assert!(d.text.contains("[universities.0]"), "{}", d.text);
+        assert!(!d.text.contains("region"), "only the change: {}", d.text);
+        assert!(d.writes("universities[0].wage_level"));
+        assert!(!d.writes("universities[0].region"));
+        d.set_value("careers.academic[1].base_wage", toml::Value::Float(9000.0))
+            .unwrap();
+        assert!(d.text.contains("[careers.academic.1]"), "{}", d.text);
+        assert_eq!(d.scenario().unwrap().careers.academic[1].base_wage, 9000.0);
+        assert!(d
+            .set_value("careers.academic[40].base_wage", toml::Value::Float(1.0))
+            .is_err());
+        // Reset removes the item's key and the tables left empty.
+        d.remove_key("universities[0].wage_level").unwrap();
+        d.remove_key("careers.academic[1].base_wage").unwrap();
+        assert_eq!(d.text.trim(), "name = \"x\"", "{}", d.text);
+        // A list the file writes whole is edited in place and reset whole.
+        let mut w = doc("[[universities]]\nname = \"u\"\nregion = \"sichuan\"\nfiscal = \"local\"\nstaff_share = 1.0\nenterprise_annuity = true\nheadcount_growth = 0.0\nwage_level = 1.0\n");
+        w.set_value("universities[0].wage_level", toml::Value::Float(1.2))
+            .unwrap();
+        assert!(w.text.contains("[[universities]]"), "{}", w.text);
+        assert_eq!(
+            w.scenario().map(|s| s.universities.len()),
+            Some(1),
+            "{:?}",
+            w.diagnostics()
+        );
+        w.remove_key("universities[0].wage_level").unwrap();
+        assert!(!w.text.contains("universities"), "{}", w.text);
     }
 
     #[test]

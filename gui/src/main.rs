@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 const USAGE: &str =
     "usage: sisandbox-gui [--lang en|zh] [--run] [--compare] [--replications N] [--reform KEY=VALUE]...
-                     [--tab levers|compare|headline] [--export FIGURE.png|svg] [--out DIR]
-                     [SCENARIO.toml ...]
+                     [--tab levers|compare|headline|run|planner|stress] [--export FIGURE.png|svg]
+                     [--out DIR] [--plan CASE.toml [--plan-paths N]] [SCENARIO.toml ...]
   --lang     interface language (English or 简体中文; switchable in the window)
   --run      run every scenario opened
   --compare  show the comparison once the runs are done
@@ -18,7 +18,9 @@ const USAGE: &str =
   --tab      the tab to show (with --compare: once the runs are done)
   --export   with --compare: write the chart on screen to this file
   --out DIR  the results folder: runs are written there, and the runs found there at start-up
-             are listed for comparison (default: results)";
+             are listed for comparison (default: results)
+  --plan CASE.toml  open this planner case (scenarios/plans/), run it and show the planner tab
+  --plan-paths N    paths of that plan (default 10000)";
 
 fn parse_args() -> Result<Startup, String> {
     let mut s = Startup::default();
@@ -50,9 +52,11 @@ fn parse_args() -> Result<Startup, String> {
                     "compare" => Tab::Compare,
                     "headline" => Tab::Headline,
                     "run" => Tab::Run,
+                    "planner" => Tab::Planner,
+                    "stress" => Tab::Stress,
                     _ => {
                         return Err(format!(
-                            "--tab: unknown tab `{w}` (levers, compare, headline, run)"
+                            "--tab: unknown tab `{w}` (levers, compare, headline, run, planner, stress)"
                         ))
                     }
                 });
@@ -62,6 +66,25 @@ fn parse_args() -> Result<Startup, String> {
             }
             "--out" => {
                 s.runs_folder = Some(PathBuf::from(args.next().ok_or("--out needs a folder")?));
+            }
+            "--plan" => {
+                s.plan = Some(PathBuf::from(
+                    args.next().ok_or("--plan needs a case file")?,
+                ));
+            }
+            "--plan-paths" => {
+                let n = args.next().ok_or("--plan-paths needs a number")?;
+                s.plan_paths = Some(
+                    n.parse()
+                        .ok()
+                        .filter(|n| (1..=sisandbox_gui::planner::MAX_PATHS).contains(n))
+                        .ok_or_else(|| {
+                            format!(
+                                "--plan-paths: `{n}` is not a whole number from 1 to {}",
+                                sisandbox_gui::planner::MAX_PATHS
+                            )
+                        })?,
+                );
             }
             "--lang" => {
                 let w = args.next().ok_or("--lang needs en or zh")?;

@@ -147,3 +147,59 @@ fn a_dated_table_is_edited_row_by_row() {
         .values()
         .any(|e| e.contains("at most 1")));
 }
+
+#[test]
+fn editing_one_item_of_a_list_writes_only_that_item_into_the_reform() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let (base, reform) = (h.state().state.docs[0].id, h.state().state.docs[1].id);
+    h.state_mut().state.apply(Command::Select(reform));
+    h.run();
+    let key = sisandbox_gui::catalog::key_docs()
+        .iter()
+        .position(|d| d.path == "careers.academic[].base_wage")
+        .unwrap();
+    let path = "careers.academic[1].base_wage".to_string();
+    h.state_mut().state.apply(Command::CommitField {
+        doc: reform,
+        path: path.clone(),
+        key,
+        editor: sisandbox_gui::catalog::editor_of(&sisandbox_gui::catalog::key_docs()[key]),
+        text: "9876".into(),
+    });
+    h.state_mut().state.apply(Command::Save(reform));
+    h.run();
+    let text = std::fs::read_to_string(dir.path().join("reform.toml")).unwrap();
+    // Only the change, as an item overlay: no other rung, no other key of the rung.
+    assert!(text.contains("[careers.academic.1]"), "{text}");
+    assert!(text.contains("base_wage = 9876"), "{text}");
+    assert_eq!(text.matches("base_wage").count(), 1, "{text}");
+    assert!(!text.contains("min_years"), "{text}");
+    // The core reads it as that one change over the base.
+    let r = sisandbox::scenario::load(&dir.path().join("reform.toml"), &[])
+        .unwrap()
+        .scenario;
+    let b = h
+        .state()
+        .state
+        .doc(base)
+        .unwrap()
+        .scenario()
+        .unwrap()
+        .clone();
+    assert_eq!(r.careers.academic[1].base_wage, 9876.0);
+    assert_eq!(r.careers.academic.len(), b.careers.academic.len());
+    assert_eq!(r.careers.academic[0], b.careers.academic[0]);
+    assert_eq!(r.careers.academic[2..], b.careers.academic[2..]);
+    // The form marks the key as set by the file, and "reset to base" takes it out again.
+    let doc = h.state().state.doc(reform).unwrap();
+    assert!(doc.writes(&path));
+    assert!(!doc.writes("careers.academic[0].base_wage"));
+    h.state_mut()
+        .state
+        .apply(Command::ResetKey(reform, path.clone()));
+    h.run();
+    let text = &h.state().state.doc(reform).unwrap().text;
+    assert!(!text.contains("academic"), "{text}");
+    assert!(text.contains("conversion_rate = 0.2"), "{text}");
+}

@@ -17,6 +17,13 @@ against the range below; errors name the file, line and column where the value w
 - **`extends = "base.toml"`** (relative to the file) overlays this file on another scenario,
   which may itself extend another (at most 16 deep). Tables merge key by key; lists (such as
   `[[regions]]`) and values are replaced whole.
+- **One item of a list** is changed, the others kept, by a table of item indices (from 0)
+  where the base has the list: `careers.academic.1.base_wage = 9000`, or the table
+  `[careers.academic.1]` with `base_wage = 9000`, changes the second academic rung's base
+  wage only; `[universities.0]` with `wage_level = 1.2` the first university's level. An item
+  that is a table merges key by key, any other item is replaced. An index outside the list
+  (`careers.academic.9` for a ladder of 5 rungs) or a key that is not an index beside ones that
+  are is an error naming the key as written, with the list's indices.
 - **Dated keys** take either a plain value, in force always and everywhere, or a list of
   entries, each in force from its month (`"YYYY-MM"` or a year) on, optionally for one region.
   Among entries in force, one for the region wins over a general one, and the latest wins.

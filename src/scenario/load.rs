@@ -56,8 +56,12 @@ fn load_source(top: SourceFile, overrides: &[String]) -> Result<Loaded, Scenario
     resolve_inherited_rosters(&mut chain);
     let files = chain.iter().map(|f| f.path.clone()).collect();
     let (mut doc, mut origins) = defaults_document()?;
+    let mut problems = Vec::new();
     for f in chain {
-        overlay(&mut doc, &mut origins, f.table, &f.origins);
+        problems.extend(overlay(&mut doc, &mut origins, f.table, &f.origins));
+    }
+    if !problems.is_empty() {
+        return Err(ScenarioError::Invalid(problems));
     }
     let scenario = validate(doc, origins, overrides)?;
     Ok(Loaded { scenario, files })

@@ -87,6 +87,16 @@ impl Origins {
         }
     }
 
+    /// [`Origins::replace_subtree`] for a value written at `other_path` and merged at `path`
+    /// (an item of a list written by index: `a.b.2` in the file, `a.b[2]` in the document).
+    pub fn replace_subtree_from(&mut self, path: &str, other: &Origins, other_path: &str) {
+        self.forget_subtree(path);
+        for (k, o) in other.subtree(other_path) {
+            let rest = &k[other_path.len()..];
+            self.0.insert(format!("{path}{rest}"), o.clone());
+        }
+    }
+
     /// Forgets everything at or below `path` and records `origin` for it (an override).
     pub fn set_subtree(&mut self, path: &str, origin: Origin) {
         self.forget_subtree(path);
