@@ -51,12 +51,51 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The key before any part.
+const KEY_START: u64 = 0x5151_5EED_0000_0001;
+
+/// One more key part folded into `acc`.
+#[inline]
+fn fold(acc: u64, part: u64) -> u64 {
+    mix64(acc ^ mix64(part.wrapping_add(GOLDEN)))
+}
+
 /// Combines key parts into one 64-bit key, order-sensitively.
 #[inline]
 fn key(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x5151_5EED_0000_0001, |acc, &p| {
-        mix64(acc ^ mix64(p.wrapping_add(GOLDEN)))
-    })
+    parts.iter().fold(KEY_START, |acc, &p| fold(acc, p))
+}
+
+/// The leading parts of a [`Draws`] key, hashed once: the run's seed ([`SeedKey`]), then an
+/// agent ([`AgentKey`]). `SeedKey::new(seed).agent(id).draws(purpose, month)` is the same
+/// stream as `Draws::new(seed, id, purpose, month)`; a step that draws for several purposes
+/// hashes the seed and the agent once instead of each time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeedKey(u64);
+
+impl SeedKey {
+    pub fn new(seed: u64) -> Self {
+        SeedKey(fold(KEY_START, seed))
+    }
+
+    #[inline]
+    pub fn agent(self, agent: u64) -> AgentKey {
+        AgentKey(fold(self.0, agent))
+    }
+}
+
+/// (seed, agent) of a [`Draws`] key, hashed (see [`SeedKey`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgentKey(u64);
+
+impl AgentKey {
+    #[inline]
+    pub fn draws(self, purpose: Purpose, month: i32) -> Draws {
+        Draws {
+            base: fold(fold(self.0, purpose as u64), month as u32 as u64),
+            counter: 0,
+        }
+    }
 }
 
 /// A ChaCha8 generator for (seed, purpose, id).
@@ -156,6 +195,21 @@ mod tests {
         assert_ne!(Draws::new(7, 43, Purpose::Quit, 300).next_u64(), a[0]);
         assert_ne!(Draws::new(7, 42, Purpose::Move, 300).next_u64(), a[0]);
         assert_ne!(Draws::new(8, 42, Purpose::Quit, 300).next_u64(), a[0]);
+    }
+
+    #[test]
+    fn keys_hashed_in_steps_give_the_same_streams() {
+        for (seed, agent, purpose, month) in [
+            (7, 42, Purpose::Quit, 300),
+            (0, 0, Purpose::Mortality, -5),
+            (u64::MAX, 1 << 31, Purpose::Move, 24_300),
+        ] {
+            let mut a = Draws::new(seed, agent, purpose, month);
+            let mut b = SeedKey::new(seed).agent(agent).draws(purpose, month);
+            for _ in 0..3 {
+                assert_eq!(a.next_u64(), b.next_u64());
+            }
+        }
     }
 
     #[test]

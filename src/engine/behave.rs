@@ -18,7 +18,7 @@ use crate::metrics::{item, MonthAgg, Paid};
 use crate::money::{apply_ppm, fen_to_yuan, yuan_to_fen, Fen};
 use crate::perception::{self, BaseRule, Context, Rates, Tables};
 use crate::policy::PointsUse;
-use crate::rng::{chacha, Draws, Purpose};
+use crate::rng::{chacha, AgentKey, Draws, Purpose, SeedKey};
 use crate::scenario::{MonthlyMortality, Scenario};
 use crate::time::YearMonth;
 use rand::Rng;
@@ -39,6 +39,8 @@ pub struct Shared {
     /// Frozen behaviour (`Simulation::replaying`): the recorded choices that replace the
     /// agents' own at each evaluation. None in an ordinary run.
     pub replay: Option<std::sync::Arc<super::replay::Book>>,
+    /// The run's seed as the first part of every agent's stream keys.
+    pub seed: SeedKey,
 }
 
 impl Shared {
@@ -49,6 +51,7 @@ impl Shared {
             points_factor: vec![1.0; s.universities.len()],
             points_share: vec![1.0; s.universities.len()],
             replay: None,
+            seed: SeedKey::new(s.simulation.seed),
         }
     }
 }
@@ -320,7 +323,7 @@ pub fn finish_all(
                     book.freeze_responses(a, env.month);
                 }
                 if intents {
-                    a.intent = leaving_intent(s, env, a);
+                    a.intent = leaving_intent(s, env, shared.seed.agent(a.id as u64), a);
                     if a.intent != Intent::None {
                         out.push(c * super::CHUNK + i);
                     }
@@ -538,14 +541,10 @@ pub fn points_factors(s: &Scenario, demand: &[Fen]) -> Vec<f64> {
 }
 
 /// Whether the agent leaves this month, and how: the yearly rate of its track, age and tenure
-/// times the factor its perception sets (1 unless a lever changed its perception).
-pub fn leaving_intent(s: &Scenario, env: &MonthEnv, a: &Agent) -> Intent {
-    let mut d = Draws::new(
-        s.simulation.seed,
-        a.id as u64,
-        Purpose::Quit,
-        env.month.index(),
-    );
+/// times the factor its perception sets (1 unless a lever changed its perception). `key` is
+/// the agent's part of its stream keys (`Shared::seed`).
+pub fn leaving_intent(s: &Scenario, env: &MonthEnv, key: AgentKey, a: &Agent) -> Intent {
+    let mut d = key.draws(Purpose::Quit, env.month.index());
     let factor = if a.perception.evaluated {
         a.perception.quit_factor as f64
     } else {

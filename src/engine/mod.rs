@@ -168,6 +168,36 @@ pub struct Simulation<'a> {
     months_done: u32,
     /// The monthly panel, when asked for (`run_with_panel`).
     panel: Option<panel::Sink>,
+    /// The agents the agent phase visits: per chunk of `CHUNK` positions, the offsets of
+    /// those not dead, in order. A dead agent's step does nothing, so leaving it out changes
+    /// no figure, and the chunks stay those of the positions, so the merge order is the same.
+    live: Live,
+}
+
+/// Offsets of the agents still to step, per chunk of [`CHUNK`] positions in the staff vector.
+/// Agents keep their positions (every consumer finds an agent at the index of its id); only
+/// the visits of the monthly loop skip the dead.
+#[derive(Default)]
+struct Live {
+    chunks: Vec<Vec<u16>>,
+    /// Agents listed so far (hires join at the end of the vector).
+    listed: usize,
+}
+
+impl Live {
+    /// Lists the agents added since the last call (all of them the first time).
+    fn extend(&mut self, agents: &[Agent]) {
+        for (i, a) in agents.iter().enumerate().skip(self.listed) {
+            let c = i / CHUNK;
+            if self.chunks.len() <= c {
+                self.chunks.resize_with(c + 1, || Vec::with_capacity(CHUNK));
+            }
+            if a.status != crate::agent::Status::Dead {
+                self.chunks[c].push((i % CHUNK) as u16);
+            }
+        }
+        self.listed = agents.len();
+    }
 }
 
 impl<'a> Simulation<'a> {
@@ -202,7 +232,10 @@ impl<'a> Simulation<'a> {
             .map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total())
             .sum::<crate::money::Fen>();
         agents.extend(retirees);
+        let mut live = Live::default();
+        live.extend(&agents);
         Simulation {
+            live,
             s,
             initial: staff,
             state: resolve::State::new(s, &agents, history),
@@ -223,8 +256,15 @@ impl<'a> Simulation<'a> {
         if env.evaluate {
             behave::prepare(s, &env, &mut self.shared, &self.agents);
         }
-        let (mut agg, mut intents) =
-            agent_phase(s, &env, status_quo.as_ref(), &self.shared, &mut self.agents);
+        self.live.extend(&self.agents);
+        let (mut agg, mut intents) = agent_phase(
+            s,
+            &env,
+            status_quo.as_ref(),
+            &self.shared,
+            &mut self.agents,
+            &mut self.live.chunks,
+        );
         if env.evaluate {
             debug_assert!(intents.is_empty(), "intents wait for the month's peers");
             intents = behave::finish_all(s, &env, &self.shared, &mut self.agents, true);
@@ -265,24 +305,33 @@ impl<'a> Simulation<'a> {
     }
 }
 
-/// Phase 1: every agent steps; chunks merge in order.
+/// Phase 1: every agent not dead steps (`live`: the offsets of those in each chunk, pruned
+/// of the month's deaths); chunks merge in order.
 fn agent_phase(
     s: &Scenario,
     env: &MonthEnv,
     status_quo: Option<&MonthEnv>,
     shared: &behave::Shared,
     agents: &mut [Agent],
+    live: &mut [Vec<u16>],
 ) -> (MonthAgg, Vec<usize>) {
     let parts: Vec<(MonthAgg, Vec<usize>)> = agents
         .par_chunks_mut(CHUNK)
+        .zip(live.par_iter_mut())
         .enumerate()
-        .map(|(c, chunk)| {
+        .map(|(c, (chunk, live))| {
             let mut agg = MonthAgg::new(s.universities.len(), s.regions.len());
             let mut intents = Vec::new();
-            for (i, a) in chunk.iter_mut().enumerate() {
+            let mut died = false;
+            for &i in live.iter() {
+                let a = &mut chunk[i as usize];
                 if step::step(s, env, status_quo, shared, a, &mut agg) {
-                    intents.push(c * CHUNK + i);
+                    intents.push(c * CHUNK + i as usize);
                 }
+                died |= a.status == crate::agent::Status::Dead;
+            }
+            if died {
+                live.retain(|&i| chunk[i as usize].status != crate::agent::Status::Dead);
             }
             (agg, intents)
         })

@@ -580,14 +580,15 @@ pub fn finish(
     initial: usize,
 ) -> Outcome {
     let conservation = ledger.conservation(&agents);
-    let records = agents.par_iter().map(|a| record(s, &ledger, a)).collect();
+    let agents_final = agents.len();
+    let records = records_releasing(s, &ledger, agents);
     Outcome {
         series,
         records,
         info: RunInfo {
             months: s.simulation.years * 12,
             agents_initial: initial,
-            agents_final: agents.len(),
+            agents_final,
             conservation,
             fund_identity: ledger.funds.identity(),
             fund_interest: ledger
@@ -606,6 +607,26 @@ pub fn finish(
                 .sum(),
         },
     }
+}
+
+/// Agents whose records are made at once before their memory is released.
+const RELEASE_BLOCK: usize = 16 * super::CHUNK;
+
+/// The end records in id order, made from the last agents back, a block at a time, each
+/// block's agents released once its records are made: the staff and the records are never
+/// both held whole, so the end of a run needs little more memory than the staff did. The
+/// records' vector is reserved at once but its pages are only touched as they are filled.
+fn records_releasing(s: &Scenario, l: &Ledger, mut agents: Vec<Agent>) -> Vec<AgentRecord> {
+    let mut out = Vec::with_capacity(agents.len());
+    while !agents.is_empty() {
+        let from = agents.len().saturating_sub(RELEASE_BLOCK);
+        let block: Vec<AgentRecord> = agents[from..].par_iter().map(|a| record(s, l, a)).collect();
+        out.extend(block.into_iter().rev());
+        agents.truncate(from);
+        agents.shrink_to_fit();
+    }
+    out.reverse();
+    out
 }
 
 fn record(s: &Scenario, l: &Ledger, a: &Agent) -> AgentRecord {

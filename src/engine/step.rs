@@ -7,7 +7,7 @@ use super::insure;
 use crate::agent::{Agent, Intent, Status};
 use crate::career;
 use crate::metrics::MonthAgg;
-use crate::rng::{Draws, Purpose};
+use crate::rng::{AgentKey, Purpose};
 use crate::scenario::Scenario;
 
 /// Steps one agent; returns whether it states an intent for the resolution phase.
@@ -21,27 +21,24 @@ pub fn step(
     a: &mut Agent,
     agg: &mut MonthAgg,
 ) -> bool {
+    // The agent's part of its streams' keys, hashed once for the month's draws.
+    let key = shared.seed.agent(a.id as u64);
     match a.status {
-        Status::Active => step_active(s, env, status_quo, shared, a, agg),
+        Status::Active => step_active(s, env, status_quo, shared, key, a, agg),
         Status::Retired => {
-            step_retired(s, env, shared, a, agg);
+            step_retired(env, shared, key, a, agg);
             false
         }
         Status::Deferred => {
-            step_deferred(s, env, shared, a, agg);
+            step_deferred(s, env, shared, key, a, agg);
             false
         }
         Status::Dead => false,
     }
 }
 
-fn dies(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &Agent) -> bool {
-    let mut d = Draws::new(
-        s.simulation.seed,
-        a.id as u64,
-        Purpose::Mortality,
-        env.month.index(),
-    );
+fn dies(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &Agent) -> bool {
+    let mut d = key.draws(Purpose::Mortality, env.month.index());
     d.chance(shared.mortality.at(a.is_female(), a.age_months(env.month)))
 }
 
@@ -57,11 +54,12 @@ fn step_active(
     env: &MonthEnv,
     status_quo: Option<&MonthEnv>,
     shared: &Shared,
+    key: AgentKey,
     a: &mut Agent,
     agg: &mut MonthAgg,
 ) -> bool {
     let t = a.track as usize;
-    if dies(s, env, shared, a) {
+    if dies(env, shared, key, a) {
         die(env, a, agg);
         agg.deaths_active[t] += 1;
         return false;
@@ -101,7 +99,7 @@ fn step_active(
     a.intent = if env.evaluate {
         Intent::None
     } else {
-        behave::leaving_intent(s, env, a)
+        behave::leaving_intent(s, env, key, a)
     };
     a.intent != Intent::None
 }
@@ -123,9 +121,9 @@ fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
     a.wage_year_months += 1;
 }
 
-fn step_retired(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, agg: &mut MonthAgg) {
+fn step_retired(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &mut Agent, agg: &mut MonthAgg) {
     let t = a.track as usize;
-    if a.status_since != env.month && dies(s, env, shared, a) {
+    if a.status_since != env.month && dies(env, shared, key, a) {
         die(env, a, agg);
         agg.deaths_retired[t] += 1;
         return;
@@ -138,9 +136,16 @@ fn step_retired(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, ag
 /// A deferred member: dies, or claims the pension at the statutory month from the paying
 /// place (and is paid from the award's first payment month on, staying a deferred member in the outputs, with the month
 /// it left as `status_since`), or waits with its accounts earning the book rate.
-fn step_deferred(s: &Scenario, env: &MonthEnv, shared: &Shared, a: &mut Agent, agg: &mut MonthAgg) {
+fn step_deferred(
+    s: &Scenario,
+    env: &MonthEnv,
+    shared: &Shared,
+    key: AgentKey,
+    a: &mut Agent,
+    agg: &mut MonthAgg,
+) {
     let t = a.track as usize;
-    if dies(s, env, shared, a) {
+    if dies(env, shared, key, a) {
         die(env, a, agg);
         agg.deaths_deferred[t] += 1;
         return;
