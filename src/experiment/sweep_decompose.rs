@@ -26,6 +26,7 @@ use super::stats::{csv_line, fmt, fmt_opt, mean_ci};
 use super::store::{self, RunFiles, StoreError};
 use super::summary::{run_metrics, MetricRow};
 use super::sweep::{param_header, SweepError};
+use super::tables::{to_io, write_variant_tables};
 use crate::engine::replay::Book;
 use crate::engine::Outcome;
 use crate::scenario::Scenario;
@@ -149,10 +150,6 @@ fn effects(plan: &SweepPlan, dir: &Path, id: usize) -> Result<Vec<Effect>, Store
         .collect())
 }
 
-fn to_io(e: impl std::fmt::Display) -> std::io::Error {
-    std::io::Error::other(e.to_string())
-}
-
 /// Writes decomposition.csv and decomposition_summary.csv of a complete decomposed sweep.
 pub(super) fn write_tables(plan: &SweepPlan, dir: &Path) -> Result<(), SweepError> {
     let params = param_header(plan);
@@ -182,17 +179,13 @@ pub(super) fn write_tables(plan: &SweepPlan, dir: &Path) -> Result<(), SweepErro
             hs.push(format!("{part}_{col}"));
         }
     }
-    store::write_atomic(&dir.join("decomposition_summary.csv"), |ws| {
-        writeln!(ws, "{}", csv_line(&hs))?;
-        store::write_atomic(&dir.join("decomposition.csv"), |w| {
-            writeln!(w, "{}", csv_line(&h))?;
-            for v in (0..plan.variants.len()).filter(|&v| !plan.variants[v].is_base()) {
-                write_variant(plan, dir, v, w, ws)?;
-            }
-            Ok(())
-        })
-        .map_err(to_io)
-    })?;
+    write_variant_tables(
+        dir,
+        ("decomposition.csv", &h),
+        ("decomposition_summary.csv", &hs),
+        (0..plan.variants.len()).filter(|&v| !plan.variants[v].is_base()),
+        |v, w, ws| write_variant(plan, dir, v, w, ws),
+    )?;
     Ok(())
 }
 

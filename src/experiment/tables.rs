@@ -235,22 +235,40 @@ fn write_paired(plan: &SweepPlan, dir: &Path) -> Result<(), SweepError> {
     );
     // Both tables are streamed one variant at a time: per replication into paired.csv, the
     // variant's summary over replications into paired_summary.csv.
-    store::write_atomic(&dir.join("paired_summary.csv"), |ws| {
-        writeln!(ws, "{}", csv_line(&hs))?;
-        store::write_atomic(&dir.join("paired.csv"), |w| {
-            writeln!(w, "{}", csv_line(&h))?;
-            for v in 1..plan.variants.len() {
-                write_paired_variant(plan, dir, v, w, ws)?;
+    write_variant_tables(
+        dir,
+        ("paired.csv", &h),
+        ("paired_summary.csv", &hs),
+        1..plan.variants.len(),
+        |v, w, ws| write_paired_variant(plan, dir, v, w, ws),
+    )?;
+    Ok(())
+}
+
+/// Streams a per-replication table and its summary over replications together, one variant
+/// at a time (`each` writes a variant's rows into both), each file written atomically.
+pub(super) fn write_variant_tables(
+    dir: &Path,
+    (rows_name, rows_header): (&str, &[String]),
+    (summary_name, summary_header): (&str, &[String]),
+    variants: impl Iterator<Item = usize>,
+    mut each: impl FnMut(usize, &mut dyn std::io::Write, &mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
+    store::write_atomic(&dir.join(summary_name), |ws| {
+        writeln!(ws, "{}", csv_line(summary_header))?;
+        store::write_atomic(&dir.join(rows_name), |w| {
+            writeln!(w, "{}", csv_line(rows_header))?;
+            for v in variants {
+                each(v, w, ws)?;
             }
             Ok(())
         })
         .map_err(to_io)
-    })?;
-    Ok(())
+    })
 }
 
 /// Any error as an I/O error, for writers that stream inside [`store::write_atomic`].
-fn to_io(e: impl std::fmt::Display) -> std::io::Error {
+pub(super) fn to_io(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
