@@ -363,7 +363,7 @@ impl PlanJob {
                 let every = (paths / 100).max(1);
                 let tick = || {
                     let n = d.fetch_add(1, Ordering::Relaxed) + 1;
-                    if n % every == 0 {
+                    if n.is_multiple_of(every) {
                         repaint();
                     }
                 };
