@@ -45,8 +45,11 @@ pub struct GuiApp {
     /// Longest frame so far and frames drawn, reported when `SISANDBOX_GUI_FRAME_STATS` is set
     /// (the measurement of how long the window's thread is ever busy).
     frame_max: std::time::Duration,
-    /// Longest whole frame so far (seconds), as eframe measures it.
+    /// Longest whole frame so far (seconds), as eframe measures it, and after start-up.
     whole_max: f32,
+    whole_max_later: f32,
+    /// The thread's scheduler statistics when the last frame began.
+    frame_began: Option<(u64, u64)>,
     frames: u64,
     frame_stats: bool,
     /// A plan asked for at start-up is under way (its end is reported on stderr).
@@ -101,6 +104,8 @@ impl GuiApp {
             export_when_done: startup.export,
             frame_max: std::time::Duration::ZERO,
             whole_max: 0.0,
+            whole_max_later: 0.0,
+            frame_began: None,
             frames: 0,
             frame_stats: std::env::var_os("SISANDBOX_GUI_FRAME_STATS").is_some(),
             plan_pending,
@@ -141,17 +146,35 @@ impl GuiApp {
     }
 
     /// Reports a new longest whole frame (drawing, tessellation and painting, as eframe
-    /// measures the previous frame) when frame statistics are asked for.
-    fn whole_frame(&mut self, seconds: Option<f32>) {
+    /// measures the previous frame) when frame statistics are asked for, with the thread's time
+    /// on a CPU and waiting for one since that frame began (`sched`), and separately the
+    /// longest after the first [`STARTUP_FRAMES`] (which build the font atlas and set up GL).
+    fn whole_frame(&mut self, seconds: Option<f32>, sched: Option<(u64, u64)>) {
         let Some(s) = seconds.filter(|_| self.frame_stats) else {
             return;
         };
+        // `frames` frames are drawn: the one eframe measured is the last of them.
+        let frame = self.frames;
+        let split = sched
+            .map(|(cpu, wait)| {
+                format!(
+                    "; on a CPU {:.1} ms, waiting for one {:.1} ms",
+                    cpu as f64 / 1e6,
+                    wait as f64 / 1e6
+                )
+            })
+            .unwrap_or_default();
+        let ms = f64::from(s) * 1000.0;
         if s > self.whole_max {
             self.whole_max = s;
             eprintln!(
-                "sisandbox-gui: longest whole frame {:.1} ms (drawing and painting, frame {})",
-                f64::from(s) * 1000.0,
-                self.frames.saturating_sub(1)
+                "sisandbox-gui: longest whole frame {ms:.1} ms (drawing and painting, frame {frame}{split})"
+            );
+        }
+        if frame > STARTUP_FRAMES && s > self.whole_max_later {
+            self.whole_max_later = s;
+            eprintln!(
+                "sisandbox-gui: longest whole frame after start-up {ms:.1} ms (frame {frame}{split})"
             );
         }
     }
@@ -225,10 +248,21 @@ impl GuiApp {
 
 impl eframe::App for GuiApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
-        self.whole_frame(frame.info().cpu_usage);
+        // The thread's time since the previous frame began: that frame's work, and the wait
+        // for a CPU, since an idle window uses none.
+        let now = self.frame_stats.then(thread_schedstat).flatten();
+        let since = self
+            .frame_began
+            .zip(now)
+            .map(|(a, b)| (b.0.saturating_sub(a.0), b.1.saturating_sub(a.1)));
+        self.frame_began = now;
+        self.whole_frame(frame.info().cpu_usage, since);
         self.frame_ui(ui);
     }
 }
+
+/// Frames that build the font atlas and set up GL, reported apart in the frame statistics.
+const STARTUP_FRAMES: u64 = 3;
 
 /// This thread's time on a CPU and waiting in the run queue so far, in nanoseconds
 /// (`/proc/thread-self/schedstat`); `None` where the system does not say.
