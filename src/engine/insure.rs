@@ -177,8 +177,10 @@ pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAg
             agg.medical_waiting[a.track as usize] += 1;
         }
     }
-    for (i, gap) in agg.coverage_gap.iter_mut().enumerate() {
-        *gap += u64::from(!enrolled_in(mask, i));
+    if mask != u8::MAX {
+        for (i, gap) in agg.coverage_gap.iter_mut().enumerate() {
+            *gap += u64::from(!enrolled_in(mask, i));
+        }
     }
     agg.active_by_university[a.university as usize] += 1;
     c.individual_total()
