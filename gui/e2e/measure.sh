@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Measures the real window under Xvfb on a large comparison: the longest time the window's
-# thread spent in one frame (SISANDBOX_GUI_FRAME_STATS) while two scenarios of
-# MEASURE_AGENTS staff run with replications and are compared, and the CPU the idle window
-# uses afterwards.
+# thread spent in one frame (SISANDBOX_GUI_FRAME_STATS; with the part of it spent on a CPU and
+# waiting for one, which tells work from descheduling on a busy machine), the longest whole
+# frame (drawing and painting, as eframe measures it) while two scenarios of MEASURE_AGENTS
+# staff run with replications and are compared, and the CPU the idle window uses afterwards.
+# The machine's load average is printed at the start and the end.
 #
 #   gui/e2e/measure.sh BINARY            (a release build: cargo build --release -p sisandbox-gui)
 #
@@ -32,6 +34,7 @@ name = "higher-conversion"
 conversion_rate = 0.08
 TOML
 cd "$work"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 started=$(date +%s)
 SISANDBOX_GUI_FRAME_STATS=1 "$bin" --run --compare --tab "${MEASURE_TAB:-compare}" \
     --replications "${MEASURE_REPLICATIONS:-2}" baseline.toml reform.toml 2>"$work/log" &
@@ -50,4 +53,6 @@ t1=$(ticks)
 hz=$(getconf CLK_TCK)
 awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$idle" \
     'BEGIN { printf "idle CPU: %.2f %% of one core over %d s\n", 100 * d / hz / s, s }'
-grep "longest frame" "$work/log" | tail -1
+# Every new longest frame, in order: the last of each kind is the longest.
+grep "longest" "$work/log"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

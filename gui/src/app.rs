@@ -45,6 +45,8 @@ pub struct GuiApp {
     /// Longest frame so far and frames drawn, reported when `SISANDBOX_GUI_FRAME_STATS` is set
     /// (the measurement of how long the window's thread is ever busy).
     frame_max: std::time::Duration,
+    /// Longest whole frame so far (seconds), as eframe measures it.
+    whole_max: f32,
     frames: u64,
     frame_stats: bool,
     /// A plan asked for at start-up is under way (its end is reported on stderr).
@@ -98,14 +100,19 @@ impl GuiApp {
             tab_when_done: startup.tab.unwrap_or(Tab::Compare),
             export_when_done: startup.export,
             frame_max: std::time::Duration::ZERO,
+            whole_max: 0.0,
             frames: 0,
             frame_stats: std::env::var_os("SISANDBOX_GUI_FRAME_STATS").is_some(),
             plan_pending,
         }
     }
 
-    /// One frame of the whole window, timed.
+    /// One frame of the whole window, timed. With `SISANDBOX_GUI_FRAME_STATS` set, each new
+    /// longest frame is reported with the time the thread spent on a CPU and waiting for one
+    /// (Linux's per-thread scheduler statistics), which tells work the frame did from time the
+    /// thread was only descheduled for on a busy machine.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let sched = self.frame_stats.then(thread_schedstat).flatten();
         let started = std::time::Instant::now();
         self.draw(ui);
         let took = started.elapsed();
@@ -113,13 +120,39 @@ impl GuiApp {
         if took > self.frame_max {
             self.frame_max = took;
             if self.frame_stats {
+                let split = sched
+                    .zip(thread_schedstat())
+                    .map(|((cpu0, wait0), (cpu1, wait1))| {
+                        format!(
+                            "; on a CPU {:.1} ms, waiting for one {:.1} ms",
+                            cpu1.saturating_sub(cpu0) as f64 / 1e6,
+                            wait1.saturating_sub(wait0) as f64 / 1e6
+                        )
+                    })
+                    .unwrap_or_default();
                 eprintln!(
-                    "sisandbox-gui: longest frame {:.1} ms (frame {}, {:?})",
+                    "sisandbox-gui: longest frame {:.1} ms (frame {}, {:?}{split})",
                     took.as_secs_f64() * 1000.0,
                     self.frames,
                     self.state.tab
                 );
             }
+        }
+    }
+
+    /// Reports a new longest whole frame (drawing, tessellation and painting, as eframe
+    /// measures the previous frame) when frame statistics are asked for.
+    fn whole_frame(&mut self, seconds: Option<f32>) {
+        let Some(s) = seconds.filter(|_| self.frame_stats) else {
+            return;
+        };
+        if s > self.whole_max {
+            self.whole_max = s;
+            eprintln!(
+                "sisandbox-gui: longest whole frame {:.1} ms (drawing and painting, frame {})",
+                f64::from(s) * 1000.0,
+                self.frames.saturating_sub(1)
+            );
         }
     }
 
@@ -191,9 +224,18 @@ impl GuiApp {
 }
 
 impl eframe::App for GuiApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.whole_frame(frame.info().cpu_usage);
         self.frame_ui(ui);
     }
+}
+
+/// This thread's time on a CPU and waiting in the run queue so far, in nanoseconds
+/// (`/proc/thread-self/schedstat`); `None` where the system does not say.
+fn thread_schedstat() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut f = text.split_whitespace().map(|x| x.parse::<u64>().ok());
+    Some((f.next()??, f.next()??))
 }
 
 fn top_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {

@@ -79,6 +79,9 @@ pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
     };
     let names = cached.prepared.names.clone();
     let mut chart = cached.chart.clone();
+    for note in withheld_notes(lang, state, metric) {
+        ui.colored_label(WARN, note);
+    }
     if let ChartData::Box { labels, .. } = &mut chart {
         for l in labels.iter_mut() {
             *l = crate::i18n::group_label(lang, l);
@@ -118,6 +121,38 @@ pub fn compare_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Comman
         }
         Some(table) => table_ui(ui, lang, table, metric),
     }
+}
+
+/// For each compared run whose folders withhold the values of `metric` (a k-anonymous roster
+/// run's agents.csv gives the wage as a band and withholds take-home pay), how many agents
+/// the chart and the table leave out.
+pub fn withheld_notes(lang: Lang, state: &AppState, metric: Metric) -> Vec<String> {
+    let Metric::Agent(m) = metric else {
+        return Vec::new();
+    };
+    let what = metric_name(lang, metric);
+    state
+        .compared_runs()
+        .iter()
+        .filter_map(|(_, run)| {
+            let (w, n) = run.withheld(m);
+            (w > 0).then(|| match lang {
+                Lang::En => format!(
+                    "{}: {what} is not available for {} of {} agents (a band or withheld, `*`, in \
+                     its k-anonymous agents.csv); the chart and the table leave them out.",
+                    run.name,
+                    fmt::thousands(w as f64, 0),
+                    fmt::thousands(n as f64, 0)
+                ),
+                Lang::Zh => format!(
+                    "{}：{} 人中有 {} 人的{what}不可用（其 k-匿名 agents.csv 中为区间或已隐去 `*`）；图表与汇总表不含这些人。",
+                    run.name,
+                    fmt::thousands(n as f64, 0),
+                    fmt::thousands(w as f64, 0)
+                ),
+            })
+        })
+        .collect()
 }
 
 /// The band the time-series charts draw, named from the constant they use.

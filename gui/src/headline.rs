@@ -82,6 +82,9 @@ pub struct Headline {
     pub paired_share: Option<f64>,
     /// Employer cost difference, year by year.
     pub cost_by_year: Vec<YearDiff>,
+    /// Outcomes of agents left out because the run folders withhold them (take-home pay in a
+    /// k-anonymous roster run's agents.csv): shown as not available.
+    pub withheld: Vec<Outcome>,
 }
 
 /// Mean of the finite values; NaN when there are none.
@@ -240,6 +243,20 @@ pub fn compute(runs: &[&RunSet], table: Option<&[SummaryRow]>) -> Vec<Headline> 
             lines.extend(line(Outcome::FundBalance, None, base, reform, |r| {
                 series_last(r, SeriesMetric::FundBalance)
             }));
+            // An outcome of agents with no line for all staff, whose values a run folder
+            // withholds, is not available rather than missing.
+            let withheld = [
+                (Outcome::ReplacementRate, AgentMetric::ReplacementRate),
+                (Outcome::Perception, AgentMetric::Perception),
+                (Outcome::TakeHome, AgentMetric::TakeHome),
+            ]
+            .into_iter()
+            .filter(|(o, m)| {
+                !lines.iter().any(|l| l.outcome == *o && l.group.is_none())
+                    && (base.withheld(*m).0 > 0 || reform.withheld(*m).0 > 0)
+            })
+            .map(|(o, _)| o)
+            .collect();
             let rr = table.and_then(|t| {
                 t.iter().find(|r| {
                     r.scenario == reform.name
@@ -253,6 +270,7 @@ pub fn compute(runs: &[&RunSet], table: Option<&[SummaryRow]>) -> Vec<Headline> 
                 worse_off: rr.and_then(|r| r.loss),
                 paired_share: rr.and_then(SummaryRow::pairing_share),
                 cost_by_year: cost_by_year(base, reform),
+                withheld,
             }
         })
         .collect()

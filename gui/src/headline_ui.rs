@@ -122,6 +122,15 @@ fn reform_ui(ui: &mut egui::Ui, lang: Lang, base: &str, h: &Headline) {
             for l in &h.lines {
                 line_ui(ui, lang, l);
             }
+            for &o in &h.withheld {
+                ui.label(outcome_name(lang, o));
+                ui.label(group_label(lang, "all"));
+                ui.label(lang.t(Msg::NotAvailable))
+                    .on_hover_text(lang.t(Msg::WithheldNote));
+                ui.label(lang.t(Msg::NotAvailable));
+                ui.label(lang.t(Msg::WithheldNote));
+                ui.end_row();
+            }
         });
     ui.add_space(6.0);
     let w = (ui.available_width() / 2.0 - 8.0).max(200.0);

@@ -9,8 +9,19 @@
 //! (a run is reproducible from scenario and seed), so the set keeps the first one by name.
 //! Listing reads only the manifests; the agents and series of a set are read when it is
 //! compared, in a background thread.
+//!
+//! A roster run's agents.csv is k-anonymous by default (`sisandbox::anonymise`, recorded in
+//! the manifest's `[privacy]` table): birth months as years or spans of years, the wage as a
+//! band of yuan, the title perhaps as its ladder, take-home pay and other derived columns
+//! withheld (`*`), and every fact of a few staff withheld. Such a file is read as it is:
+//! outcome columns stay exact and are compared as usual; a value given as a band or withheld
+//! is not a number to compare, so it is kept as not available and counted
+//! ([`AgentTable::withheld`](crate::results::AgentTable)); groups are read as written (`*` is
+//! a group of its own), and an age band is given only when every age a span of birth years
+//! allows falls in it.
 
 use crate::results::{push_series_row, AgentGroups, AgentTable, Replication, RunSet, SeriesMetric};
+use sisandbox::anonymise::{parse_band, WITHHELD};
 use sisandbox::time::YearMonth;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +36,8 @@ pub struct HistoryRun {
     pub seeds: Vec<u64>,
     /// Staff at the start of the run (from the manifest).
     pub agents: Option<u64>,
+    /// The k of a roster run whose agents.csv is k-anonymous (the manifest's `[privacy]`).
+    pub k_anonymous: Option<u64>,
 }
 
 impl HistoryRun {
@@ -44,6 +57,7 @@ struct Found {
     name: String,
     seed: u64,
     agents: Option<u64>,
+    k_anonymous: Option<u64>,
     /// The scenario without its seed, as TOML text: equal for replications of one set.
     key: String,
 }
@@ -62,6 +76,13 @@ fn read_manifest(dir: &Path) -> Option<Found> {
         .get("agents_initial")
         .and_then(toml::Value::as_integer)
         .and_then(|a| u64::try_from(a).ok());
+    let k_anonymous = m
+        .get("privacy")
+        .and_then(toml::Value::as_table)
+        .filter(|p| p.get("agents_csv").and_then(toml::Value::as_str) == Some("k-anonymous"))
+        .and_then(|p| p.get("k"))
+        .and_then(toml::Value::as_integer)
+        .and_then(|k| u64::try_from(k).ok());
     let mut scenario = m.get("scenario")?.as_table()?.clone();
     let name = scenario.get("name")?.as_str()?.to_string();
     if let Some(sim) = scenario
@@ -76,6 +97,7 @@ fn read_manifest(dir: &Path) -> Option<Found> {
         name,
         seed,
         agents,
+        k_anonymous,
         key,
     })
 }
@@ -107,6 +129,7 @@ pub fn scan(root: &Path) -> Vec<HistoryRun> {
             HistoryRun {
                 name: fs[0].name.clone(),
                 agents: fs[0].agents,
+                k_anonymous: fs[0].k_anonymous,
                 seeds: fs.iter().map(|f| f.seed).collect(),
                 dirs: fs.into_iter().map(|f| f.dir).collect(),
             }
@@ -168,9 +191,47 @@ fn column(headers: &csv::StringRecord, path: &Path, name: &str) -> Result<usize,
         .ok_or_else(|| format!("{}: no column `{name}`", path.display()))
 }
 
+/// A value of an outcome column: `Ok(Some(x))` for a number, `Ok(None)` for a band or a
+/// withheld value of a k-anonymous file, an error for anything else.
+fn outcome_value(s: &str) -> Result<Option<f64>, ()> {
+    if let Ok(x) = s.parse::<f64>() {
+        return Ok(Some(x));
+    }
+    if s == WITHHELD || parse_band(s).is_some() {
+        return Ok(None);
+    }
+    Err(())
+}
+
+/// The youngest and oldest whole years of age at `end` of someone born as `birth` says: a
+/// month (`1987-03`), a year or a span of years of a k-anonymous file (`1987`,
+/// `1985-1989`); `Ok(None)` when withheld.
+fn age_at(end: YearMonth, birth: &str) -> Result<Option<(i32, i32)>, String> {
+    if birth == WITHHELD {
+        return Ok(None);
+    }
+    let span = if birth.len() == 7 {
+        let m = YearMonth::parse(birth)?;
+        (m, m)
+    } else {
+        let (lo, hi) = parse_band(birth).ok_or_else(|| {
+            "expected a month (YYYY-MM), a year, a span of years or * (withheld):".to_string()
+        })?;
+        let year = |y: f64, month: u32| {
+            (y.fract() == 0.0 && y.abs() < 1e5)
+                .then(|| YearMonth::new(y as i32, month))
+                .flatten()
+                .ok_or_else(|| "not a year:".to_string())
+        };
+        (year(lo, 1)?, year(hi, 12)?)
+    };
+    let age = |m: YearMonth| end.months_since(m) / 12;
+    Ok(Some((age(span.1), age(span.0))))
+}
+
 /// One replication from its run folder: the same columns and series [`crate::results::extract`]
 /// takes from a run in memory, as the files record them (money in yuan to the fen, perception
-/// to six decimals).
+/// to six decimals). A k-anonymous agents.csv is read as the module documentation says.
 pub fn read_replication(dir: &Path, seed: u64) -> Result<Replication, String> {
     let end = end_month(dir)?;
     let path = dir.join("agents.csv");
@@ -196,18 +257,30 @@ pub fn read_replication(dir: &Path, seed: u64) -> Result<Replication, String> {
             |what: &str, v: &str| format!("{}: line {}: {what} {v:?}", path.display(), line + 2);
         let id: u32 = at(id_c).parse().map_err(|_| bad("bad id", at(id_c)))?;
         let mut values = [f64::NAN; 6];
-        for (v, &c) in values.iter_mut().zip(&metric_c) {
+        for (i, &c) in metric_c.iter().enumerate() {
             let s = at(c);
-            if !s.is_empty() {
-                *v = s.parse().map_err(|_| bad("not a number:", s))?;
+            if s.is_empty() {
+                continue;
+            }
+            match outcome_value(s) {
+                Ok(Some(x)) => values[i] = x,
+                Ok(None) => t.withheld[i] += 1,
+                Err(()) => {
+                    let what = format!(
+                        "`{}`: expected a number, a band (low-high) or * (withheld), not",
+                        headers.get(c).unwrap_or_default()
+                    );
+                    return Err(bad(&what, s));
+                }
             }
         }
-        let birth = YearMonth::parse(at(birth_c)).map_err(|e| bad(&e, at(birth_c)))?;
+        let age =
+            age_at(end, at(birth_c)).map_err(|e| bad(&format!("`birth`: {e}"), at(birth_c)))?;
         let who = AgentGroups {
             track: at(track_c),
             title: at(title_c),
             region: at(region_c),
-            age: end.months_since(birth) / 12,
+            age,
         };
         t.push(id, values, who, at(status_c) == "deferred");
     }
@@ -300,6 +373,86 @@ mod tests {
                 assert!((a.1 - b.1).abs() <= 1e-9 * b.1.abs().max(1.0), "{m:?}");
             }
         }
+    }
+
+    #[test]
+    fn ages_from_a_month_a_year_or_a_span_of_years() {
+        let end = YearMonth::ym(2030, 6);
+        assert_eq!(age_at(end, "1990-03").unwrap(), Some((40, 40)));
+        // Born in 1990, some month: 39 (born after June) or 40.
+        assert_eq!(age_at(end, "1990").unwrap(), Some((39, 40)));
+        assert_eq!(age_at(end, "1985-1989").unwrap(), Some((40, 45)));
+        assert_eq!(age_at(end, WITHHELD).unwrap(), None);
+        for bad in ["abc", "1990-13", "1989-1985", "5000.00-9999.99"] {
+            assert!(age_at(end, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_k_anonymous_roster_run_is_read_with_what_it_withholds_as_not_available() {
+        let root = tempfile::tempdir().unwrap();
+        let mut roster =
+            String::from("sex,birth,track,ladder,title,university,work_start,hired,monthly_wage\n");
+        for i in 0..120u32 {
+            let year = 1965 + i % 30;
+            roster.push_str(&format!(
+                "{},{year}-{:02},establishment,academic,lecturer,university-a,{}-09,{}-03,{}\n",
+                if i % 2 == 0 { "male" } else { "female" },
+                1 + i % 12,
+                year + 24,
+                year + 25,
+                8_000 + 37 * i
+            ));
+        }
+        std::fs::write(root.path().join("roster.csv"), roster).unwrap();
+        let mut s = Scenario::default();
+        s.simulation.roster = Some("roster.csv".into());
+        s.simulation.years = 2;
+        let o =
+            sisandbox::simulate::simulate(&s, Some(root.path()), &RunOptions::default()).unwrap();
+        let dir = root.path().join("roster-seed1");
+        let meta = RunMeta {
+            seed: s.simulation.seed,
+            threads: 1,
+            wall_seconds: 0.0,
+            scenario_files: vec![],
+            command: "test".into(),
+        };
+        let privacy = sisandbox::output::write_run_report(&dir, &s, &o, &meta).unwrap();
+        assert!(matches!(
+            privacy,
+            Some(sisandbox::anonymise::Privacy::Coarsened(_))
+        ));
+        let mem = extract(&s, dir.clone(), &o);
+        let disk = read_replication(&dir, s.simulation.seed).unwrap();
+        let n = mem.agents.id.len();
+        assert_eq!(disk.agents.id, mem.agents.id);
+        // Outcomes stay exact; the wage (a band) and take-home pay (withheld) are counted as
+        // not available for every agent, and have no value.
+        for m in [AgentMetric::ReplacementRate, AgentMetric::Perception] {
+            assert_eq!(disk.agents.withheld[m as usize], 0, "{m:?}");
+            for (a, b) in disk.agents.values(m).iter().zip(mem.agents.values(m)) {
+                assert!((a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-5, "{m:?}");
+            }
+        }
+        for m in [AgentMetric::Wage, AgentMetric::TakeHome] {
+            assert_eq!(disk.agents.withheld[m as usize], n, "{m:?}");
+            assert!(disk.agents.values(m).iter().all(|v| v.is_nan()), "{m:?}");
+        }
+        // An agent's age band is its band or, when the file does not decide it, withheld.
+        let g = Grouping::AgeBand as usize;
+        let label = |t: &AgentTable, i: usize| t.labels[g][t.group[g][i] as usize].clone();
+        let mut decided = 0;
+        for i in 0..n {
+            let (d, m) = (label(&disk.agents, i), label(&mem.agents, i));
+            assert!(d == m || d == crate::results::WITHHELD_GROUP, "{d} vs {m}");
+            decided += usize::from(d == m);
+        }
+        assert!(decided > 0);
+        for m in SeriesMetric::ALL {
+            assert_eq!(disk.series[m as usize].len(), mem.series[m as usize].len());
+        }
+        assert!(scan(root.path())[0].k_anonymous.is_some());
     }
 
     #[test]

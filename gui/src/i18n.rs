@@ -141,6 +141,9 @@ messages! {
     RunsFound => "sets of runs found", "组运行结果";
     ScanRuns => "Find runs in this folder", "查找此文件夹中的运行结果";
     FromDisk => "runs found on disk (read when ticked)", "磁盘上的运行结果（勾选时读取）";
+    KAnonymous => "k-anonymous", "k-匿名";
+    NotAvailable => "not available", "不可用";
+    WithheldNote => "withheld in the agents.csv of a k-anonymous roster run", "k-匿名名册运行的 agents.csv 中已隐去";
     NoRuns => "No finished runs yet: run two or more scenarios, then compare them here.", "尚无完成的运行：请运行两个或更多情景后在此比较。";
     Compare => "Compare", "比较";
     Baseline => "Baseline", "基准";
@@ -305,6 +308,10 @@ pub fn group_label(lang: Lang, label: &str) -> String {
         ("section", "section level", "科级"),
         ("division", "division level", "处级"),
         ("bureau", "bureau level", "局级"),
+        // A k-anonymous agents.csv: a title given as its ladder, a group withheld.
+        ("academic", "academic ladder", "专业技术序列"),
+        ("administrative", "administrative ladder", "管理序列"),
+        ("*", "not available (withheld)", "不可用（已隐去）"),
     ];
     match LABELS.iter().find(|(k, _, _)| *k == label) {
         Some((_, en, zh)) => match lang {

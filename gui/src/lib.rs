@@ -26,6 +26,7 @@ pub mod headline;
 pub mod headline_ui;
 pub mod history;
 pub mod i18n;
+pub mod job;
 pub mod lever_texts;
 pub mod lever_ui;
 pub mod levers;

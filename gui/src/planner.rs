@@ -5,12 +5,13 @@
 //! chart and the options table.
 
 use crate::i18n::{Lang, Msg};
+use crate::job::Background;
 use sisandbox::insurance::{Category, Sex};
 use sisandbox::plan::{self, Draw, PlanCase, PlanResult, Track};
 use sisandbox::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// The most paths the panel runs (the CLI's limit).
 pub const MAX_PATHS: usize = 1_000_000;
@@ -337,8 +338,7 @@ pub struct PlanOutput {
 pub struct PlanJob {
     pub paths: usize,
     pub done: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-    rx: mpsc::Receiver<Result<PlanOutput, String>>,
+    worker: Background<Result<PlanOutput, String>>,
 }
 
 impl PlanJob {
@@ -352,52 +352,47 @@ impl PlanJob {
         repaint: impl Fn() + Send + Sync + 'static,
     ) -> PlanJob {
         let done = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let (d, c) = (done.clone(), cancel.clone());
-        let fail = tx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sisandbox-plan".into())
-            .spawn(move || {
+        let d = done.clone();
+        let worker = Background::spawn(
+            "sisandbox-plan",
+            "the plan",
+            Err,
+            repaint,
+            move |cancel, repaint| {
                 let started = std::time::Instant::now();
                 let every = (paths / 100).max(1);
                 let tick = || {
                     let n = d.fetch_add(1, Ordering::Relaxed) + 1;
-                    if n % every == 0 {
+                    if n.is_multiple_of(every) {
                         repaint();
                     }
                 };
-                let out = rayon::ThreadPoolBuilder::new()
+                rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .thread_name(|i| format!("sisandbox-plan-{i}"))
                     .build()
                     .map_err(|e| format!("cannot start the worker threads: {e}"))
                     .and_then(|pool| {
-                        pool.install(|| plan::run_cancellable(&s, &case, paths, &tick, &c))
+                        pool.install(|| plan::run_cancellable(&s, &case, paths, &tick, cancel))
                     })
                     .map(|result| PlanOutput {
                         scenario: s.name.clone(),
                         case,
                         result,
                         seconds: started.elapsed().as_secs_f64(),
-                    });
-                let _ = tx.send(out);
-                repaint();
-            });
-        if let Err(e) = spawned {
-            let _ = fail.send(Err(format!("cannot start a thread: {e}")));
-        }
+                    })
+            },
+        );
         PlanJob {
             paths,
             done,
-            cancel,
-            rx,
+            worker,
         }
     }
 
     /// Stops the plan: paths not started are skipped.
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.worker.cancel();
     }
 
     pub fn fraction(&self) -> f32 {
@@ -406,13 +401,7 @@ impl PlanJob {
 
     /// The end of the plan, once it has ended.
     pub fn poll(&self) -> Option<Result<PlanOutput, String>> {
-        match self.rx.try_recv() {
-            Ok(r) => Some(r),
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                Some(Err("the plan stopped unexpectedly".into()))
-            }
-        }
+        self.worker.poll()
     }
 }
 

@@ -105,6 +105,15 @@ impl Grouping {
 /// Ten-year age bands at the end of the run.
 const AGE_BANDS: [&str; 6] = ["<30", "30–39", "40–49", "50–59", "60–69", "70+"];
 
+/// The group of agents whose group the run folder withholds: the `*` a k-anonymous
+/// agents.csv writes (`sisandbox::anonymise::WITHHELD`), or an age band a span of birth years
+/// does not decide.
+pub const WITHHELD_GROUP: &str = sisandbox::anonymise::WITHHELD;
+
+fn age_band(age: i32) -> u16 {
+    ((age - 20) / 10).clamp(0, AGE_BANDS.len() as i32 - 1) as u16
+}
+
 /// The agents of one replication, column-wise.
 #[derive(Clone, Debug, Default)]
 pub struct AgentTable {
@@ -115,6 +124,11 @@ pub struct AgentTable {
     pub labels: [Vec<String>; 5],
     /// How many agents ended with status `left` (quit the modelled universities).
     pub left: usize,
+    /// Per [`AgentMetric`], how many agents' values the run folder did not give as a number:
+    /// a k-anonymous roster run's agents.csv writes the wage as a band and withholds take-home
+    /// pay (`sisandbox::anonymise`). Their value is `NaN`, as for an agent the outcome does
+    /// not apply to, and this count tells the two apart.
+    pub withheld: [usize; AgentMetric::ALL.len()],
 }
 
 impl AgentTable {
@@ -149,6 +163,14 @@ impl RunSet {
             .flat_map(|r| r.agents.values(m).iter().copied())
             .collect()
     }
+
+    /// Agents (over every replication) whose value of `m` their run folder withholds or
+    /// gives only as a band, and all agents.
+    pub fn withheld(&self, m: AgentMetric) -> (usize, usize) {
+        self.replications.iter().fold((0, 0), |(w, n), r| {
+            (w + r.agents.withheld[m as usize], n + r.agents.id.len())
+        })
+    }
 }
 
 fn label_index(labels: &mut Vec<String>, name: &str) -> u16 {
@@ -177,7 +199,11 @@ impl AgentTable {
         for (col, x) in self.values.iter_mut().zip(values) {
             col.push(x);
         }
-        let band = ((who.age - 20) / 10).clamp(0, AGE_BANDS.len() as i32 - 1) as u16;
+        // An age band only when every age the agent may have falls in it.
+        let band = match who.age {
+            Some((lo, hi)) if age_band(lo) == age_band(hi) => age_band(lo),
+            _ => label_index(&mut self.labels[Grouping::AgeBand as usize], WITHHELD_GROUP),
+        };
         let g = [
             0,
             label_index(&mut self.labels[Grouping::Track as usize], who.track),
@@ -199,8 +225,10 @@ pub(crate) struct AgentGroups<'a> {
     pub track: &'a str,
     pub title: &'a str,
     pub region: &'a str,
-    /// Whole years at the end of the run.
-    pub age: i32,
+    /// Whole years at the end of the run: the youngest and the oldest the agent may be (one
+    /// age when the birth month is known, a range when only a span of years is, `None` when
+    /// withheld).
+    pub age: Option<(i32, i32)>,
 }
 
 /// Adds a series.csv row (`month` as an index, months since year 0) to the series it
@@ -244,11 +272,12 @@ pub fn extract(s: &Scenario, dir: std::path::PathBuf, o: &Outcome) -> Replicatio
             .regions
             .get(r.region as usize)
             .map_or("?", |g| g.name.as_str());
+        let age = end.months_since(r.birth) / 12;
         let who = AgentGroups {
             track: r.track.name(),
             title: r.title,
             region,
-            age: end.months_since(r.birth) / 12,
+            age: Some((age, age)),
         };
         t.push(r.id, v, who, r.status == sisandbox::agent::Status::Deferred);
     }

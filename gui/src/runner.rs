@@ -3,14 +3,16 @@
 //! simulated month, so the window stays live however large the run.
 
 use crate::document::DocId;
+use crate::job::{Background, Repaint};
 use crate::results::{extract, Replication, RunSet};
+use sisandbox::anonymise::Privacy;
 use sisandbox::engine::{RunError, RunOptions};
-use sisandbox::output::{fresh_dir, write_run, RunMeta};
+use sisandbox::output::{fresh_dir, write_run_report, RunMeta};
 use sisandbox::scenario::Scenario;
 use sisandbox::simulate::{simulate, SimulateError};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -57,52 +59,38 @@ pub struct Job {
     pub doc: DocId,
     pub replications: u32,
     pub progress: Arc<Progress>,
-    cancel: Arc<AtomicBool>,
-    rx: mpsc::Receiver<JobEnd>,
+    worker: Background<JobEnd>,
 }
 
 impl Job {
     /// Starts the worker thread. `repaint` is called after every month and at the end.
     pub fn start(req: RunRequest, repaint: impl Fn() + Send + Sync + 'static) -> Job {
         let progress = Arc::new(Progress::default());
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let (p, c) = (progress.clone(), cancel.clone());
+        let p = progress.clone();
         let (doc, replications) = (req.doc, req.replications);
-        let fail = tx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sisandbox-run".into())
-            .spawn(move || {
-                let end = work(&req, &p, &c, &repaint);
-                let _ = tx.send(end);
-                repaint();
-            });
-        if let Err(e) = spawned {
-            let _ = fail.send(JobEnd::Failed(format!("cannot start a thread: {e}")));
-        }
+        let worker = Background::spawn(
+            "sisandbox-run",
+            "the run",
+            JobEnd::Failed,
+            repaint,
+            move |cancel, repaint| work(&req, &p, cancel, repaint),
+        );
         Job {
             doc,
             replications,
             progress,
-            cancel,
-            rx,
+            worker,
         }
     }
 
     /// Asks the worker to stop after the current month.
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.worker.cancel();
     }
 
     /// The end of the job, once it has ended.
     pub fn poll(&self) -> Option<JobEnd> {
-        match self.rx.try_recv() {
-            Ok(end) => Some(end),
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                Some(JobEnd::Failed("the run stopped unexpectedly".into()))
-            }
-        }
+        self.worker.poll()
     }
 
     /// Share done, 0 to 1.
@@ -115,12 +103,7 @@ impl Job {
     }
 }
 
-fn work(
-    req: &RunRequest,
-    p: &Progress,
-    cancel: &AtomicBool,
-    repaint: &(dyn Fn() + Send + Sync),
-) -> JobEnd {
+fn work(req: &RunRequest, p: &Progress, cancel: &AtomicBool, repaint: &Repaint) -> JobEnd {
     let mut reps: Vec<Replication> = Vec::new();
     for r in 0..req.replications.max(1) {
         p.replication.store(r, Ordering::Relaxed);
@@ -150,11 +133,22 @@ fn work(
                 let dir = fresh_dir(&req.out, &base);
                 let written = std::fs::create_dir_all(&req.out)
                     .map_err(|e| format!("{}: {e}", req.out.display()))
-                    .and_then(|()| write_run(&dir, &s, &o, &meta).map_err(|e| e.to_string()));
-                if let Err(e) = written {
-                    return JobEnd::Failed(e);
-                }
-                let rep = extract(&s, dir, &o);
+                    .and_then(|()| {
+                        write_run_report(&dir, &s, &o, &meta).map_err(|e| e.to_string())
+                    });
+                // A roster run's agents.csv may be k-anonymous: the session then keeps what
+                // the folder holds, so its chart agrees with the table (read from the folder)
+                // and with the run read again after a restart.
+                let rep = match written {
+                    Err(e) => return JobEnd::Failed(e),
+                    Ok(Some(Privacy::Coarsened(_))) => {
+                        match crate::history::read_replication(&dir, s.simulation.seed) {
+                            Ok(rep) => rep,
+                            Err(e) => return JobEnd::Failed(e),
+                        }
+                    }
+                    Ok(_) => extract(&s, dir, &o),
+                };
                 if let Ok(mut f) = p.finished.lock() {
                     f.push(rep.series.clone());
                 }

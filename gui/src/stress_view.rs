@@ -5,10 +5,11 @@
 //! `sisandbox stress` writes, so a folder the CLI made opens here too (docs/PLANNER.md §4).
 
 use crate::i18n::{Lang, Msg};
+use crate::job::Background;
 use sisandbox::stress::{self, Metric, StressOptions, StressSpec};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// One axis as typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -288,8 +289,7 @@ pub fn read_map(dir: &Path, metric: Option<&str>) -> Result<HeatMapData, String>
 pub struct StressJob {
     pub done: Arc<AtomicUsize>,
     pub total: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-    rx: mpsc::Receiver<Result<PathBuf, String>>,
+    worker: Background<Result<PathBuf, String>>,
 }
 
 impl StressJob {
@@ -301,13 +301,13 @@ impl StressJob {
     ) -> StressJob {
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let (d, t, c) = (done.clone(), total.clone(), cancel.clone());
-        let fail = tx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sisandbox-stress".into())
-            .spawn(move || {
+        let (d, t) = (done.clone(), total.clone());
+        let worker = Background::spawn(
+            "sisandbox-stress",
+            "the grid",
+            Err,
+            repaint,
+            move |cancel, repaint| {
                 let progress = |n: usize, of: usize| {
                     d.store(n, Ordering::Relaxed);
                     t.store(of, Ordering::Relaxed);
@@ -328,43 +328,32 @@ impl StressJob {
                     force,
                     shard: None,
                     progress: Some(&progress),
-                    cancel: Some(&c),
+                    cancel: Some(cancel),
                     command,
                 };
-                let r = stress::run(&spec, &opts)
+                stress::run(&spec, &opts)
                     .map(|_| out)
-                    .map_err(|e| e.to_string());
-                let _ = tx.send(r);
-                repaint();
-            });
-        if let Err(e) = spawned {
-            let _ = fail.send(Err(format!("cannot start a thread: {e}")));
-        }
+                    .map_err(|e| e.to_string())
+            },
+        );
         StressJob {
             done,
             total,
-            cancel,
-            rx,
+            worker,
         }
     }
 
     /// Starts no further run; runs under way finish and are kept.
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.worker.cancel();
     }
 
     pub fn cancelling(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+        self.worker.cancelled()
     }
 
     pub fn poll(&self) -> Option<Result<PathBuf, String>> {
-        match self.rx.try_recv() {
-            Ok(r) => Some(r),
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                Some(Err("the grid stopped unexpectedly".into()))
-            }
-        }
+        self.worker.poll()
     }
 }
 

@@ -6,29 +6,44 @@
 //! shows its fan chart and options table. Needs xvfb-run and imagemagick, so it is ignored by
 //! default; .ci/run installs them and runs it with `--ignored`.
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
-#[test]
-#[ignore = "needs xvfb-run and imagemagick; run by .ci/run"]
-fn the_real_window_walks_from_a_baseline_to_an_exported_figure() {
+/// Runs gui/e2e/screenshot.sh on the built binary in `mode` with `env`, the screenshot
+/// written into a fresh folder, and checks what every walk needs: the script succeeded (it
+/// requires the line the app prints when the mode's work is shown) and the screenshot is of
+/// the 1280 × 800 window, drawn.
+fn screenshot(mode: &str, env: &[(&str, &OsStr)]) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshot.sh");
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("screen.png");
-    let figure = dir.path().join("figure.png");
+    let out = dir.path().join(format!("{mode}.png"));
     let status = Command::new("bash")
         .arg(&script)
         .arg(env!("CARGO_BIN_EXE_sisandbox-gui"))
         .arg(&out)
-        .env("SCREENSHOT_MODE", "walk")
-        .env("SCREENSHOT_AGENTS", "300")
-        .env("SCREENSHOT_EXPORT", &figure)
+        .env("SCREENSHOT_MODE", mode)
+        .envs(env.iter().copied())
         .status()
         .expect("running the screenshot script");
     assert!(status.success(), "screenshot script failed: {status}");
     let img = image::open(&out).expect("a PNG").to_rgb8();
     assert_eq!((img.width(), img.height()), (1280, 800));
     assert_drawn(&img);
+}
+
+#[test]
+#[ignore = "needs xvfb-run and imagemagick; run by .ci/run"]
+fn the_real_window_walks_from_a_baseline_to_an_exported_figure() {
+    let figures = tempfile::tempdir().unwrap();
+    let figure = figures.path().join("figure.png");
+    screenshot(
+        "walk",
+        &[
+            ("SCREENSHOT_AGENTS", OsStr::new("300")),
+            ("SCREENSHOT_EXPORT", figure.as_os_str()),
+        ],
+    );
     let fig = image::open(&figure).expect("the exported figure is a PNG");
     // The core's 1200 × 800 figure and the caption band under it (scenarios, seed,
     // replications).
@@ -50,20 +65,6 @@ fn assert_drawn(img: &image::RgbImage) {
 #[test]
 #[ignore = "needs xvfb-run and imagemagick; run by .ci/run"]
 fn the_real_window_opens_a_case_in_the_planner_tab_and_shows_its_plan() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshot.sh");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("planner.png");
     // The script requires the app's "plan shown" line (a plan that fails prints "plan failed").
-    let status = Command::new("bash")
-        .arg(&script)
-        .arg(env!("CARGO_BIN_EXE_sisandbox-gui"))
-        .arg(&out)
-        .env("SCREENSHOT_MODE", "planner")
-        .env("SCREENSHOT_PATHS", "300")
-        .status()
-        .expect("running the screenshot script");
-    assert!(status.success(), "screenshot script failed: {status}");
-    let img = image::open(&out).expect("a PNG").to_rgb8();
-    assert_eq!((img.width(), img.height()), (1280, 800));
-    assert_drawn(&img);
+    screenshot("planner", &[("SCREENSHOT_PATHS", OsStr::new("300"))]);
 }

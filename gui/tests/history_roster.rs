@@ -1,0 +1,222 @@
+//! Run history of roster runs: their agents.csv is k-anonymous by default (birth years in
+//! spans, the wage in bands, take-home pay withheld), and such runs are listed, read and
+//! compared after a restart, with what the files withhold shown as not available.
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use sisandbox_gui::analysis::Metric;
+use sisandbox_gui::command::Command;
+use sisandbox_gui::headline::Outcome;
+use sisandbox_gui::results::AgentMetric;
+use sisandbox_gui::state::Tab;
+use sisandbox_gui::summary::SummaryRow;
+use sisandbox_gui::{GuiApp, Startup};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn harness<'a>(startup: Startup) -> Harness<'a, GuiApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| GuiApp::new(&cc.egui_ctx, startup))
+}
+
+/// A roster of `n` staff of `university-a`, the same in every test run (a fixed linear
+/// congruential sequence), with facts that go together: older staff hold higher titles.
+fn roster_text(n: usize) -> String {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |m: u64| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (x >> 33) % m
+    };
+    let mut text =
+        String::from("sex,birth,track,ladder,title,university,work_start,hired,monthly_wage\n");
+    for _ in 0..n {
+        let age = 24 + next(35) as i32;
+        let birth_year = 2024 - age;
+        let work_year = (birth_year + 23 + next(3) as i32).min(2023);
+        let hired_year = (work_year + 1 + next(6) as i32).min(2024);
+        let academic = next(3) > 0;
+        let rung = ((age - 24) / 9).clamp(0, 3) as usize;
+        let title = if academic {
+            ["assistant", "lecturer", "associate_professor", "professor"][rung]
+        } else {
+            ["clerk", "section", "division", "bureau"][rung]
+        };
+        text.push_str(&format!(
+            "{},{birth_year}-{:02},{},{},{title},university-a,{work_year}-09,{hired_year}-{:02},{}\n",
+            if next(2) == 0 { "male" } else { "female" },
+            1 + next(12),
+            if next(4) == 0 { "contract" } else { "establishment" },
+            if academic { "academic" } else { "administrative" },
+            1 + next(12),
+            6_000 + rung as u64 * 3_000 + next(2_000),
+        ));
+    }
+    text
+}
+
+/// A roster scenario and a reform of it.
+fn scenarios(dir: &Path) -> Vec<PathBuf> {
+    std::fs::write(dir.join("roster.csv"), roster_text(150)).unwrap();
+    let base = dir.join("roster.toml");
+    std::fs::write(
+        &base,
+        "name = \"roster\"\n[simulation]\nroster = \"roster.csv\"\nyears = 3\nseed = 42\n",
+    )
+    .unwrap();
+    let reform = dir.join("reform.toml");
+    std::fs::write(
+        &reform,
+        "extends = \"roster.toml\"\nname = \"reform\"\n[careers]\nconversion_rate = 0.25\n",
+    )
+    .unwrap();
+    vec![base, reform]
+}
+
+fn wait(h: &mut Harness<GuiApp>, what: &str, mut done: impl FnMut(&mut Harness<GuiApp>) -> bool) {
+    let start = Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < Duration::from_secs(300), "no {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
+}
+
+fn table(h: &mut Harness<GuiApp>) -> Vec<SummaryRow> {
+    wait(h, "summary", |h| h.state_mut().state.summary().is_some());
+    h.state_mut()
+        .state
+        .summary()
+        .unwrap()
+        .clone()
+        .expect("a summary table")
+}
+
+fn row(t: &[SummaryRow], m: AgentMetric) -> SummaryRow {
+    t.iter()
+        .find(|r| r.scenario == "reform" && r.metric == Metric::Agent(m))
+        .cloned()
+        .unwrap_or_else(|| panic!("the reform's {m:?} row"))
+}
+
+#[test]
+fn k_anonymous_roster_runs_are_listed_and_compared_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
+
+    // First session: run both with two replications; the folders hold coarsened agents.csv.
+    let before = {
+        let mut h = harness(Startup {
+            files: scenarios(dir.path()),
+            run: true,
+            replications: 2,
+            runs_folder: Some(results.clone()),
+            ..Startup::default()
+        });
+        wait(&mut h, "runs", |h| !h.state().state.busy());
+        assert_eq!(
+            h.state().state.runs.len(),
+            2,
+            "{:?}",
+            h.state().state.message
+        );
+        table(&mut h)
+    };
+    let agents = std::fs::read_to_string(results.join("roster-seed42/agents.csv")).unwrap();
+    assert!(
+        agents.lines().nth(1).unwrap().contains(",*,"),
+        "a coarsened agents.csv: {}",
+        agents.lines().nth(1).unwrap()
+    );
+
+    // A new app: both sets found, marked k-anonymous, read when ticked.
+    let mut h = harness(Startup {
+        runs_folder: Some(results.clone()),
+        ..Startup::default()
+    });
+    h.run();
+    let found = &h.state().state.history;
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].1.k_anonymous, Some(5));
+    h.get_by_label("Compare").click();
+    h.run();
+    h.get_by_label("reform (reform-seed42) [k-anonymous, k = 5]")
+        .click();
+    h.step();
+    wait(&mut h, "reform read", |h| !h.state().state.loading());
+    h.get_by_label("roster (roster-seed42) [k-anonymous, k = 5]")
+        .click();
+    h.step();
+    wait(&mut h, "roster read", |h| !h.state().state.loading());
+    assert_eq!(
+        h.state().state.runs.len(),
+        2,
+        "both sets read: {:?}",
+        h.state().state.message
+    );
+    let base = h
+        .state()
+        .state
+        .history
+        .iter()
+        .find(|s| s.1.name == "roster");
+    let base = base.expect("the roster's set").0;
+    h.state_mut().state.apply(Command::SetBaseline(base));
+    h.step();
+
+    // Outcomes the file keeps exact are compared as in the first session.
+    let after = table(&mut h);
+    let (a, b) = (
+        row(&before, AgentMetric::ReplacementRate),
+        row(&after, AgentMetric::ReplacementRate),
+    );
+    assert!(b.diff.is_some() && b.diff_ci.is_some(), "{b:?}");
+    assert_eq!((a.n, a.pairs, a.agents), (b.n, b.pairs, b.agents));
+    assert!(
+        (a.diff.unwrap() - b.diff.unwrap()).abs() <= 1e-9,
+        "{a:?} {b:?}"
+    );
+    // The wage is a band and take-home pay withheld: no number, in either session.
+    for m in [AgentMetric::Wage, AgentMetric::TakeHome] {
+        for t in [&before, &after] {
+            let r = row(t, m);
+            assert_eq!((r.estimate, r.diff), (None, None), "{r:?}");
+        }
+    }
+    let set = h.state().state.compared_runs()[1].1.clone();
+    let (withheld, all) = set.withheld(AgentMetric::TakeHome);
+    assert!(withheld > 0 && withheld == all, "{withheld} of {all}");
+    assert!(set.pooled(AgentMetric::Wage).iter().all(|w| w.is_nan()));
+    assert!(set
+        .pooled(AgentMetric::ReplacementRate)
+        .iter()
+        .any(|r| r.is_finite()));
+
+    // The chart of the wage says why it has nothing to show.
+    h.state_mut()
+        .state
+        .apply(Command::SetMetric(Metric::Agent(AgentMetric::Wage)));
+    h.run_steps(3);
+    assert!(h
+        .query_by_label_contains("reform: Wage (yuan/month) is not available for")
+        .is_some());
+
+    // The headline: take-home pay not available, the replacement rate there.
+    h.state_mut().state.apply(Command::SetTab(Tab::Headline));
+    wait(&mut h, "headline", |h| {
+        h.state_mut().state.headlines().is_some()
+    });
+    let heads = h.state_mut().state.headlines().unwrap().to_vec();
+    h.run_steps(3);
+    assert_eq!(heads[0].withheld, vec![Outcome::TakeHome]);
+    assert!(heads[0]
+        .lines
+        .iter()
+        .any(|l| l.outcome == Outcome::ReplacementRate && l.group.is_none()));
+    assert!(h
+        .query_by_label("withheld in the agents.csv of a k-anonymous roster run")
+        .is_some());
+}
