@@ -170,4 +170,3 @@ mod shown_tests {
         assert!(header_name("a.b@example.cn").contains("withheld"));
     }
 }
-

@@ -282,4 +282,3 @@ pub fn parse_roster(text: &str, file: &str, s: &Scenario) -> Result<Vec<Agent>, 
         Err(RosterError::Invalid(issues))
     }
 }
-

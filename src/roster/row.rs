@@ -11,9 +11,9 @@ use crate::time::YearMonth;
 
 /// The checks of one row; problems accumulate in `issues`.
 pub(super) struct RowCheck<'a, F> {
-    line: u64,
-    issues: Vec<RosterIssue>,
-    issue: &'a F,
+    pub(super) line: u64,
+    pub(super) issues: Vec<RosterIssue>,
+    pub(super) issue: &'a F,
 }
 
 impl<F> RowCheck<'_, F>
@@ -92,7 +92,7 @@ where
     }
 
     /// The agent of this row, or `None` (with the problems recorded) when a cell is bad.
-    fn agent<'c>(
+    pub(super) fn agent<'c>(
         &mut self,
         s: &Scenario,
         cell: &dyn Fn(&str) -> &'c str,
