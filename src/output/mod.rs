@@ -410,4 +410,3 @@ fn provenance() -> toml::Value {
     }
     toml::Value::Table(t)
 }
-

@@ -2,9 +2,9 @@
 //! `itoa`, money as yuan to the fen, no string per field) and handed to the buffered writer
 //! whole: at millions of rows the formatting is a visible share of a run.
 
-use super::{io_err, write_atomic, OutputError};
+use super::{write_atomic, OutputError};
 use crate::anonymise::{Coarsening, Privacy, Qi};
-use crate::engine::AgentRecord;
+use crate::engine::{AgentRecord, Outcome};
 use crate::metrics::Series;
 use crate::scenario::Scenario;
 use std::io::Write;
