@@ -5,7 +5,7 @@
 use super::records::ITEMS;
 use crate::insurance::base::{self, BaseLimits};
 use crate::insurance::contributions::{self, Membership};
-use crate::insurance::regions::{RuleTable, KEYS};
+use crate::insurance::regions::{InForce, RuleTable, KEYS};
 use crate::insurance::{RatesAt, Scheme};
 use crate::money::{yuan_to_fen, Fen};
 use crate::scenario::Scenario;
@@ -29,6 +29,10 @@ pub struct MonthRules {
     /// Whether `limits` had been published by `month` (else contributions meanwhile use the
     /// old ones and a make-up is due on publication).
     pub published: bool,
+    /// The official source of each contribution rate as applied to this region in this month
+    /// (`sisandbox rates`'s lines: a region's own entry where it has one, such as Sichuan's
+    /// unemployment rates, else the national one), by scenario key.
+    pub rate_sources: Vec<(&'static str, String)>,
 }
 
 /// The rule book of one region, resolved month by month and cached.
@@ -90,6 +94,18 @@ impl<'a> RuleBook<'a> {
     /// (unless the scenario replaced that value); otherwise the key catalogue's source.
     pub fn source(&self, key: &str, month: YearMonth) -> String {
         if let Some(text) = self.table_source(key, month) {
+            return format!("{text} [{key}]");
+        }
+        if key == WORK_INJURY_KEY {
+            if let Some((from, _)) = self.work_injury_override.filter(|(f, _)| month >= *f) {
+                return format!("the work-injury rate given for the make-up from {from} [{key}]");
+            }
+        }
+        if let Some((_, text)) = self
+            .cache
+            .get(&month)
+            .and_then(|m| m.rate_sources.iter().find(|(k, _)| *k == key))
+        {
             return format!("{text} [{key}]");
         }
         match self.sources.get(key) {
@@ -176,6 +192,14 @@ impl<'a> RuleBook<'a> {
                 average_wage_year: aw_year,
                 published: base::new_limits_published(month, &rates),
                 rates,
+                rate_sources: InForce::resolve(self.scenario, &self.region, month)
+                    .map(|f| {
+                        f.rates
+                            .into_iter()
+                            .map(|l| (l.key, format!("{} ({} rule)", l.source, l.scope.word())))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             };
             self.cache.insert(month, m);
         }
@@ -212,9 +236,13 @@ pub fn item_key(i: usize, scheme: Scheme) -> &'static str {
         (3, _) => "insurance.medical.employer_rate",
         (4, _) => "insurance.unemployment.individual_rate",
         (5, _) => "insurance.unemployment.employer_rate",
-        _ => "insurance.work_injury.floating_factor",
+        _ => WORK_INJURY_KEY,
     }
 }
+
+/// The key of the work-injury rate (the rate is the class's base rate × the floating factor
+/// × the share charged; `sisandbox rates` lists it under the class).
+const WORK_INJURY_KEY: &str = "insurance.work_injury.industry_class";
 
 /// The rate of item `i` in parts per million.
 pub fn item_ppm(i: usize, scheme: Scheme, r: &RatesAt) -> i64 {
@@ -274,6 +302,20 @@ mod tests {
             "Sichuan individual unemployment 0.4 % of 4,588"
         );
         assert_eq!(d[6], 1_835, "work injury class II, 0.4 % of 4,588");
+        let mut book = RuleBook::new(&s, "sichuan").unwrap();
+        let march = YearMonth::ym(2025, 3);
+        book.at(march);
+        let unemployment = book.source(item_key(4, Scheme::Enterprise), march);
+        assert!(
+            unemployment.contains("人社部发〔2024〕40号") && unemployment.contains("regional"),
+            "{unemployment}"
+        );
+        let injury = book.source(item_key(6, Scheme::Enterprise), march);
+        assert!(injury.contains("industry_class"), "{injury}");
+        book.set_work_injury_rate(march, 3_000);
+        book.at(march);
+        let given = book.source(item_key(6, Scheme::Enterprise), march);
+        assert!(given.contains("given for the make-up"), "{given}");
         assert_eq!(percent(80_000), "8%");
         assert_eq!(percent(2_000), "0.2%");
     }

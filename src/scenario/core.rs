@@ -437,10 +437,12 @@ impl Default for CareerParams {
             conversion_rate: 0.02,
             conversion_month: 9,
             hire_age: 29.0,
+            // Fitted to the national trend of the established share (docs/CALIBRATION.md,
+            // the same values as scenarios/baseline.toml, which cites the figures).
             hire_tracks: TrackShares {
-                establishment: 0.45,
-                contract: 0.42,
-                temporary: 0.13,
+                establishment: 0.1219,
+                contract: 0.67055,
+                temporary: 0.20755,
             },
             mortality: Mortality {
                 male_a: 0.000_045,
