@@ -2,6 +2,9 @@
 //! lever, run both, compare them, export; a broken file shows its problem with file and line;
 //! the language switches to Chinese; unsaved edits are never dropped without asking.
 
+mod common;
+
+use common::harness;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -12,12 +15,6 @@ use sisandbox_gui::state::Tab;
 use sisandbox_gui::{GuiApp, Startup};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn harness<'a>(startup: Startup) -> Harness<'a, GuiApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| GuiApp::new(&cc.egui_ctx, startup))
-}
 
 /// A small scenario that runs in a moment even in a debug build.
 fn write_base(dir: &Path) -> std::path::PathBuf {

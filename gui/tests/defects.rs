@@ -4,6 +4,9 @@
 //! interval, an unlabelled take-home pay, a cancel that dropped finished work, and winners and
 //! losers shown without saying how many agents were paired.
 
+mod common;
+
+use common::harness;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -14,12 +17,6 @@ use sisandbox_gui::state::{RunStatus, Tab};
 use sisandbox_gui::{GuiApp, Startup};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn harness<'a>(startup: Startup) -> Harness<'a, GuiApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| GuiApp::new(&cc.egui_ctx, startup))
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);

@@ -1,21 +1,16 @@
 //! Run history: runs written in one session are listed when the app starts again, and can be
 //! compared there with the same table of differences.
 
+mod common;
+
+use common::{harness, summary_table, wait};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
 use sisandbox_gui::analysis::Metric;
 use sisandbox_gui::results::AgentMetric;
 use sisandbox_gui::state::Tab;
 use sisandbox_gui::summary::SummaryRow;
-use sisandbox_gui::{GuiApp, Startup};
+use sisandbox_gui::Startup;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-fn harness<'a>(startup: Startup) -> Harness<'a, GuiApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| GuiApp::new(&cc.egui_ctx, startup))
-}
 
 fn scenarios(dir: &Path) -> Vec<PathBuf> {
     let base = dir.join("base.toml");
@@ -31,26 +26,6 @@ fn scenarios(dir: &Path) -> Vec<PathBuf> {
     )
     .unwrap();
     vec![base, reform]
-}
-
-fn wait(h: &mut Harness<GuiApp>, what: &str, mut done: impl FnMut(&mut Harness<GuiApp>) -> bool) {
-    let start = Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < Duration::from_secs(300), "no {what}");
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    h.run_steps(3);
-}
-
-fn table(h: &mut Harness<GuiApp>) -> Vec<SummaryRow> {
-    wait(h, "summary", |h| h.state_mut().state.summary().is_some());
-    h.state_mut()
-        .state
-        .summary()
-        .unwrap()
-        .clone()
-        .expect("a summary table")
 }
 
 #[test]
@@ -70,7 +45,7 @@ fn runs_written_before_a_restart_are_listed_and_compared_again() {
         });
         wait(&mut h, "runs", |h| !h.state().state.busy());
         assert_eq!(h.state().state.runs.len(), 2);
-        table(&mut h)
+        summary_table(&mut h)
     };
 
     // A new app with no scenario open: the two sets are found in the results folder.
@@ -98,7 +73,7 @@ fn runs_written_before_a_restart_are_listed_and_compared_again() {
     assert!(h.query_by_label("■ reform").is_some(), "the chart's key");
 
     // The same differences as in the first session.
-    let after = table(&mut h);
+    let after = summary_table(&mut h);
     let rr = Metric::Agent(AgentMetric::ReplacementRate);
     let row = |t: &[SummaryRow]| {
         t.iter()

@@ -2,23 +2,18 @@
 //! spans, the wage in bands, take-home pay withheld), and such runs are listed, read and
 //! compared after a restart, with what the files withhold shown as not available.
 
+mod common;
+
+use common::{harness, summary_table, wait};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
 use sisandbox_gui::analysis::Metric;
 use sisandbox_gui::command::Command;
 use sisandbox_gui::headline::Outcome;
 use sisandbox_gui::results::AgentMetric;
 use sisandbox_gui::state::Tab;
 use sisandbox_gui::summary::SummaryRow;
-use sisandbox_gui::{GuiApp, Startup};
+use sisandbox_gui::Startup;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-fn harness<'a>(startup: Startup) -> Harness<'a, GuiApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| GuiApp::new(&cc.egui_ctx, startup))
-}
 
 /// A roster of `n` staff of `university-a`, the same in every test run (a fixed linear
 /// congruential sequence), with facts that go together: older staff hold higher titles.
@@ -75,26 +70,6 @@ fn scenarios(dir: &Path) -> Vec<PathBuf> {
     vec![base, reform]
 }
 
-fn wait(h: &mut Harness<GuiApp>, what: &str, mut done: impl FnMut(&mut Harness<GuiApp>) -> bool) {
-    let start = Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < Duration::from_secs(300), "no {what}");
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    h.run_steps(3);
-}
-
-fn table(h: &mut Harness<GuiApp>) -> Vec<SummaryRow> {
-    wait(h, "summary", |h| h.state_mut().state.summary().is_some());
-    h.state_mut()
-        .state
-        .summary()
-        .unwrap()
-        .clone()
-        .expect("a summary table")
-}
-
 fn row(t: &[SummaryRow], m: AgentMetric) -> SummaryRow {
     t.iter()
         .find(|r| r.scenario == "reform" && r.metric == Metric::Agent(m))
@@ -123,7 +98,7 @@ fn k_anonymous_roster_runs_are_listed_and_compared_after_a_restart() {
             "{:?}",
             h.state().state.message
         );
-        table(&mut h)
+        summary_table(&mut h)
     };
     let agents = std::fs::read_to_string(results.join("roster-seed42/agents.csv")).unwrap();
     assert!(
@@ -168,7 +143,7 @@ fn k_anonymous_roster_runs_are_listed_and_compared_after_a_restart() {
     h.step();
 
     // Outcomes the file keeps exact are compared as in the first session.
-    let after = table(&mut h);
+    let after = summary_table(&mut h);
     let (a, b) = (
         row(&before, AgentMetric::ReplacementRate),
         row(&after, AgentMetric::ReplacementRate),
