@@ -324,17 +324,21 @@ mod tests {
     use sisandbox::output::{write_run, RunMeta};
     use sisandbox::scenario::Scenario;
 
-    fn write(root: &Path, s: &Scenario, folder: &str) -> (PathBuf, Replication) {
-        let o = sisandbox::simulate::simulate(s, None, &RunOptions::default()).unwrap();
-        let dir = root.join(folder);
-        let meta = RunMeta {
+    /// What a test run's manifest records beyond the scenario.
+    fn meta(s: &Scenario) -> RunMeta {
+        RunMeta {
             seed: s.simulation.seed,
             threads: 1,
             wall_seconds: 0.0,
             scenario_files: vec![],
             command: "test".into(),
-        };
-        write_run(&dir, s, &o, &meta).unwrap();
+        }
+    }
+
+    fn write(root: &Path, s: &Scenario, folder: &str) -> (PathBuf, Replication) {
+        let o = sisandbox::simulate::simulate(s, None, &RunOptions::default()).unwrap();
+        let dir = root.join(folder);
+        write_run(&dir, s, &o, &meta(s)).unwrap();
         let r = extract(s, dir.clone(), &o);
         (dir, r)
     }
@@ -411,14 +415,7 @@ mod tests {
         let o =
             sisandbox::simulate::simulate(&s, Some(root.path()), &RunOptions::default()).unwrap();
         let dir = root.path().join("roster-seed1");
-        let meta = RunMeta {
-            seed: s.simulation.seed,
-            threads: 1,
-            wall_seconds: 0.0,
-            scenario_files: vec![],
-            command: "test".into(),
-        };
-        let privacy = sisandbox::output::write_run_report(&dir, &s, &o, &meta).unwrap();
+        let privacy = sisandbox::output::write_run_report(&dir, &s, &o, &meta(&s)).unwrap();
         assert!(matches!(
             privacy,
             Some(sisandbox::anonymise::Privacy::Coarsened(_))
