@@ -107,6 +107,14 @@ fn run_tracked(file: &str, size: Size, seed: u64, extra: &[&str]) -> Tracked {
     }
 }
 
+/// An agent's view in one evaluation (its agents are in id order), if it was in post then.
+fn seen(evaluation: &[Seen], id: u32) -> Option<&Seen> {
+    evaluation
+        .binary_search_by_key(&id, |x| x.id)
+        .ok()
+        .map(|i| &evaluation[i])
+}
+
 /// Whether an agent belongs to a perception group (`track/…` or `age_band/…`).
 fn in_group(x: &Seen, group: &str) -> bool {
     match group.split_once('/') {
@@ -139,7 +147,7 @@ fn cohort_perception(
     let (b0, r0) = (first_in(base, 2027), first_in(reform, 2027));
     let cohort: Vec<u32> = b0
         .iter()
-        .filter(|x| in_group(x, group) && r0.binary_search_by_key(&x.id, |y| y.id).is_ok())
+        .filter(|x| in_group(x, group) && seen(r0, x.id).is_some())
         .map(|x| x.id)
         .collect();
     assert!(!cohort.is_empty(), "nobody of {group} in post in 2027");
@@ -151,14 +159,11 @@ fn cohort_perception(
     {
         let r = &reform.evaluations[m];
         for id in &cohort {
-            let (Ok(i), Ok(j)) = (
-                b.binary_search_by_key(id, |y| y.id),
-                r.binary_search_by_key(id, |y| y.id),
-            ) else {
+            let (Some(x), Some(y)) = (seen(b, *id), seen(r, *id)) else {
                 continue;
             };
-            sb += f64::from(b[i].index);
-            sr += f64::from(r[j].index);
+            sb += f64::from(x.index);
+            sr += f64::from(y.index);
             n += 1;
         }
     }
@@ -494,11 +499,7 @@ fn no_dip_law(size: Size, seed: u64) {
     // The first year's view of each agent in post at all three.
     let cohort: Vec<Seen> = years[0]
         .iter()
-        .filter(|x| {
-            years[1..]
-                .iter()
-                .all(|v| v.binary_search_by_key(&x.id, |y| y.id).is_ok())
-        })
+        .filter(|x| years[1..].iter().all(|v| seen(v, x.id).is_some()))
         .copied()
         .collect();
     let groups = Track::ALL
@@ -517,10 +518,7 @@ fn no_dip_law(size: Size, seed: u64) {
         let mean = |v: &Vec<Seen>| {
             let sum: f64 = members
                 .iter()
-                .map(|id| {
-                    let i = v.binary_search_by_key(id, |y| y.id).expect("in post");
-                    f64::from(v[i].index)
-                })
+                .map(|id| f64::from(seen(v, *id).expect("in post").index))
                 .sum();
             sum / members.len() as f64
         };
