@@ -11,6 +11,7 @@
 //! byte-identical on 1 or N threads.
 
 mod behave;
+mod capacity;
 mod env;
 mod funds;
 mod init;
@@ -22,8 +23,9 @@ mod resolve;
 mod step;
 mod stock;
 
+pub use capacity::{agent_bound, AgentBound};
 pub use env::MonthEnv;
-pub use record::{AgentRecord, Outcome, RunInfo};
+pub use record::{AgentRecord, Outcome, RunInfo, RELEASE_BLOCK};
 
 use crate::agent::Agent;
 use crate::metrics::{MonthAgg, Series};
@@ -213,6 +215,9 @@ impl<'a> Simulation<'a> {
         mut agents: Vec<Agent>,
         book: Option<std::sync::Arc<replay::Book>>,
     ) -> Self {
+        // Room for every agent the run will hold (pensioners at the start, hires), reserved
+        // now so that the staff vector never grows by copying (`capacity`).
+        let _ = agents.try_reserve_exact(capacity::reserve_for(s, agents.len()));
         let start = s.simulation.start;
         let first = (init::first_year(&agents, start) - 1).min(stock::first_year(start));
         let history = init::History::new(s, first, end_month(s).year());

@@ -610,7 +610,7 @@ pub fn finish(
 }
 
 /// Agents whose records are made at once before their memory is released.
-const RELEASE_BLOCK: usize = 16 * super::CHUNK;
+pub const RELEASE_BLOCK: usize = 16 * super::CHUNK;
 
 /// The end records in id order, made from the last agents back, a block at a time, each
 /// block's agents released once its records are made: the staff and the records are never
