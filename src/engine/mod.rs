@@ -12,6 +12,7 @@
 
 mod behave;
 mod capacity;
+mod end;
 mod env;
 mod funds;
 mod init;
@@ -20,12 +21,13 @@ pub mod panel;
 mod record;
 pub mod replay;
 mod resolve;
+mod retire;
 mod step;
 mod stock;
 
 pub use capacity::{agent_bound, AgentBound};
+pub use end::{AgentRecord, Outcome, RunInfo, RELEASE_BLOCK};
 pub use env::MonthEnv;
-pub use record::{AgentRecord, Outcome, RunInfo, RELEASE_BLOCK};
 
 use crate::agent::Agent;
 use crate::metrics::{MonthAgg, Series};
@@ -306,7 +308,7 @@ impl<'a> Simulation<'a> {
 
     /// The outcome of the months stepped so far.
     pub fn finish(self) -> Outcome {
-        record::finish(self.s, self.agents, self.series, self.ledger, self.initial)
+        end::finish(self.s, self.agents, self.series, self.ledger, self.initial)
     }
 }
 
