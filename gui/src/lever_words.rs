@@ -1,0 +1,146 @@
+//! Words of key paths and the group headings of the lever view, in both languages: what
+//! names the keys `lever_texts::KEYS` does not list (composed from their path segments) and
+//! what heads each group of keys. Split from `lever_texts`, the per-key names and help.
+
+/// Words of key paths, for keys without their own name: (segment, English, Chinese).
+pub const SEGMENTS: &[(&str, &str, &str)] = &[
+    ("mean", "mean", "均值"),
+    ("sd", "spread (sd)", "标准差"),
+    ("min", "lowest", "最小值"),
+    ("max", "highest", "最大值"),
+    ("phi", "persistence", "持续性"),
+    ("sigma", "yearly shock (sd)", "年度冲击标准差"),
+    ("loading", "common-factor loading", "共同因子载荷"),
+    ("beta", "present bias β", "现时偏好 β"),
+    (
+        "beta_young",
+        "present bias β, young staff",
+        "现时偏好 β（青年）",
+    ),
+    ("gamma", "risk aversion γ", "风险厌恶 γ"),
+    ("loss_aversion", "loss aversion λ", "损失厌恶 λ"),
+    ("leisure_value", "value of leisure", "闲暇价值"),
+    ("wage_growth", "wage growth", "工资增长"),
+    ("book_rate", "book rate", "记账利率"),
+    (
+        "occupational_return",
+        "occupational annuity return",
+        "职业年金收益率",
+    ),
+    (
+        "enterprise_return",
+        "enterprise annuity return",
+        "企业年金收益率",
+    ),
+    ("inflation", "inflation", "通货膨胀"),
+    (
+        "mortality_improvement",
+        "mortality improvement",
+        "死亡率改善",
+    ),
+    ("mortality", "mortality", "死亡率"),
+    ("male_a", "men: level", "男性：水平"),
+    ("male_b", "men: slope", "男性：斜率"),
+    ("female_a", "women: level", "女性：水平"),
+    ("female_b", "women: slope", "女性：斜率"),
+    ("enabled", "enabled", "启用"),
+    ("from", "from year", "起始年份"),
+    ("start", "starting value", "初始值"),
+    ("month", "month", "月份"),
+    ("delta", "discount factor δ", "贴现因子 δ"),
+    ("young_age", "age counted as young", "青年年龄界限"),
+    ("name", "name", "名称"),
+    ("region", "region", "地区"),
+    ("zone", "economic zone", "经济带"),
+    ("average_wage", "average wage", "社会平均工资"),
+    ("calc_base", "pension calculation base", "计发基数"),
+    ("fiscal", "affiliation", "隶属关系"),
+    ("staff_share", "share of staff", "人员占比"),
+    ("wage_level", "wage level", "工资水平"),
+    ("enterprise_annuity", "enterprise annuity", "企业年金"),
+    ("headcount_growth", "headcount growth", "编制增长"),
+    ("share", "share", "占比"),
+    ("from_age", "from age", "起始年龄"),
+    ("to_age", "to age", "截止年龄"),
+    ("output_level", "output level", "产出水平"),
+    ("initial_share", "initial share", "初始占比"),
+    ("employer_rate", "employer rate", "单位费率"),
+    ("individual_rate", "individual rate", "个人费率"),
+    ("funded_return", "funded return", "投资收益率"),
+    ("rate", "rate", "费率"),
+];
+
+/// The group headings: (id, English, Chinese).
+pub const GROUPS: &[(&str, &str, &str)] = &[
+    (
+        "policy.contribution_base",
+        "Lever: contribution base",
+        "政策杠杆：缴费基数",
+    ),
+    (
+        "policy.dual_track",
+        "Lever: ending the dual track",
+        "政策杠杆：养老双轨并轨",
+    ),
+    (
+        "policy.points_bank",
+        "Lever: points bank",
+        "政策杠杆：积分银行",
+    ),
+    (
+        "policy.regional",
+        "Lever: fiscal matching and enrolment",
+        "政策杠杆：财政配套与参保",
+    ),
+    (
+        "flows",
+        "Staff flows: leaving, moving, hiring, conversion",
+        "人员流动：离职、流动、招聘、转编",
+    ),
+    ("pay", "Pay and promotion", "工资与晋升"),
+    (
+        "insurance.pension",
+        "Rules: basic pension",
+        "规则：基本养老保险",
+    ),
+    ("insurance.annuity", "Rules: annuities", "规则：年金"),
+    (
+        "insurance.base",
+        "Rules: contribution base",
+        "规则：缴费基数",
+    ),
+    (
+        "insurance.other",
+        "Rules: medical, unemployment, work injury, housing fund",
+        "规则：医疗、失业、工伤、住房公积金",
+    ),
+    (
+        "insurance.retirement",
+        "Rules: retirement age and benefit formula",
+        "规则：退休年龄与待遇计发",
+    ),
+    (
+        "insurance.transfer",
+        "Rules: transfers between places and schemes",
+        "规则：转移接续",
+    ),
+    ("simulation", "Run settings", "运行设置"),
+    ("population", "Staff population", "人员构成"),
+    ("places", "Regions and universities", "地区与高校"),
+    ("outcomes", "Valuation of outcomes", "结果评估"),
+    (
+        "perception",
+        "Model internals: perception and behaviour",
+        "模型内部：福利感知与行为",
+    ),
+    (
+        "macro",
+        "Model internals: macroeconomic paths",
+        "模型内部：宏观经济路径",
+    ),
+    (
+        "mortality",
+        "Model internals: mortality",
+        "模型内部：死亡率",
+    ),
+];
