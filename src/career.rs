@@ -226,9 +226,13 @@ fn promote_rung(
         return 0;
     }
     let params = &rungs[r as usize];
+    // The draws of the candidates in parallel (a rung of a large university has tens of
+    // thousands); `collect` keeps the candidates' order, and the ranking below is a total
+    // order, so the promoted are the same on any number of threads.
+    let view: &[Agent] = agents;
     let mut ranked: Vec<(f64, u32, usize)> = candidates
-        .iter()
-        .map(|&i| (i, &agents[i]))
+        .par_iter()
+        .map(|&i| (i, &view[i]))
         .filter(|(_, a)| a.track != Track::Temporary || r == 0)
         .filter(|(_, a)| month.months_since(a.rung_since) as f64 >= params.min_years * 12.0)
         .filter_map(|(i, a)| {

@@ -14,7 +14,6 @@
 //! fit the integer types the engine keeps them in; [`check`] refuses those that do not.
 
 use crate::agent::Agent;
-use crate::career::monthly_from_yearly;
 use crate::engine::{AgentRecord, CHUNK};
 use crate::metrics::{MonthAgg, Row, N_ITEMS};
 use crate::scenario::Scenario;
@@ -32,10 +31,6 @@ pub const DEFAULT_SHARE: f64 = 0.5;
 
 /// Fixed overhead of a run beyond what scales with it (code, scenario, rate history, buffers).
 const BASE_BYTES: u64 = 64 << 20;
-
-/// Yearly exits of active staff other than quits (retirements and deaths), as a share of the
-/// staff, generously: careers are at least about 20 years long.
-const OTHER_EXIT_RATE: f64 = 0.05;
 
 /// Heap bytes of a series row's key (`<university>/<item>` and the like), beyond the row.
 const ROW_KEY_BYTES: u64 = 48;
@@ -103,6 +98,8 @@ impl fmt::Display for Limit {
 pub struct Estimate {
     /// Initial staff.
     pub initial_agents: f64,
+    /// Pensioners in payment at the start (at most the highest dependency ratio × staff).
+    pub pensioners: f64,
     /// Hires expected over the horizon (replacement of leavers and headcount growth).
     pub hires: f64,
     /// Bytes per agent ever simulated (state, end record, scratch, agents.csv buffer).
@@ -114,9 +111,10 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// Every agent the run will hold: the initial staff and the hires.
+    /// Every agent the run will hold: the initial staff, the pensioners at the start and the
+    /// hires.
     pub fn agents(&self) -> f64 {
-        self.initial_agents + self.hires
+        self.initial_agents + self.pensioners + self.hires
     }
 }
 
@@ -124,10 +122,11 @@ impl fmt::Display for Estimate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} bytes per agent × ({} initial staff + about {} hires over the horizon), \
-             plus {} series rows",
+            "{} bytes per agent × ({} initial staff + at most {} pensioners at the start + \
+             about {} hires over the horizon), plus {} series rows",
             self.bytes_per_agent,
             count(self.initial_agents),
+            count(self.pensioners),
             count(self.hires),
             count(self.series_rows)
         )
@@ -163,52 +162,15 @@ pub enum GuardError {
 /// Bytes the run of `s` on `initial_agents` staff needs at its peak, estimated.
 pub fn estimate(s: &Scenario, initial_agents: u64) -> Estimate {
     let n = initial_agents as f64;
-    let years = s.simulation.years as f64;
-    let total_share: f64 = s.universities.iter().map(|u| u.staff_share.max(0.0)).sum();
-    // Staff of each university at the start; an even split when the shares are degenerate
-    // (a roster ignores the shares anyway).
-    let starts: Vec<(f64, f64)> = s
-        .universities
-        .iter()
-        .map(|u| {
-            let share = if total_share > 0.0 {
-                u.staff_share.max(0.0) / total_share
-            } else {
-                1.0 / s.universities.len().max(1) as f64
-            };
-            (n * share, u.headcount_growth)
-        })
-        .collect();
-    let exit_rate = quit_rate_per_year(s) + OTHER_EXIT_RATE;
-    let mut hires = 0.0;
-    for (start, g) in &starts {
-        let mut peak = *start;
-        for y in 0..s.simulation.years {
-            let staff = start * (1.0 + g).powi(y as i32);
-            hires += staff * exit_rate;
-            peak = peak.max(staff);
-        }
-        // Growth: every place above the starting headcount is filled by a hire.
-        let end = start * (1.0 + g).powf(years);
-        hires += peak.max(end) - start;
-    }
-    // Hires of a roster-less run start from the replacement of the initial cohort: never fewer
-    // than what leaving alone implies, never negative.
-    let hires = hires.max(0.0);
-    // Pensioners in payment at the start (engine::stock): at most the highest dependency
-    // ratio of any fund times the initial staff.
-    let pf = &s.insurance.pooled_fund;
-    let dependency = s
-        .regions
-        .iter()
-        .flat_map(|r| {
-            [&pf.enterprise_dependency, &pf.institution_dependency]
-                .map(|d| *d.at(s.simulation.start, &r.name))
-        })
-        .fold(0.0f64, f64::max);
-    let agents = n * (1.0 + dependency) + hires;
+    let bound = crate::engine::agent_bound(s, n);
+    let hires = bound.hires;
+    let agents = n + bound.pensioners + hires;
+    // Each agent's state once (the engine reserves the staff vector for every agent it will
+    // hold, so hires never make it grow by copying), and the scratch indices of the agent
+    // phase. The end records are made while the staff's memory is released, a block at a time
+    // (`engine::record`), so at the end an agent holds the larger of its state and its record.
     let bytes_per_agent =
-        (2 * size_of::<Agent>() + size_of::<AgentRecord>() + 2 * size_of::<usize>()) as u64;
+        (size_of::<Agent>().max(size_of::<AgentRecord>()) + 2 * size_of::<usize>()) as u64;
     let series_rows = series_rows(s);
     let row_bytes = 2 * (size_of::<Row>() as u64 + ROW_KEY_BYTES);
     let chunks = (agents / CHUNK as f64).ceil().max(1.0);
@@ -216,32 +178,21 @@ pub fn estimate(s: &Scenario, initial_agents: u64) -> Estimate {
         + s.universities.len() * (N_ITEMS + 1) * 8
         + s.regions.len() * 6 * 16
         + CHUNK * size_of::<usize>() / 8) as f64;
+    // The block of end records made before its agents are released.
+    let release_block = (crate::engine::RELEASE_BLOCK * size_of::<AgentRecord>()) as f64;
     let bytes = BASE_BYTES as f64
         + agents * bytes_per_agent as f64
         + series_rows * row_bytes as f64
-        + chunks * per_chunk;
+        + chunks * per_chunk
+        + release_block;
     Estimate {
         initial_agents: n,
+        pensioners: bound.pensioners,
         hires,
         bytes_per_agent,
         series_rows,
         bytes,
     }
-}
-
-/// Expected quits per year per active person: the monthly hazard of each track × 12, weighted
-/// by the larger of the track's initial and hiring shares (staff drift toward the hiring mix).
-fn quit_rate_per_year(s: &Scenario) -> f64 {
-    let q = &s.careers.quit_rate;
-    let (a, b) = (&s.population.tracks, &s.careers.hire_tracks);
-    [
-        (q.establishment, a.establishment.max(b.establishment)),
-        (q.contract, a.contract.max(b.contract)),
-        (q.temporary, a.temporary.max(b.temporary)),
-    ]
-    .iter()
-    .map(|(rate, share)| 12.0 * monthly_from_yearly(*rate) * share.clamp(0.0, 1.0))
-    .sum()
 }
 
 /// Rows of series.csv, generously: every monthly row, every fund row in every month, the

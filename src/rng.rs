@@ -91,10 +91,29 @@ pub struct AgentKey(u64);
 impl AgentKey {
     #[inline]
     pub fn draws(self, purpose: Purpose, month: i32) -> Draws {
+        self.draws_in(purpose, MonthKey::new(month))
+    }
+
+    /// [`AgentKey::draws`] with the month's part hashed beforehand: the monthly step draws for
+    /// every agent in the same month, so the month's hash is computed once per month, not per
+    /// agent and purpose. The stream is the same.
+    #[inline]
+    pub fn draws_in(self, purpose: Purpose, month: MonthKey) -> Draws {
         Draws {
-            base: fold(fold(self.0, purpose as u64), month as u32 as u64),
+            base: mix64(fold(self.0, purpose as u64) ^ month.0),
             counter: 0,
         }
+    }
+}
+
+/// The month's part of a [`Draws`] key, hashed once (see [`AgentKey::draws_in`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MonthKey(u64);
+
+impl MonthKey {
+    #[inline]
+    pub fn new(month: i32) -> Self {
+        MonthKey(mix64((month as u32 as u64).wrapping_add(GOLDEN)))
     }
 }
 
@@ -206,8 +225,13 @@ mod tests {
         ] {
             let mut a = Draws::new(seed, agent, purpose, month);
             let mut b = SeedKey::new(seed).agent(agent).draws(purpose, month);
+            let mut c = SeedKey::new(seed)
+                .agent(agent)
+                .draws_in(purpose, MonthKey::new(month));
             for _ in 0..3 {
-                assert_eq!(a.next_u64(), b.next_u64());
+                let x = a.next_u64();
+                assert_eq!(x, b.next_u64());
+                assert_eq!(x, c.next_u64());
             }
         }
     }

@@ -544,7 +544,7 @@ pub fn points_factors(s: &Scenario, demand: &[Fen]) -> Vec<f64> {
 /// times the factor its perception sets (1 unless a lever changed its perception). `key` is
 /// the agent's part of its stream keys (`Shared::seed`).
 pub fn leaving_intent(s: &Scenario, env: &MonthEnv, key: AgentKey, a: &Agent) -> Intent {
-    let mut d = key.draws(Purpose::Quit, env.month.index());
+    let mut d = key.draws_in(Purpose::Quit, env.key);
     let factor = if a.perception.evaluated {
         a.perception.quit_factor as f64
     } else {

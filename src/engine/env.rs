@@ -58,6 +58,8 @@ pub struct MonthEnv {
     pub evaluate: bool,
     /// Every base is set again this month (a contribution-base lever starts).
     pub rebase: bool,
+    /// The month's part of the agents' draw keys, hashed once for the month.
+    pub key: crate::rng::MonthKey,
 }
 
 impl MonthEnv {
@@ -91,6 +93,7 @@ impl MonthEnv {
             policy,
             evaluate: month.month() == s.perception.month || starts.any,
             rebase: starts.contribution_base,
+            key: crate::rng::MonthKey::new(month.index()),
         }
     }
 }

@@ -11,6 +11,8 @@
 //! byte-identical on 1 or N threads.
 
 mod behave;
+mod capacity;
+mod end;
 mod env;
 mod funds;
 mod init;
@@ -19,11 +21,13 @@ pub mod panel;
 mod record;
 pub mod replay;
 mod resolve;
+mod retire;
 mod step;
 mod stock;
 
+pub use capacity::{agent_bound, AgentBound};
+pub use end::{AgentRecord, Outcome, RunInfo, RELEASE_BLOCK};
 pub use env::MonthEnv;
-pub use record::{AgentRecord, Outcome, RunInfo};
 
 use crate::agent::Agent;
 use crate::metrics::{MonthAgg, Series};
@@ -213,6 +217,9 @@ impl<'a> Simulation<'a> {
         mut agents: Vec<Agent>,
         book: Option<std::sync::Arc<replay::Book>>,
     ) -> Self {
+        // Room for every agent the run will hold (pensioners at the start, hires), reserved
+        // now so that the staff vector never grows by copying (`capacity`).
+        let _ = agents.try_reserve_exact(capacity::reserve_for(s, agents.len()));
         let start = s.simulation.start;
         let first = (init::first_year(&agents, start) - 1).min(stock::first_year(start));
         let history = init::History::new(s, first, end_month(s).year());
@@ -301,7 +308,7 @@ impl<'a> Simulation<'a> {
 
     /// The outcome of the months stepped so far.
     pub fn finish(self) -> Outcome {
-        record::finish(self.s, self.agents, self.series, self.ledger, self.initial)
+        end::finish(self.s, self.agents, self.series, self.ledger, self.initial)
     }
 }
 

@@ -38,7 +38,7 @@ pub fn step(
 }
 
 fn dies(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &Agent) -> bool {
-    let mut d = key.draws(Purpose::Mortality, env.month.index());
+    let mut d = key.draws_in(Purpose::Mortality, env.key);
     d.chance(shared.mortality.at(a.is_female(), a.age_months(env.month)))
 }
 
