@@ -34,6 +34,7 @@ pub mod compat;
 pub mod decompose;
 pub mod design;
 pub mod figures;
+mod levels;
 pub mod merge;
 pub mod morris;
 pub mod reproduce;

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod core;
+mod core_keys;
 pub mod dated;
 pub mod docs;
 pub mod error;
