@@ -3,9 +3,12 @@
 //! compared after a restart, with what the files withhold shown as not available.
 
 mod common;
+#[path = "../../tests/common/roster.rs"]
+mod roster;
 
 use common::{harness, summary_table, wait};
 use egui_kittest::kittest::Queryable;
+use roster::roster_text;
 use sisandbox_gui::analysis::Metric;
 use sisandbox_gui::command::Command;
 use sisandbox_gui::headline::Outcome;
@@ -14,43 +17,6 @@ use sisandbox_gui::state::Tab;
 use sisandbox_gui::summary::SummaryRow;
 use sisandbox_gui::Startup;
 use std::path::{Path, PathBuf};
-
-/// A roster of `n` staff of `university-a`, the same in every test run (a fixed linear
-/// congruential sequence), with facts that go together: older staff hold higher titles.
-fn roster_text(n: usize) -> String {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = |m: u64| {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (x >> 33) % m
-    };
-    let mut text =
-        String::from("sex,birth,track,ladder,title,university,work_start,hired,monthly_wage\n");
-    for _ in 0..n {
-        let age = 24 + next(35) as i32;
-        let birth_year = 2024 - age;
-        let work_year = (birth_year + 23 + next(3) as i32).min(2023);
-        let hired_year = (work_year + 1 + next(6) as i32).min(2024);
-        let academic = next(3) > 0;
-        let rung = ((age - 24) / 9).clamp(0, 3) as usize;
-        let title = if academic {
-            ["assistant", "lecturer", "associate_professor", "professor"][rung]
-        } else {
-            ["clerk", "section", "division", "bureau"][rung]
-        };
-        text.push_str(&format!(
-            "{},{birth_year}-{:02},{},{},{title},university-a,{work_year}-09,{hired_year}-{:02},{}\n",
-            if next(2) == 0 { "male" } else { "female" },
-            1 + next(12),
-            if next(4) == 0 { "contract" } else { "establishment" },
-            if academic { "academic" } else { "administrative" },
-            1 + next(12),
-            6_000 + rung as u64 * 3_000 + next(2_000),
-        ));
-    }
-    text
-}
 
 /// A roster scenario and a reform of it.
 fn scenarios(dir: &Path) -> Vec<PathBuf> {

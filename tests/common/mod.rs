@@ -3,6 +3,8 @@
 //! and uses what it needs, so not every helper is used by every file.
 #![allow(dead_code)]
 
+pub mod roster;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
