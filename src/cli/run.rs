@@ -169,7 +169,10 @@ pub fn run(args: &RunArgs) -> Result<()> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
     let dir = output::fresh_dir(&args.out, &format!("{}-seed{}", s.name, s.simulation.seed));
-    let privacy = output::write_run_report(&dir, s, &outcome, &meta)
+    // agents.csv is formatted on the run's threads, not on every core.
+    let pool = sisandbox::engine::thread_pool(args.threads)?;
+    let privacy = pool
+        .install(|| output::write_run_report(&dir, s, &outcome, &meta))
         .with_context(|| format!("writing results to {}", dir.display()))?;
     if let Some(p) = &privacy {
         // Said even with --quiet: what a roster run's agents.csv shows, or that it is personal data.

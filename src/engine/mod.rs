@@ -12,6 +12,7 @@
 
 mod behave;
 mod capacity;
+mod changes;
 mod end;
 mod env;
 mod funds;

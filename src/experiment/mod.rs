@@ -29,6 +29,7 @@
 //! split or how often a sweep was interrupted.
 
 pub mod compare;
+mod compare_csv;
 pub mod compare_data;
 pub mod compat;
 pub mod decompose;
@@ -46,6 +47,7 @@ pub mod summary;
 pub mod sweep;
 pub mod sweep_decompose;
 pub mod tables;
+mod variants;
 pub mod winners;
 
 pub use merge::merge;

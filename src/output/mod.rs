@@ -329,10 +329,10 @@ fn write_files(
     let series = dir.join("series.csv");
     let agents = dir.join("agents.csv");
     write_series(&series, &outcome.series)?;
-    let privacy = write_run_agents(&agents, s, outcome)?;
+    let (privacy, agents_sha256) = write_run_agents(&agents, s, outcome)?;
     let hashes = vec![
         ("series.csv".to_string(), sha256_file(&series)?),
-        ("agents.csv".to_string(), sha256_file(&agents)?),
+        ("agents.csv".to_string(), agents_sha256),
     ];
     let mut manifest = manifest_text(s, outcome, meta, &hashes)?;
     if let Some(p) = &privacy {

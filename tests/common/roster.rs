@@ -1,6 +1,6 @@
 //! A synthetic staff roster in the format `sisandbox` reads (docs/ROSTER.md), shared by the
 //! tests of roster runs: the core's (`tests/roster_anonymity.rs`, through `common`) and the
-//! desktop app's (`gui/tests/history_roster.rs`, which includes this file by its path).
+//! desktop app's (`gui/tests/ui/`, whose `main.rs` includes this file by its path).
 
 /// A roster of `n` staff in the way an HR export is sorted, by hire month, with facts that go
 /// together as in a university (older staff hold higher titles and earn more). A fixed

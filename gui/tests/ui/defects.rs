@@ -4,7 +4,7 @@
 //! interval, an unlabelled take-home pay, a cancel that dropped finished work, and winners and
 //! losers shown without saying how many agents were paired.
 
-mod common;
+use crate::common;
 
 use common::harness;
 use egui::accesskit::Role;

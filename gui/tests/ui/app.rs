@@ -2,7 +2,7 @@
 //! lever, run both, compare them, export; a broken file shows its problem with file and line;
 //! the language switches to Chinese; unsaved edits are never dropped without asking.
 
-mod common;
+use crate::common;
 
 use common::harness;
 use egui::accesskit::Role;

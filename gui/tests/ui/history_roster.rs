@@ -2,9 +2,8 @@
 //! spans, the wage in bands, take-home pay withheld), and such runs are listed, read and
 //! compared after a restart, with what the files withhold shown as not available.
 
-mod common;
-#[path = "../../tests/common/roster.rs"]
-mod roster;
+use crate::common;
+use crate::roster;
 
 use common::{harness, summary_table, wait};
 use egui_kittest::kittest::Queryable;

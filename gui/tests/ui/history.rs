@@ -1,7 +1,7 @@
 //! Run history: runs written in one session are listed when the app starts again, and can be
 //! compared there with the same table of differences.
 
-mod common;
+use crate::common;
 
 use common::{harness, summary_table, wait};
 use egui_kittest::kittest::Queryable;

@@ -1,7 +1,6 @@
 //! Helpers shared by the GUI's kittests: the window at the size every test uses, waiting for a
 //! background job, and the comparison's table once its background thread has built it. Each
-//! test file includes it with `mod common;` and uses what it needs.
-#![allow(dead_code)]
+//! test module uses what it needs (`use crate::common;`).
 
 use egui_kittest::Harness;
 use sisandbox_gui::summary::SummaryRow;
