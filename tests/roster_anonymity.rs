@@ -323,3 +323,67 @@ fn generated_populations_are_written_exactly_as_before() {
     let m = manifest(&run);
     assert!(!m.contains_key("privacy"));
 }
+
+/// series.csv rows as (group, key, metric) → values over the months.
+fn series(run: &Path) -> HashMap<(String, String, String), Vec<f64>> {
+    let mut rd = csv::Reader::from_path(run.join("series.csv")).unwrap();
+    let mut out: HashMap<(String, String, String), Vec<f64>> = HashMap::new();
+    for r in rd.records() {
+        let r = r.unwrap();
+        let key = (r[1].to_string(), r[2].to_string(), r[3].to_string());
+        out.entry(key).or_default().push(r[4].parse().unwrap());
+    }
+    out
+}
+
+#[test]
+fn series_csv_of_a_roster_run_leaves_out_groups_smaller_than_k() {
+    // 60 staff over two years: the title and age groups of a roster this small are a handful
+    // of people each, and the temporary track only a few.
+    let dir = setup(60, 2);
+    let (exact, _) = run(dir.path(), "exact", &["--exact-agents"]);
+    let (k20, _) = run(dir.path(), "k20", &["--k-anonymity", "20"]);
+    let (a, b) = (series(&exact), series(&k20));
+    let p = manifest(&k20);
+    assert!(p["privacy"]["series_csv"]
+        .as_str()
+        .unwrap()
+        .contains("at least k people"));
+    // Counts of people are written whatever the group's size, and the same.
+    for ((g, key, metric), v) in &a {
+        if ["staff_paid", "quits", "contributors", "pensioners"].contains(&metric.as_str()) {
+            assert_eq!(b.get(&(g.clone(), key.clone(), metric.clone())), Some(v));
+        }
+    }
+    // A group mean is written only where the exact run's group has at least 20 members; the
+    // exact run writes the small ones, so the rule is what removes them.
+    let mut left_out = 0;
+    for group in ["age_band", "title", "track", "region"] {
+        for ((g, key, metric), v) in a
+            .iter()
+            .filter(|((g, _, m), _)| g == group && m == "take_home")
+        {
+            let n = v.len();
+            let shown = b
+                .get(&(g.clone(), key.clone(), metric.clone()))
+                .map_or(0, Vec::len);
+            assert!(shown <= n, "{g}/{key}");
+            left_out += n - shown;
+        }
+    }
+    assert!(left_out > 0, "some small group was left out");
+    // Per track: the mean wage and the contributions only in months with at least 20 paying
+    // staff; the months of the exact run with fewer than 20 are exactly those missing.
+    for t in ["establishment", "contract", "temporary"] {
+        let key = |m: &str| ("track".to_string(), t.to_string(), m.to_string());
+        let paid = &a[&key("staff_paid")];
+        let big = paid.iter().filter(|n| **n >= 20.0).count();
+        let shown = b.get(&key("individual_contributions")).map_or(0, Vec::len);
+        assert_eq!(
+            shown, big,
+            "{t}: contributions in months with at least 20 staff"
+        );
+        let wage = b.get(&key("mean_wage")).map_or(0, Vec::len);
+        assert_eq!(wage, big, "{t}: mean wage in months with at least 20 staff");
+    }
+}

@@ -432,6 +432,7 @@ impl Coarsening {
         t.insert("quasi_identifiers".into(), strings(&names));
         t.insert("withheld_columns".into(), strings(&DERIVED));
         t.insert("ids".into(), IDS_NOTE.into());
+        t.insert("series_csv".into(), SERIES_NOTE.into());
         t
     }
 
@@ -449,6 +450,14 @@ impl Coarsening {
         )
     }
 }
+
+/// What series.csv of a k-anonymous roster run leaves out (`engine::smallest_group`), for the
+/// manifest.
+pub const SERIES_NOTE: &str = "small groups left out: a group's means (perception, replacement \
+    rate, effort, pay), a track's, university's or fund's money and the all-staff dispersion \
+    rows are written only in months where at least k people make them up; counts of people are \
+    always written. Figures may still be inferred by differencing months or groups: the file is \
+    protected against small cells, not a formal disclosure guarantee";
 
 /// How roster runs number their staff, for the manifest.
 pub const IDS_NOTE: &str = "pseudonymous: the roster's rows are numbered in an order drawn from \

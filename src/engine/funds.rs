@@ -100,7 +100,19 @@ impl Funds {
     /// The month's rows of every fund with any member or money: flows, balance, interest,
     /// subsidy, contributors, pensioners (deferred members counted apart), and the dependency
     /// ratio (pensioners per contributor).
-    pub fn rows(&self, s: &Scenario, m: YearMonth, agg: &MonthAgg, series: &mut Series) {
+    /// The month's rows by fund. With `smallest` > 1 (a k-anonymous roster run,
+    /// `record::smallest_group`), a fund that has fewer contributors or pensioners than that
+    /// (but some) gets its counts only: its flows and balance would state those people's pay
+    /// or pensions.
+    pub fn rows(
+        &self,
+        s: &Scenario,
+        m: YearMonth,
+        agg: &MonthAgg,
+        smallest: u64,
+        series: &mut Series,
+    ) {
+        let few = |n: u64| n > 0 && n < smallest;
         for (r, region) in s.regions.iter().enumerate() {
             for (k, scheme) in SCHEMES.iter().enumerate() {
                 let (c, p) = (agg.contributors[r][k], agg.pensioners[r][k]);
@@ -117,8 +129,10 @@ impl Funds {
                     ("fiscal_subsidy", self.month_subsidy[r][k]),
                     ("balance", self.balance[r][k]),
                 ];
-                for (metric, fen) in money {
-                    series.push_money(m, "fund", key.clone(), metric, fen);
+                if !(few(c) || few(p)) {
+                    for (metric, fen) in money {
+                        series.push_money(m, "fund", key.clone(), metric, fen);
+                    }
                 }
                 series.push(m, "fund", key.clone(), "contributors", c as f64);
                 series.push(m, "fund", key.clone(), "pensioners", p as f64);

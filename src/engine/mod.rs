@@ -29,6 +29,7 @@ mod stock;
 pub use capacity::{agent_bound, AgentBound};
 pub use end::{AgentRecord, Outcome, RunInfo, RELEASE_BLOCK};
 pub use env::MonthEnv;
+pub use record::smallest_group;
 
 use crate::agent::Agent;
 use crate::metrics::{MonthAgg, Series};

@@ -33,6 +33,19 @@ pub struct Ledger {
     pub(super) survival: Vec<[Vec<f64>; 2]>,
 }
 
+/// The fewest people whose figures series.csv states: k for a roster run whose agents.csv is
+/// k-anonymous (`simulation.roster_k_anonymity`), 1 otherwise. A group mean, or a track's or
+/// university's monthly total of pay-based money, over fewer real staff than that would state
+/// what agents.csv withholds (a lone temporary member's contributions are her wage times the
+/// rate), so those rows are left out; counts of people are always written.
+pub fn smallest_group(s: &Scenario) -> u64 {
+    if s.simulation.roster.is_some() && !s.simulation.roster_exact_agents {
+        u64::from(s.simulation.roster_k_anonymity.max(1))
+    } else {
+        1
+    }
+}
+
 /// Youngest age (months) with a tabulated annuity factor; younger ages use this one.
 pub(super) const ANNUITY_FROM: i32 = 40 * 12;
 pub(super) const ANNUITY_TO: i32 = 80 * 12;
@@ -68,6 +81,7 @@ impl Ledger {
         series: &mut Series,
     ) {
         let m = env.month;
+        let k = smallest_group(s);
         self.book_flows(agg);
         self.funds.book(s, env, agg);
         let hires: u64 = res.hires.iter().sum();
@@ -78,9 +92,9 @@ impl Ledger {
         series.push(m, "all", "all", "staff", staff as f64);
         series.push(m, "all", "all", "entries", hires as f64);
         series.push(m, "all", "all", "exits", exits as f64);
-        track_rows(m, agg, res, series);
-        insurance_rows(m, agg, series);
-        self.funds.rows(s, m, agg, series);
+        track_rows(m, agg, res, k, series);
+        insurance_rows(m, agg, k, series);
+        self.funds.rows(s, m, agg, k, series);
         for (year, month) in self.year_cost.iter_mut().zip(&agg.university_employer) {
             for (y, m) in year.iter_mut().zip(month) {
                 *y += m;
@@ -95,10 +109,10 @@ impl Ledger {
         }
         series.push_money(m, "all", "all", "points_health_benefits", agg.points_health);
         if env.evaluate {
-            perception_rows(s, m, agents, series);
+            perception_rows(s, m, agents, k, series);
         }
         if env.year_end {
-            self.year_rows(s, m, agents, series);
+            self.year_rows(s, m, agents, agg, k, series);
         }
     }
 
@@ -113,8 +127,19 @@ impl Ledger {
 
     /// December rows: each university's employer cost by insurance for the year, and the
     /// liabilities of annuities and transitional pensions.
-    fn year_rows(&mut self, s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Series) {
+    fn year_rows(
+        &mut self,
+        s: &Scenario,
+        m: YearMonth,
+        agents: &[Agent],
+        agg: &MonthAgg,
+        k: u64,
+        series: &mut Series,
+    ) {
         for (u, uni) in s.universities.iter().enumerate() {
+            if k > 1 && agg.active_by_university[u] < k {
+                continue;
+            }
             for (i, name) in ITEMS.iter().enumerate() {
                 let key = format!("{}/{}", uni.name, name);
                 series.push_money(m, "university", key, "employer_cost", self.year_cost[u][i]);
@@ -158,7 +183,9 @@ impl Ledger {
     }
 }
 
-fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, series: &mut Series) {
+/// Monthly rows by track; with `k` > 1 (`smallest_group`) a track's means and money totals
+/// only where at least `k` people make them up.
+fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, k: u64, series: &mut Series) {
     for t in Track::ALL {
         let i = t as usize;
         let key = t.name();
@@ -197,7 +224,7 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, series: &mut Serie
         for (metric, n) in people {
             series.push(m, "track", key, metric, n as f64);
         }
-        if n > 0 {
+        if n >= k.max(1) {
             series.push(
                 m,
                 "track",
@@ -213,7 +240,12 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, series: &mut Serie
                 fen_to_yuan(agg.take_home[i]) / n as f64,
             );
         }
-        series.push_money(m, "track", key, "benefits_paid", agg.benefits[i]);
+        if k == 1 || agg.retired[i] >= k {
+            series.push_money(m, "track", key, "benefits_paid", agg.benefits[i]);
+        }
+        if k > 1 && n < k {
+            continue;
+        }
         series.push_money(
             m,
             "track",
@@ -239,12 +271,15 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, series: &mut Serie
     );
 }
 
-fn insurance_rows(m: YearMonth, agg: &MonthAgg, series: &mut Series) {
+fn insurance_rows(m: YearMonth, agg: &MonthAgg, k: u64, series: &mut Series) {
+    let money = k == 1 || agg.active.iter().sum::<u64>() >= k;
     for (i, name) in ITEMS.iter().enumerate() {
-        let er: Fen = (0..3).map(|t| agg.employer[t][i]).sum();
-        let ee: Fen = (0..3).map(|t| agg.individual[t][i]).sum();
-        series.push_money(m, "insurance", *name, "employer_contributions", er);
-        series.push_money(m, "insurance", *name, "individual_contributions", ee);
+        if money {
+            let er: Fen = (0..3).map(|t| agg.employer[t][i]).sum();
+            let ee: Fen = (0..3).map(|t| agg.individual[t][i]).sum();
+            series.push_money(m, "insurance", *name, "employer_contributions", er);
+            series.push_money(m, "insurance", *name, "individual_contributions", ee);
+        }
         series.push(
             m,
             "insurance",
@@ -272,7 +307,8 @@ pub fn age_band(a: &Agent, m: YearMonth) -> usize {
 /// pay by track, age band, title and region; the gap between tracks; the Gini of expected
 /// pensions; take-up of the voluntary annuity. Groups are accumulated in fixed slots (no
 /// allocation per agent) and written in a fixed order.
-fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Series) {
+fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], k: u64, series: &mut Series) {
+    let k = k.max(1) as f64;
     const TRACKS: usize = 0;
     const AGES: usize = 3;
     const TITLES: usize = AGES + AGE_BANDS.len();
@@ -349,7 +385,7 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
     }
     keys.extend(s.regions.iter().map(|r| ("region", r.name.clone())));
     for ((group, key), [index, rr, effort, take_home, n]) in keys.into_iter().zip(&acc) {
-        if *n == 0.0 {
+        if *n < k {
             continue;
         }
         series.push(m, group, key.clone(), "perception", index / n);
@@ -359,7 +395,7 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
     }
     let mean_rr = |t: Track| {
         let g = &acc[TRACKS + t as usize];
-        (g[4] > 0.0).then(|| g[1] / g[4])
+        (g[4] >= k).then(|| g[1] / g[4])
     };
     if let (Some(e), Some(c)) = (mean_rr(Track::Establishment), mean_rr(Track::Contract)) {
         series.push(
@@ -370,14 +406,16 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], series: &mut Se
             e - c,
         );
     }
-    series.push(
-        m,
-        "all",
-        "all",
-        "gini_expected_pension",
-        crate::metrics::gini(&mut pensions),
-    );
-    if offered > 0 {
+    if k <= 1.0 || pensions.len() as f64 >= k {
+        series.push(
+            m,
+            "all",
+            "all",
+            "gini_expected_pension",
+            crate::metrics::gini(&mut pensions),
+        );
+    }
+    if offered > 0 && offered as f64 >= k {
         series.push(
             m,
             "all",
