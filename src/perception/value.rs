@@ -11,13 +11,24 @@ use crate::agent::Agent;
 use crate::scenario::{Mortality, Scenario};
 use crate::time::{Months, YearMonth};
 
-/// Tables a whole run shares: divisors by age, life annuities by age and sex.
+/// Tables a whole run shares: divisors by age, life annuities by age and sex, and the powers
+/// of δ every valuation weighs flows by.
 pub struct Tables {
     /// Divisor by age in months from 40y0m to 75y11m.
     divisor: Vec<f64>,
     /// Σ δ^k S_k over remaining years of life, by sex and age in years 40..=80.
     life: Vec<[f64; 2]>,
+    /// δ of the run, and δ^k for whole years k (`powi`) and δ^(t/12) for months t (`powf`),
+    /// each computed by the same call a valuation made for it, so a lookup gives the same bits:
+    /// the January valuation called `pow` a few dozen times per agent for these alone.
+    delta: f64,
+    delta_years: Vec<f64>,
+    delta_months: Vec<f64>,
 }
+
+/// Years and months of δ's powers tabulated: a working life and a retirement date ahead.
+const DELTA_YEARS: i32 = 80;
+const DELTA_MONTHS: i32 = 80 * 12;
 
 const TABLE_FROM: i32 = 40;
 
@@ -35,7 +46,22 @@ impl Tables {
                 ]
             })
             .collect();
-        Tables { divisor, life }
+        let delta = s.perception.delta;
+        Tables {
+            divisor,
+            life,
+            delta,
+            delta_years: (0..=DELTA_YEARS).map(|k| delta.powi(k)).collect(),
+            delta_months: (0..=DELTA_MONTHS)
+                .map(|t| delta.powf(t as f64 / 12.0))
+                .collect(),
+        }
+    }
+
+    /// The tabulated powers, when they are of this `delta` (always in a run; a valuation with
+    /// another δ computes its own).
+    fn powers(&self, delta: f64) -> Option<Powers<'_>> {
+        (delta.to_bits() == self.delta.to_bits()).then_some(Powers(self))
     }
 
     fn divisor(&self, age_months: i32) -> f64 {
@@ -47,6 +73,28 @@ impl Tables {
     pub fn life(&self, female: bool, age_months: i32) -> f64 {
         let i = (age_months / 12 - TABLE_FROM).clamp(0, self.life.len() as i32 - 1);
         self.life[i as usize][female as usize]
+    }
+}
+
+/// δ's powers looked up in [`Tables`], computed beyond the table's end as before.
+#[derive(Clone, Copy)]
+struct Powers<'a>(&'a Tables);
+
+impl Powers<'_> {
+    /// δ^k (`powi`).
+    fn year(self, k: i32) -> f64 {
+        match self.0.delta_years.get(k as usize) {
+            Some(&p) if k >= 0 => p,
+            _ => self.0.delta.powi(k),
+        }
+    }
+
+    /// δ^(t/12) (`powf`).
+    fn month(self, t: i32) -> f64 {
+        match self.0.delta_months.get(t as usize) {
+            Some(&p) if t >= 0 => p,
+            _ => self.0.delta.powf(t as f64 / 12.0),
+        }
     }
 }
 
@@ -192,13 +240,19 @@ pub fn beta(s: &Scenario, a: &Agent, now: YearMonth) -> f64 {
 /// Present-biased weight of the months `[from, to)` from now: 1 a year for the coming twelve
 /// months, β δ^k for year k after.
 pub fn work_weight(beta: f64, delta: f64, from: i32, to: i32) -> f64 {
+    weight_of_months(beta, from, to, |k| delta.powi(k))
+}
+
+/// [`work_weight`] with δ^k given by `delta_pow`.
+#[inline]
+fn weight_of_months(beta: f64, from: i32, to: i32, delta_pow: impl Fn(i32) -> f64) -> f64 {
     let mut w = 0.0;
     let mut k = from.max(0) / 12;
     while 12 * k < to {
         let lo = from.max(12 * k);
         let hi = to.min(12 * k + 12);
         if hi > lo {
-            let year = if k == 0 { 1.0 } else { beta * delta.powi(k) };
+            let year = if k == 0 { 1.0 } else { beta * delta_pow(k) };
             w += (hi - lo) as f64 / 12.0 * year;
         }
         k += 1;
@@ -238,9 +292,13 @@ impl Valuer {
         retire: YearMonth,
     ) -> (f64, f64) {
         let aw = ctx.average_wage.max(1.0);
+        let powers = ctx.tables.powers(self.delta);
         let (mut value, mut weight) = (0.0, 0.0);
         for (from, to, base) in plan.stretches() {
-            let w = work_weight(self.beta, self.delta, from, to);
+            let w = match powers {
+                Some(p) => weight_of_months(self.beta, from, to, |k| p.year(k)),
+                None => work_weight(self.beta, self.delta, from, to),
+            };
             value += w * utility(take_home(self.wage, base, ctx) / aw, self.gamma);
             weight += w;
         }
@@ -248,7 +306,11 @@ impl Valuer {
         let discount = if t == 0 {
             1.0
         } else {
-            self.beta * self.delta.powf(t as f64 / 12.0)
+            let d = match powers {
+                Some(p) => p.month(t),
+                None => self.delta.powf(t as f64 / 12.0),
+            };
+            self.beta * d
         };
         let retired = discount * ctx.tables.life(a.is_female(), retire.months_since(a.birth));
         value += retired * utility((pension + leisure) / aw, self.gamma);
@@ -267,5 +329,38 @@ pub(super) fn rates() -> super::Rates {
         annuity: 0.0,
         transitional_rate: 0.013,
         deemed_family: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables give the same bits as the calls they replace, in and beyond their range, and
+    /// a valuation is the same with them as with its own powers.
+    #[test]
+    fn tabulated_powers_are_the_same_bits_as_computed_ones() {
+        let mut s = Scenario::default();
+        for delta in [0.97, 0.955, 1.0] {
+            s.perception.delta = delta;
+            let t = Tables::new(&s);
+            let p = t.powers(delta).expect("the run's own delta");
+            for k in 0..DELTA_YEARS + 5 {
+                assert_eq!(p.year(k).to_bits(), delta.powi(k).to_bits(), "δ^{k}");
+            }
+            for m in 0..DELTA_MONTHS + 30 {
+                let direct = delta.powf(m as f64 / 12.0);
+                assert_eq!(p.month(m).to_bits(), direct.to_bits(), "δ^({m}/12)");
+            }
+            for (from, to) in [(0, 12), (6, 18), (0, 480), (13, 700), (0, 1300)] {
+                let tabled = weight_of_months(0.7, from, to, |k| p.year(k));
+                let direct = work_weight(0.7, delta, from, to);
+                assert_eq!(tabled.to_bits(), direct.to_bits(), "{from}..{to}");
+            }
+            assert!(
+                t.powers(delta * 0.5).is_none(),
+                "another δ computes its own"
+            );
+        }
     }
 }
