@@ -46,12 +46,13 @@ pub struct RunArgs {
     #[arg(long, conflicts_with = "panel")]
     pub snapshots: bool,
     /// Roster runs: write each person's exact facts (birth and hire month, sex, title, wage…)
-    /// in agents.csv instead of the k-anonymous coarsening (sets
-    /// simulation.roster_exact_agents). The file is then personal data; the manifest records it.
+    /// in agents.csv instead of the k-anonymous coarsening, and every group's rows in
+    /// series.csv (sets simulation.roster_exact_agents). agents.csv is then personal data; the
+    /// manifest records it.
     #[arg(long)]
     pub exact_agents: bool,
-    /// Roster runs: the k of agents.csv's k-anonymity, 2 to 100 (sets
-    /// simulation.roster_k_anonymity; default 5).
+    /// Roster runs: the k of agents.csv's k-anonymity, 2 to 100, and the fewest people a group
+    /// of series.csv must have (sets simulation.roster_k_anonymity; default 5).
     #[arg(long, value_name = "K")]
     pub k_anonymity: Option<u32>,
 }

@@ -203,6 +203,11 @@ pub fn budget(
     s.simulation.start = YearMonth::ym(year, 1);
     s.simulation.years = 1;
     s.simulation.roster = Some(roster.display().to_string());
+    // The budget is the office's own accounts of its own staff: its totals by track and
+    // department must be exact and complete whatever a group's size, so the engine's rule for
+    // shared results (small groups left out, `engine::smallest_group`) does not apply. The
+    // budget writes no per-person file.
+    s.simulation.roster_exact_agents = true;
     let departments = read_departments(roster)?;
     let file = roster.display().to_string();
     let mut lines: BTreeMap<(YearMonth, String, String, String), Vec<f64>> = BTreeMap::new();
