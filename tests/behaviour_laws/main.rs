@@ -5,13 +5,10 @@
 //! `cargo test --release --test behaviour_laws -- --ignored`.
 
 use sisandbox::agent::{Agent, Status, Track};
-use sisandbox::engine::{run_observing, Outcome, RunOptions, Simulation};
+use sisandbox::engine::{Outcome, Simulation};
 use sisandbox::perception::{self, BaseRule, Context, Rates, Tables};
-use sisandbox::scenario::{self, Scenario};
-use sisandbox::simulate::{initial_staff, simulate};
+use sisandbox::simulate::initial_staff;
 use sisandbox::time::YearMonth;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 mod runs;
 

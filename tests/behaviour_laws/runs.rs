@@ -3,15 +3,13 @@
 //! perception and exit rows of a group, and the expected directions a reform file states in
 //! its `# expect` lines.
 
-use sisandbox::agent::{Agent, Status, Track};
+use sisandbox::agent::Track;
 use sisandbox::engine::{run_observing, Outcome, RunOptions, Simulation};
-use sisandbox::perception::{self, BaseRule, Context, Rates, Tables};
 use sisandbox::scenario::{self, Scenario};
 use sisandbox::simulate::{initial_staff, simulate};
 use sisandbox::time::YearMonth;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
 
 /// The perception groups of age, in the order of their index (as the run's series name them).
 pub const AGE_BANDS: [&str; 4] = ["under_30", "30_39", "40_49", "50_plus"];

@@ -18,6 +18,7 @@
 //! The second half checks tests/bad_inputs/: one file per class of bad roster and case input,
 //! each with its expected message.
 
+#[path = "../common/mod.rs"]
 mod common;
 mod mutate;
 
