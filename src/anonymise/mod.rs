@@ -36,6 +36,15 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// Default k (see the module documentation for why 5).
 pub const DEFAULT_K: u32 = 5;
+
+/// The k a run's results are protected with: `Some(k)` for a roster run whose agents.csv is
+/// k-anonymous (the default), `None` for a generated population or a roster run that asked
+/// for exact facts. agents.csv's coarsening and series.csv's small groups
+/// (`engine::smallest_group`) both follow it.
+pub fn k_of(s: &Scenario) -> Option<u32> {
+    (s.simulation.roster.is_some() && !s.simulation.roster_exact_agents)
+        .then_some(s.simulation.roster_k_anonymity)
+}
 /// Largest k a scenario may ask for.
 pub const MAX_K: u32 = 100;
 /// Share of the roster's staff that may be withheld at a level before the next is tried.

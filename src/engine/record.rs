@@ -39,11 +39,14 @@ pub struct Ledger {
 /// what agents.csv withholds (a lone temporary member's contributions are her wage times the
 /// rate), so those rows are left out; counts of people are always written.
 pub fn smallest_group(s: &Scenario) -> u64 {
-    if s.simulation.roster.is_some() && !s.simulation.roster_exact_agents {
-        u64::from(s.simulation.roster_k_anonymity.max(1))
-    } else {
-        1
-    }
+    crate::anonymise::k_of(s).map_or(1, |k| u64::from(k.max(1)))
+}
+
+/// Whether a money total over `n` people is written when groups need at least `k`
+/// ([`smallest_group`]): always in an ordinary run (`k` = 1, even a total over nobody, as
+/// before), otherwise only over at least `k` people.
+fn states_money(k: u64, n: u64) -> bool {
+    k == 1 || n >= k
 }
 
 /// Youngest age (months) with a tabulated annuity factor; younger ages use this one.
@@ -137,7 +140,7 @@ impl Ledger {
         series: &mut Series,
     ) {
         for (u, uni) in s.universities.iter().enumerate() {
-            if k > 1 && agg.active_by_university[u] < k {
+            if !states_money(k, agg.active_by_university[u]) {
                 continue;
             }
             for (i, name) in ITEMS.iter().enumerate() {
@@ -224,7 +227,8 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, k: u64, series: &m
         for (metric, n) in people {
             series.push(m, "track", key, metric, n as f64);
         }
-        if n >= k.max(1) {
+        // A mean needs someone to average over, and at least `k` people.
+        if n >= k {
             series.push(
                 m,
                 "track",
@@ -240,10 +244,10 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, k: u64, series: &m
                 fen_to_yuan(agg.take_home[i]) / n as f64,
             );
         }
-        if k == 1 || agg.retired[i] >= k {
+        if states_money(k, agg.retired[i]) {
             series.push_money(m, "track", key, "benefits_paid", agg.benefits[i]);
         }
-        if k > 1 && n < k {
+        if !states_money(k, n) {
             continue;
         }
         series.push_money(
@@ -272,7 +276,7 @@ fn track_rows(m: YearMonth, agg: &MonthAgg, res: &Resolution, k: u64, series: &m
 }
 
 fn insurance_rows(m: YearMonth, agg: &MonthAgg, k: u64, series: &mut Series) {
-    let money = k == 1 || agg.active.iter().sum::<u64>() >= k;
+    let money = states_money(k, agg.active.iter().sum());
     for (i, name) in ITEMS.iter().enumerate() {
         if money {
             let er: Fen = (0..3).map(|t| agg.employer[t][i]).sum();
@@ -308,7 +312,7 @@ pub fn age_band(a: &Agent, m: YearMonth) -> usize {
 /// pensions; take-up of the voluntary annuity. Groups are accumulated in fixed slots (no
 /// allocation per agent) and written in a fixed order.
 fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], k: u64, series: &mut Series) {
-    let k = k.max(1) as f64;
+    let k = k as f64;
     const TRACKS: usize = 0;
     const AGES: usize = 3;
     const TITLES: usize = AGES + AGE_BANDS.len();

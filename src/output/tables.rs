@@ -148,22 +148,16 @@ pub fn write_run_agents(
     s: &Scenario,
     outcome: &Outcome,
 ) -> Result<(Option<Privacy>, String), OutputError> {
-    if s.simulation.roster.is_none() {
-        let hash = write_agents_as(path, s, &outcome.records, None)?;
-        return Ok((None, hash));
-    }
     let roster_rows = outcome.info.agents_initial;
-    if s.simulation.roster_exact_agents {
-        let hash = write_agents_as(path, s, &outcome.records, None)?;
-        return Ok((Some(Privacy::Exact { roster_rows }), hash));
-    }
-    let c = Coarsening::plan(
-        &outcome.records,
-        roster_rows,
-        s.simulation.roster_k_anonymity,
-    );
-    let hash = write_agents_as(path, s, &outcome.records, Some(&c))?;
-    Ok((Some(Privacy::Coarsened(c)), hash))
+    let coarse =
+        crate::anonymise::k_of(s).map(|k| Coarsening::plan(&outcome.records, roster_rows, k));
+    let hash = write_agents_as(path, s, &outcome.records, coarse.as_ref())?;
+    let privacy = match coarse {
+        Some(c) => Some(Privacy::Coarsened(c)),
+        None if s.simulation.roster.is_some() => Some(Privacy::Exact { roster_rows }),
+        None => None,
+    };
+    Ok((privacy, hash))
 }
 
 /// Writes agents.csv and returns its SHA-256. The rows are formatted a block at a time on the
