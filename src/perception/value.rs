@@ -58,10 +58,21 @@ impl Tables {
         }
     }
 
-    /// The tabulated powers, when they are of this `delta` (always in a run; a valuation with
-    /// another δ computes its own).
-    fn powers(&self, delta: f64) -> Option<Powers<'_>> {
-        (delta.to_bits() == self.delta.to_bits()).then_some(Powers(self))
+    /// δ^k (`powi`): looked up when `delta` is the run's (always in a run) and `k` is in the
+    /// table, computed otherwise.
+    fn delta_year(&self, delta: f64, k: i32) -> f64 {
+        match self.delta_years.get(k as usize) {
+            Some(&p) if k >= 0 && delta.to_bits() == self.delta.to_bits() => p,
+            _ => delta.powi(k),
+        }
+    }
+
+    /// δ^(t/12) (`powf`), looked up as [`Tables::delta_year`] is.
+    fn delta_month(&self, delta: f64, t: i32) -> f64 {
+        match self.delta_months.get(t as usize) {
+            Some(&p) if t >= 0 && delta.to_bits() == self.delta.to_bits() => p,
+            _ => delta.powf(t as f64 / 12.0),
+        }
     }
 
     fn divisor(&self, age_months: i32) -> f64 {
@@ -73,28 +84,6 @@ impl Tables {
     pub fn life(&self, female: bool, age_months: i32) -> f64 {
         let i = (age_months / 12 - TABLE_FROM).clamp(0, self.life.len() as i32 - 1);
         self.life[i as usize][female as usize]
-    }
-}
-
-/// δ's powers looked up in [`Tables`], computed beyond the table's end as before.
-#[derive(Clone, Copy)]
-struct Powers<'a>(&'a Tables);
-
-impl Powers<'_> {
-    /// δ^k (`powi`).
-    fn year(self, k: i32) -> f64 {
-        match self.0.delta_years.get(k as usize) {
-            Some(&p) if k >= 0 => p,
-            _ => self.0.delta.powi(k),
-        }
-    }
-
-    /// δ^(t/12) (`powf`).
-    fn month(self, t: i32) -> f64 {
-        match self.0.delta_months.get(t as usize) {
-            Some(&p) if t >= 0 => p,
-            _ => self.0.delta.powf(t as f64 / 12.0),
-        }
     }
 }
 
@@ -292,13 +281,11 @@ impl Valuer {
         retire: YearMonth,
     ) -> (f64, f64) {
         let aw = ctx.average_wage.max(1.0);
-        let powers = ctx.tables.powers(self.delta);
         let (mut value, mut weight) = (0.0, 0.0);
         for (from, to, base) in plan.stretches() {
-            let w = match powers {
-                Some(p) => weight_of_months(self.beta, from, to, |k| p.year(k)),
-                None => work_weight(self.beta, self.delta, from, to),
-            };
+            let w = weight_of_months(self.beta, from, to, |k| {
+                ctx.tables.delta_year(self.delta, k)
+            });
             value += w * utility(take_home(self.wage, base, ctx) / aw, self.gamma);
             weight += w;
         }
@@ -306,11 +293,7 @@ impl Valuer {
         let discount = if t == 0 {
             1.0
         } else {
-            let d = match powers {
-                Some(p) => p.month(t),
-                None => self.delta.powf(t as f64 / 12.0),
-            };
-            self.beta * d
+            self.beta * ctx.tables.delta_month(self.delta, t)
         };
         let retired = discount * ctx.tables.life(a.is_female(), retire.months_since(a.birth));
         value += retired * utility((pension + leisure) / aw, self.gamma);
@@ -344,23 +327,28 @@ mod tests {
         for delta in [0.97, 0.955, 1.0] {
             s.perception.delta = delta;
             let t = Tables::new(&s);
-            let p = t.powers(delta).expect("the run's own delta");
             for k in 0..DELTA_YEARS + 5 {
-                assert_eq!(p.year(k).to_bits(), delta.powi(k).to_bits(), "δ^{k}");
+                let direct = delta.powi(k);
+                assert_eq!(t.delta_year(delta, k).to_bits(), direct.to_bits(), "δ^{k}");
             }
             for m in 0..DELTA_MONTHS + 30 {
                 let direct = delta.powf(m as f64 / 12.0);
-                assert_eq!(p.month(m).to_bits(), direct.to_bits(), "δ^({m}/12)");
+                assert_eq!(
+                    t.delta_month(delta, m).to_bits(),
+                    direct.to_bits(),
+                    "δ^({m}/12)"
+                );
             }
             for (from, to) in [(0, 12), (6, 18), (0, 480), (13, 700), (0, 1300)] {
-                let tabled = weight_of_months(0.7, from, to, |k| p.year(k));
+                let tabled = weight_of_months(0.7, from, to, |k| t.delta_year(delta, k));
                 let direct = work_weight(0.7, delta, from, to);
                 assert_eq!(tabled.to_bits(), direct.to_bits(), "{from}..{to}");
             }
-            assert!(
-                t.powers(delta * 0.5).is_none(),
-                "another δ computes its own"
-            );
+            // Another δ computes its own powers, not the table's.
+            let other = delta * 0.5;
+            assert_eq!(t.delta_year(other, 3).to_bits(), other.powi(3).to_bits());
+            let seven = other.powf(7.0 / 12.0);
+            assert_eq!(t.delta_month(other, 7).to_bits(), seven.to_bits());
         }
     }
 }
