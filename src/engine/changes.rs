@@ -133,18 +133,9 @@ pub fn on_hire(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::insure::tests::setup;
     use super::*;
     use crate::agent::Track;
-    use crate::time::YearMonth;
-
-    fn setup() -> (Scenario, MonthEnv, Agent, MonthAgg) {
-        let mut s = Scenario::default();
-        s.simulation.agents = 1;
-        let env = MonthEnv::new(&s, YearMonth::ym(2026, 9));
-        let a = crate::population::synthetic(&s).remove(0);
-        let agg = MonthAgg::new(s.universities.len(), s.regions.len());
-        (s, env, a, agg)
-    }
 
     #[test]
     fn conversion_moves_twelve_percent_of_bases_since_the_reform() {

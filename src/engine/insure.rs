@@ -400,7 +400,7 @@ fn resume_medical(s: &Scenario, env: &MonthEnv, r: &RegionEnv, a: &mut Agent, ag
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::agent::Stays;
     use crate::insurance::regions::{ComponentRounding, DeemedIndexRule, TransitionalForm};
@@ -422,7 +422,8 @@ mod tests {
         assert_eq!(a.total(), 0);
     }
 
-    fn setup() -> (Scenario, MonthEnv, Agent, MonthAgg) {
+    /// One synthetic agent of the default scenario, its month (2026-09) and empty aggregates.
+    pub(in crate::engine) fn setup() -> (Scenario, MonthEnv, Agent, MonthAgg) {
         let mut s = Scenario::default();
         s.simulation.agents = 1;
         let env = MonthEnv::new(&s, YearMonth::ym(2026, 9));
