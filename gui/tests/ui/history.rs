@@ -3,29 +3,20 @@
 
 use crate::common;
 
-use common::{harness, summary_table, wait};
+use common::{summary_table, wait};
 use egui_kittest::kittest::Queryable;
 use sisandbox_gui::analysis::Metric;
 use sisandbox_gui::results::AgentMetric;
 use sisandbox_gui::state::Tab;
 use sisandbox_gui::summary::SummaryRow;
-use sisandbox_gui::Startup;
 use std::path::{Path, PathBuf};
 
 fn scenarios(dir: &Path) -> Vec<PathBuf> {
-    let base = dir.join("base.toml");
-    std::fs::write(
-        &base,
+    common::base_and_reform(
+        dir,
+        "base.toml",
         "name = \"base\"\n[simulation]\nagents = 150\nyears = 3\nseed = 42\n",
     )
-    .unwrap();
-    let reform = dir.join("reform.toml");
-    std::fs::write(
-        &reform,
-        "extends = \"base.toml\"\nname = \"reform\"\n[careers]\nconversion_rate = 0.25\n",
-    )
-    .unwrap();
-    vec![base, reform]
 }
 
 #[test]
@@ -35,25 +26,10 @@ fn runs_written_before_a_restart_are_listed_and_compared_again() {
     let files = scenarios(dir.path());
 
     // First session: run both with two replications and compare them.
-    let before = {
-        let mut h = harness(Startup {
-            files,
-            run: true,
-            replications: 2,
-            runs_folder: Some(results.clone()),
-            ..Startup::default()
-        });
-        wait(&mut h, "runs", |h| !h.state().state.busy());
-        assert_eq!(h.state().state.runs.len(), 2);
-        summary_table(&mut h)
-    };
+    let before = common::first_session(files, &results);
 
     // A new app with no scenario open: the two sets are found in the results folder.
-    let mut h = harness(Startup {
-        runs_folder: Some(results.clone()),
-        ..Startup::default()
-    });
-    h.run();
+    let mut h = common::restarted(&results);
     let found = &h.state().state.history;
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].1.name, "base");

@@ -5,7 +5,7 @@
 use crate::common;
 use crate::roster;
 
-use common::{harness, summary_table, wait};
+use common::{summary_table, wait};
 use egui_kittest::kittest::Queryable;
 use roster::roster_text;
 use sisandbox_gui::analysis::Metric;
@@ -14,25 +14,16 @@ use sisandbox_gui::headline::Outcome;
 use sisandbox_gui::results::AgentMetric;
 use sisandbox_gui::state::Tab;
 use sisandbox_gui::summary::SummaryRow;
-use sisandbox_gui::Startup;
 use std::path::{Path, PathBuf};
 
 /// A roster scenario and a reform of it.
 fn scenarios(dir: &Path) -> Vec<PathBuf> {
     std::fs::write(dir.join("roster.csv"), roster_text(150)).unwrap();
-    let base = dir.join("roster.toml");
-    std::fs::write(
-        &base,
+    common::base_and_reform(
+        dir,
+        "roster.toml",
         "name = \"roster\"\n[simulation]\nroster = \"roster.csv\"\nyears = 3\nseed = 42\n",
     )
-    .unwrap();
-    let reform = dir.join("reform.toml");
-    std::fs::write(
-        &reform,
-        "extends = \"roster.toml\"\nname = \"reform\"\n[careers]\nconversion_rate = 0.25\n",
-    )
-    .unwrap();
-    vec![base, reform]
 }
 
 fn row(t: &[SummaryRow], m: AgentMetric) -> SummaryRow {
@@ -48,23 +39,7 @@ fn k_anonymous_roster_runs_are_listed_and_compared_after_a_restart() {
     let results = dir.path().join("results");
 
     // First session: run both with two replications; the folders hold coarsened agents.csv.
-    let before = {
-        let mut h = harness(Startup {
-            files: scenarios(dir.path()),
-            run: true,
-            replications: 2,
-            runs_folder: Some(results.clone()),
-            ..Startup::default()
-        });
-        wait(&mut h, "runs", |h| !h.state().state.busy());
-        assert_eq!(
-            h.state().state.runs.len(),
-            2,
-            "{:?}",
-            h.state().state.message
-        );
-        summary_table(&mut h)
-    };
+    let before = common::first_session(scenarios(dir.path()), &results);
     let agents = std::fs::read_to_string(results.join("roster-seed42/agents.csv")).unwrap();
     assert!(
         agents.lines().nth(1).unwrap().contains(",*,"),
@@ -73,11 +48,7 @@ fn k_anonymous_roster_runs_are_listed_and_compared_after_a_restart() {
     );
 
     // A new app: both sets found, marked k-anonymous, read when ticked.
-    let mut h = harness(Startup {
-        runs_folder: Some(results.clone()),
-        ..Startup::default()
-    });
-    h.run();
+    let mut h = common::restarted(&results);
     let found = &h.state().state.history;
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].1.k_anonymous, Some(5));
