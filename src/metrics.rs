@@ -3,6 +3,7 @@
 //! thread count. Money stays in fen until it is written.
 
 use crate::agent::Track;
+use crate::insurance::contributions::Contributions;
 use crate::money::Fen;
 use crate::time::YearMonth;
 use rayon::prelude::*;
@@ -37,6 +38,28 @@ pub mod item {
 pub struct Paid {
     pub employer: [Fen; N_ITEMS],
     pub individual: [Fen; N_ITEMS],
+}
+
+/// A person's (or a group's summed) contributions by output item: the employer's and the
+/// individual's part of each insurance, the major-illness fee with the individual's medical.
+impl From<&Contributions> for Paid {
+    fn from(c: &Contributions) -> Paid {
+        let mut p = Paid::default();
+        p.employer[item::PENSION] = c.pension_employer;
+        p.individual[item::PENSION] = c.pension_individual;
+        p.employer[item::OCCUPATIONAL_ANNUITY] = c.oa_employer;
+        p.individual[item::OCCUPATIONAL_ANNUITY] = c.oa_individual;
+        p.employer[item::ENTERPRISE_ANNUITY] = c.ea_employer;
+        p.individual[item::ENTERPRISE_ANNUITY] = c.ea_individual;
+        p.employer[item::MEDICAL] = c.medical_employer;
+        p.individual[item::MEDICAL] = c.medical_individual + c.major_illness;
+        p.employer[item::UNEMPLOYMENT] = c.unemployment_employer;
+        p.individual[item::UNEMPLOYMENT] = c.unemployment_individual;
+        p.employer[item::WORK_INJURY] = c.work_injury;
+        p.employer[item::HOUSING_FUND] = c.housing_employer;
+        p.individual[item::HOUSING_FUND] = c.housing_individual;
+        p
+    }
 }
 
 impl Paid {
@@ -105,6 +128,12 @@ pub struct MonthAgg {
     pub points_health: Fen,
     /// Yuan (fen) of vested points asked for redemption, by university (December).
     pub points_demand: Vec<Fen>,
+    /// The month's insurance contributions as booked, summed per track and university (index
+    /// `track × universities + university`): an agent-month adds its fourteen amounts to one
+    /// sum instead of spreading them over three by-item arrays. [`MonthAgg::settle`] folds
+    /// them into `employer`, `individual` and `university_employer` before the month is
+    /// recorded; integer sums, so every total is the same as adding person by person.
+    pub booked: Vec<Contributions>,
 }
 
 impl MonthAgg {
@@ -120,7 +149,34 @@ impl MonthAgg {
             contributors: vec![[0; 2]; regions],
             pensioners: vec![[0; 2]; regions],
             deferred_members: vec![[0; 2]; regions],
+            booked: vec![Contributions::default(); 3 * universities],
             ..Default::default()
+        }
+    }
+
+    /// Adds one person's contributions of the month (see `booked`).
+    #[inline]
+    pub fn book_contributions(&mut self, track: Track, university: usize, c: &Contributions) {
+        let universities = self.active_by_university.len();
+        self.booked[track as usize * universities + university].add(c);
+    }
+
+    /// Folds the booked contributions into the by-item arrays and clears them; the month's
+    /// recording reads the arrays after this.
+    pub fn settle(&mut self) {
+        let universities = self.active_by_university.len().max(1);
+        for (k, c) in self.booked.iter_mut().enumerate() {
+            if *c == Contributions::default() {
+                continue;
+            }
+            let (t, u) = (k / universities, k % universities);
+            let paid = Paid::from(&*c);
+            for i in 0..N_ITEMS {
+                self.employer[t][i] += paid.employer[i];
+                self.individual[t][i] += paid.individual[i];
+                self.university_employer[u][i] += paid.employer[i];
+            }
+            *c = Contributions::default();
         }
     }
 
@@ -186,6 +242,9 @@ impl MonthAgg {
         }
         for (a, b) in self.points_demand.iter_mut().zip(&o.points_demand) {
             *a += b;
+        }
+        for (a, b) in self.booked.iter_mut().zip(&o.booked) {
+            a.add(b);
         }
         add_pairs(&mut self.fund_in, &o.fund_in);
         add_pairs(&mut self.fund_transfer_in, &o.fund_transfer_in);
@@ -292,6 +351,59 @@ mod tests {
         // (2·1−4)·0 + (2·2−4)·0 + (2·3−4)·3 = 6; 6 / (3·3) = 2/3
         assert!((gini(&mut [0.0, 0.0, 3.0]) - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(gini(&mut [5.0]), 0.0);
+    }
+
+    /// Distinct amounts in every item, so that a misplaced item shows.
+    fn contributions(seed: Fen) -> Contributions {
+        Contributions {
+            pension_employer: seed,
+            pension_individual: seed + 1,
+            oa_employer: seed + 2,
+            oa_individual: seed + 3,
+            ea_employer: seed + 4,
+            ea_individual: seed + 5,
+            medical_employer: seed + 6,
+            medical_individual: seed + 7,
+            major_illness: seed + 8,
+            unemployment_employer: seed + 9,
+            unemployment_individual: seed + 10,
+            work_injury: seed + 11,
+            housing_employer: seed + 12,
+            housing_individual: seed + 13,
+        }
+    }
+
+    #[test]
+    fn booked_contributions_settle_to_the_totals_of_adding_person_by_person() {
+        let people = [
+            (Track::Contract, 1, contributions(100)),
+            (Track::Establishment, 0, contributions(1_000)),
+            (Track::Contract, 1, contributions(20_000)),
+            (Track::Temporary, 2, contributions(300_000)),
+        ];
+        let mut by_person = MonthAgg::new(3, 1);
+        for (t, u, c) in &people {
+            by_person.add_paid(*t, *u, &Paid::from(c));
+        }
+        // Booked in two chunks, merged, then settled.
+        let (mut first, mut second) = (MonthAgg::new(3, 1), MonthAgg::new(3, 1));
+        for (t, u, c) in &people[..2] {
+            first.book_contributions(*t, *u, c);
+        }
+        for (t, u, c) in &people[2..] {
+            second.book_contributions(*t, *u, c);
+        }
+        first.merge(&second);
+        assert_ne!(first, by_person, "nothing is in the arrays before settling");
+        first.settle();
+        assert_eq!(first, by_person);
+        // The major-illness fee is the individual's medical; the employer's items cost the
+        // university.
+        assert_eq!(
+            first.individual[Track::Contract as usize][item::MEDICAL],
+            107 + 108 + 20_007 + 20_008
+        );
+        assert_eq!(first.university_employer[2][item::HOUSING_FUND], 300_012);
     }
 
     #[test]

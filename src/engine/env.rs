@@ -32,6 +32,12 @@ pub struct RegionEnv {
     pub average_wage: Fen,
     /// Medical months required for retiree cover, men and women.
     pub medical_required: [i32; 2],
+    /// The annuity rates of contract staff (employer, individual ppm) when a lever gives them
+    /// one: the occupational annuity's rates times `policy.contract_annuity`, rounded to the
+    /// ppm once for the month instead of per agent-month.
+    pub contract_annuity_ppm: Option<[i64; 2]>,
+    /// The housing fund's base cap: `housing_cap_multiple` times the city's average wage.
+    pub housing_cap: Fen,
 }
 
 /// The month's environment.
@@ -186,6 +192,7 @@ fn region_env(
     let new_limits = base::limits(new_wage, &rates);
     let published = base::new_limits_published(month, &rates);
     let elapsed = month.months_since(year_start) as u32;
+    let average_wage = yuan_to_fen(r.average_wage_at(month) * level(month.year()));
     RegionEnv {
         limits_wage: if published { new_wage } else { old_wage },
         limits: if published {
@@ -198,10 +205,16 @@ fn region_env(
         publication: (published && elapsed > 0 && elapsed == rates.publication_lag_months)
             .then_some(elapsed),
         calc_base: yuan_to_fen(r.calc_base_at(month) * level(month.year())),
-        average_wage: yuan_to_fen(r.average_wage_at(month) * level(month.year())),
+        average_wage,
         medical_required: [Sex::Male, Sex::Female].map(|sex| {
             MedicalRules::resolve(&s.insurance.medical, sex, month, name).required_months
         }),
+        contract_annuity_ppm: (policy.contract_annuity > 0.0).then(|| {
+            let share = policy.contract_annuity;
+            [rates.oa_employer_ppm, rates.oa_individual_ppm]
+                .map(|ppm| (ppm as f64 * share).round() as i64)
+        }),
+        housing_cap: crate::insurance::contributions::housing_fund_cap(average_wage, &rates),
         rates,
     }
 }

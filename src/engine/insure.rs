@@ -9,7 +9,7 @@ use crate::insurance::base::contribution_base;
 use crate::insurance::benefit::first_payment_month;
 use crate::insurance::contributions::{self, Contributions, Membership};
 use crate::insurance::{retirement, Scheme};
-use crate::metrics::{item, MonthAgg, Paid};
+use crate::metrics::{item, MonthAgg};
 use crate::money::{apply_ppm, Fen};
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
@@ -98,17 +98,18 @@ fn member_contributions(
     base: Fen,
 ) -> Contributions {
     let mut c = contributions::monthly(base, housing_base(a, r), who, &r.rates);
-    let share = if a.unified {
-        1.0
+    // The unified scheme's annuity at the occupational annuity's full rates, a contract
+    // annuity lever's at its share of them (`RegionEnv::contract_annuity_ppm`).
+    let annuity = if a.unified {
+        Some([r.rates.oa_employer_ppm, r.rates.oa_individual_ppm])
     } else if a.track == Track::Contract {
-        env.policy.contract_annuity
+        r.contract_annuity_ppm
     } else {
-        0.0
+        None
     };
-    if share > 0.0 {
-        let scaled = |ppm: i64| (ppm as f64 * share).round() as i64;
-        c.ea_employer = apply_ppm(base, scaled(r.rates.oa_employer_ppm));
-        c.ea_individual = apply_ppm(base, scaled(r.rates.oa_individual_ppm));
+    if let Some([employer, individual]) = annuity {
+        c.ea_employer = apply_ppm(base, employer);
+        c.ea_individual = apply_ppm(base, individual);
     }
     let mask = enrolment(env, a);
     if mask != u8::MAX {
@@ -191,8 +192,9 @@ pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAg
     c.individual_total()
 }
 
+/// `contributions::housing_fund_base` with the month's cap (`RegionEnv::housing_cap`).
 fn housing_base(a: &Agent, r: &RegionEnv) -> Fen {
-    contributions::housing_fund_base(base_wage(a), r.average_wage, &r.rates)
+    base_wage(a).min(r.housing_cap)
 }
 
 /// The new limits were published late: recompute the base and pay the arrears (补差) for the
@@ -243,32 +245,12 @@ pub(super) fn book(
     agg.annuity_in += ae + ai;
     ins.housing_fund
         .contribute(c.housing_employer, c.housing_individual);
-    let paid = to_paid(c);
-    ins.paid_employer += paid.employer_total();
-    ins.paid_individual += paid.individual_total();
+    ins.paid_employer += c.employer_total();
+    ins.paid_individual += c.individual_total();
     let pension = c.pension_employer + c.pension_individual + ae + ai;
     ins.pension_paid += pension;
     ins.pension_paid_value += pension as f64;
-    agg.add_paid(a.track, a.university as usize, &paid);
-}
-
-/// Contributions by output item.
-pub fn to_paid(c: &Contributions) -> Paid {
-    let mut p = Paid::default();
-    p.employer[item::PENSION] = c.pension_employer;
-    p.individual[item::PENSION] = c.pension_individual;
-    p.employer[item::OCCUPATIONAL_ANNUITY] = c.oa_employer;
-    p.individual[item::OCCUPATIONAL_ANNUITY] = c.oa_individual;
-    p.employer[item::ENTERPRISE_ANNUITY] = c.ea_employer;
-    p.individual[item::ENTERPRISE_ANNUITY] = c.ea_individual;
-    p.employer[item::MEDICAL] = c.medical_employer;
-    p.individual[item::MEDICAL] = c.medical_individual + c.major_illness;
-    p.employer[item::UNEMPLOYMENT] = c.unemployment_employer;
-    p.individual[item::UNEMPLOYMENT] = c.unemployment_individual;
-    p.employer[item::WORK_INJURY] = c.work_injury;
-    p.employer[item::HOUSING_FUND] = c.housing_employer;
-    p.individual[item::HOUSING_FUND] = c.housing_individual;
-    p
+    agg.book_contributions(a.track, a.university as usize, c);
 }
 
 /// December: interest on the personal account, the annuity and the housing fund.

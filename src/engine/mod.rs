@@ -289,6 +289,7 @@ impl<'a> Simulation<'a> {
         if env.year_end {
             self.shared.points_factor = behave::points_factors(s, &agg.points_demand);
         }
+        agg.settle();
         if let Some(p) = self.panel.as_mut() {
             p.record_month(env.month, &self.agents);
         }

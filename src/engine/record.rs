@@ -83,6 +83,10 @@ impl Ledger {
         res: &Resolution,
         series: &mut Series,
     ) {
+        debug_assert!(
+            agg.booked.iter().all(|c| *c == Default::default()),
+            "the month's contributions are settled before it is recorded"
+        );
         let m = env.month;
         let k = smallest_group(s);
         self.book_flows(agg);

@@ -73,6 +73,25 @@ impl Contributions {
         }
     }
 
+    /// Item-wise `self += o`: the month's contributions of a group of staff summed one
+    /// person at a time (`MonthAgg::book_contributions`).
+    pub fn add(&mut self, o: &Contributions) {
+        self.pension_employer += o.pension_employer;
+        self.pension_individual += o.pension_individual;
+        self.oa_employer += o.oa_employer;
+        self.oa_individual += o.oa_individual;
+        self.ea_employer += o.ea_employer;
+        self.ea_individual += o.ea_individual;
+        self.medical_employer += o.medical_employer;
+        self.medical_individual += o.medical_individual;
+        self.major_illness += o.major_illness;
+        self.unemployment_employer += o.unemployment_employer;
+        self.unemployment_individual += o.unemployment_individual;
+        self.work_injury += o.work_injury;
+        self.housing_employer += o.housing_employer;
+        self.housing_individual += o.housing_individual;
+    }
+
     /// Item-wise `self × months`, for arrears over several months.
     pub fn times(&self, months: i64) -> Contributions {
         let m = |x: Fen| x * months;
@@ -124,7 +143,12 @@ pub fn housing_fund_base(
     city_average_wage: Fen,
     r: &RatesAt,
 ) -> Fen {
-    previous_year_average_wage.min(apply_ppm(city_average_wage, r.housing_cap_multiple_ppm))
+    previous_year_average_wage.min(housing_fund_cap(city_average_wage, r))
+}
+
+/// The housing-fund base's cap: a multiple of the city average wage.
+pub fn housing_fund_cap(city_average_wage: Fen, r: &RatesAt) -> Fen {
+    apply_ppm(city_average_wage, r.housing_cap_multiple_ppm)
 }
 
 /// A month's contributions on the social-insurance `base` and the `housing_base`.
