@@ -1,6 +1,7 @@
 //! What is in force in one month, resolved once per region before the agent phase so that the
 //! loop over agents does no table lookups.
 
+use super::rates::ClassRates;
 use crate::insurance::base::{self, BaseLimits};
 use crate::insurance::medical::MedicalRules;
 use crate::insurance::RatesAt;
@@ -32,10 +33,10 @@ pub struct RegionEnv {
     pub average_wage: Fen,
     /// Medical months required for retiree cover, men and women.
     pub medical_required: [i32; 2],
-    /// The annuity rates of contract staff (employer, individual ppm) when a lever gives them
-    /// one: the occupational annuity's rates times `policy.contract_annuity`, rounded to the
-    /// ppm once for the month instead of per agent-month.
-    pub contract_annuity_ppm: Option<[i64; 2]>,
+    /// The contribution rates by membership class, from `rates` and the levers in force
+    /// (a contract-annuity lever's rates are the occupational annuity's times
+    /// `policy.contract_annuity`, rounded to the ppm once for the month).
+    pub classes: ClassRates,
     /// The housing fund's base cap: `housing_cap_multiple` times the city's average wage.
     pub housing_cap: Fen,
 }
@@ -209,11 +210,14 @@ fn region_env(
         medical_required: [Sex::Male, Sex::Female].map(|sex| {
             MedicalRules::resolve(&s.insurance.medical, sex, month, name).required_months
         }),
-        contract_annuity_ppm: (policy.contract_annuity > 0.0).then(|| {
-            let share = policy.contract_annuity;
-            [rates.oa_employer_ppm, rates.oa_individual_ppm]
-                .map(|ppm| (ppm as f64 * share).round() as i64)
-        }),
+        classes: ClassRates::new(
+            &rates,
+            (policy.contract_annuity > 0.0).then(|| {
+                let share = policy.contract_annuity;
+                [rates.oa_employer_ppm, rates.oa_individual_ppm]
+                    .map(|ppm| (ppm as f64 * share).round() as i64)
+            }),
+        ),
         housing_cap: crate::insurance::contributions::housing_fund_cap(average_wage, &rates),
         rates,
     }

@@ -3,6 +3,7 @@
 //! a paid benefit, so that money is conserved exactly (see `record::Ledger::conservation`).
 
 use super::env::{MonthEnv, RegionEnv};
+use super::rates::Class;
 use crate::agent::{Agent, Status, Track};
 use crate::insurance::accounts::{AnnuityAccount, PersonalAccount, MICRO_PER_FEN};
 use crate::insurance::base::contribution_base;
@@ -89,28 +90,17 @@ pub fn member_base(env: &MonthEnv, a: &Agent, limits: crate::insurance::base::Ba
 
 /// A month's contributions on `base` under the levers: the annuity of the unified scheme and
 /// of contract staff (at the occupational annuity's rates), and nothing for insurances a
-/// temporary member is not enrolled in.
+/// temporary member is not enrolled in. The rates come by class from the month's
+/// `RegionEnv::classes` (`engine::rates`).
 fn member_contributions(
+    s: &Scenario,
     env: &MonthEnv,
     r: &RegionEnv,
     a: &Agent,
-    who: Membership,
     base: Fen,
 ) -> Contributions {
-    let mut c = contributions::monthly(base, housing_base(a, r), who, &r.rates);
-    // The unified scheme's annuity at the occupational annuity's full rates, a contract
-    // annuity lever's at its share of them (`RegionEnv::contract_annuity_ppm`).
-    let annuity = if a.unified {
-        Some([r.rates.oa_employer_ppm, r.rates.oa_individual_ppm])
-    } else if a.track == Track::Contract {
-        r.contract_annuity_ppm
-    } else {
-        None
-    };
-    if let Some([employer, individual]) = annuity {
-        c.ea_employer = apply_ppm(base, employer);
-        c.ea_individual = apply_ppm(base, individual);
-    }
+    let class = Class::of(s, a, r.classes.contract_lever);
+    let mut c = r.classes.contributions(class, base, housing_base(a, r));
     let mask = enrolment(env, a);
     if mask != u8::MAX {
         drop_unenrolled(mask, &mut c);
@@ -160,7 +150,7 @@ pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAg
     } else if let Some(elapsed) = r.publication {
         make_up(s, env, r, a, who, elapsed, agg);
     }
-    let c = member_contributions(env, r, a, who, a.insurance.base);
+    let c = member_contributions(s, env, r, a, a.insurance.base);
     a.insurance.pension_paid_value *= 1.0 + env.discount_monthly;
     book(s, a, r, who, &c, agg);
     let mask = enrolment(env, a);
@@ -212,8 +202,8 @@ fn make_up(
     if new_base == a.insurance.base {
         return;
     }
-    let old = member_contributions(env, r, a, who, a.insurance.base);
-    let new = member_contributions(env, r, a, who, new_base);
+    let old = member_contributions(s, env, r, a, a.insurance.base);
+    let new = member_contributions(s, env, r, a, new_base);
     let arrears = new.minus(&old).times(elapsed as i64);
     if r.rates.make_up {
         book(s, a, r, who, &arrears, agg);

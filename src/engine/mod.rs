@@ -19,6 +19,7 @@ mod funds;
 mod init;
 pub mod insure;
 pub mod panel;
+mod rates;
 mod record;
 pub mod replay;
 mod resolve;
