@@ -62,15 +62,6 @@ impl From<&Contributions> for Paid {
     }
 }
 
-impl Paid {
-    pub fn employer_total(&self) -> Fen {
-        self.employer.iter().sum()
-    }
-    pub fn individual_total(&self) -> Fen {
-        self.individual.iter().sum()
-    }
-}
-
 /// Aggregates of one month's agent phase. Arrays by track use `Track as usize`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonthAgg {
@@ -157,14 +148,18 @@ impl MonthAgg {
     /// Adds one person's contributions of the month (see `booked`).
     #[inline]
     pub fn book_contributions(&mut self, track: Track, university: usize, c: &Contributions) {
-        let universities = self.active_by_university.len();
+        let universities = self.university_employer.len();
+        debug_assert!(
+            university < universities,
+            "university {university} of {universities}"
+        );
         self.booked[track as usize * universities + university].add(c);
     }
 
     /// Folds the booked contributions into the by-item arrays and clears them; the month's
     /// recording reads the arrays after this.
     pub fn settle(&mut self) {
-        let universities = self.active_by_university.len().max(1);
+        let universities = self.university_employer.len();
         for (k, c) in self.booked.iter_mut().enumerate() {
             if *c == Contributions::default() {
                 continue;
