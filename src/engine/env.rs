@@ -210,14 +210,7 @@ fn region_env(
         medical_required: [Sex::Male, Sex::Female].map(|sex| {
             MedicalRules::resolve(&s.insurance.medical, sex, month, name).required_months
         }),
-        classes: ClassRates::new(
-            &rates,
-            (policy.contract_annuity > 0.0).then(|| {
-                let share = policy.contract_annuity;
-                [rates.oa_employer_ppm, rates.oa_individual_ppm]
-                    .map(|ppm| (ppm as f64 * share).round() as i64)
-            }),
-        ),
+        classes: ClassRates::new(&rates, policy.contract_annuity),
         housing_cap: crate::insurance::contributions::housing_fund_cap(average_wage, &rates),
         rates,
     }

@@ -93,13 +93,13 @@ pub fn member_base(env: &MonthEnv, a: &Agent, limits: crate::insurance::base::Ba
 /// temporary member is not enrolled in. The rates come by class from the month's
 /// `RegionEnv::classes` (`engine::rates`).
 fn member_contributions(
-    s: &Scenario,
     env: &MonthEnv,
     r: &RegionEnv,
     a: &Agent,
+    who: Membership,
     base: Fen,
 ) -> Contributions {
-    let class = Class::of(s, a, r.classes.contract_lever);
+    let class = Class::of(who, a, r.classes.contract_lever);
     let mut c = r.classes.contributions(class, base, housing_base(a, r));
     let mask = enrolment(env, a);
     if mask != u8::MAX {
@@ -150,7 +150,7 @@ pub fn contribute(s: &Scenario, env: &MonthEnv, a: &mut Agent, agg: &mut MonthAg
     } else if let Some(elapsed) = r.publication {
         make_up(s, env, r, a, who, elapsed, agg);
     }
-    let c = member_contributions(s, env, r, a, a.insurance.base);
+    let c = member_contributions(env, r, a, who, a.insurance.base);
     a.insurance.pension_paid_value *= 1.0 + env.discount_monthly;
     book(s, a, r, who, &c, agg);
     let mask = enrolment(env, a);
@@ -202,8 +202,8 @@ fn make_up(
     if new_base == a.insurance.base {
         return;
     }
-    let old = member_contributions(s, env, r, a, a.insurance.base);
-    let new = member_contributions(s, env, r, a, new_base);
+    let old = member_contributions(env, r, a, who, a.insurance.base);
+    let new = member_contributions(env, r, a, who, new_base);
     let arrears = new.minus(&old).times(elapsed as i64);
     if r.rates.make_up {
         book(s, a, r, who, &arrears, agg);

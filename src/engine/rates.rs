@@ -8,10 +8,9 @@
 //! a unit test compares both for every class.
 
 use crate::agent::{Agent, Track};
-use crate::insurance::contributions::Contributions;
-use crate::insurance::RatesAt;
+use crate::insurance::contributions::{Contributions, Membership};
+use crate::insurance::{RatesAt, Scheme};
 use crate::money::{apply_ppm, Fen};
-use crate::scenario::Scenario;
 
 /// Memberships whose contribution rates differ.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -40,20 +39,17 @@ impl Class {
         Class::ContractAnnuity,
     ];
 
-    /// The class of an agent this month; `contract_lever` says whether a contract-annuity
-    /// lever is in force. (Where the region has no enterprise annuity in force, the
-    /// annuity class's rates have none.)
-    pub fn of(s: &Scenario, a: &Agent, contract_lever: bool) -> Class {
+    /// The class of an agent of membership `who` (`insure::membership`) this month;
+    /// `contract_lever` says whether a contract-annuity lever is in force. (Where the region
+    /// has no enterprise annuity in force, the annuity class's rates have none.)
+    pub fn of(who: Membership, a: &Agent, contract_lever: bool) -> Class {
         if a.unified {
             Class::Unified
-        } else if a.track.is_institution() {
+        } else if who.scheme == Scheme::Institution {
             Class::Institution
         } else if a.track == Track::Contract && contract_lever {
             Class::ContractAnnuity
-        } else if a.track == Track::Contract
-            && a.opted_in
-            && s.universities[a.university as usize].enterprise_annuity
-        {
+        } else if who.enterprise_annuity {
             Class::EnterpriseAnnuity
         } else {
             Class::Enterprise
@@ -83,9 +79,14 @@ pub struct ClassRates {
 }
 
 impl ClassRates {
-    /// The rates of `r`; `contract_annuity_ppm` is the lever's (employer, individual) annuity
-    /// rates when one is in force.
-    pub fn new(r: &RatesAt, contract_annuity_ppm: Option<[i64; 2]>) -> Self {
+    /// The rates of `r` under a contract-annuity lever of `contract_annuity` (the share of the
+    /// occupational annuity's rates contract staff get; none when not above 0): the lever's
+    /// rates are rounded to the ppm once here, not per agent-month.
+    pub fn new(r: &RatesAt, contract_annuity: f64) -> Self {
+        let contract_annuity_ppm = (contract_annuity > 0.0).then(|| {
+            [r.oa_employer_ppm, r.oa_individual_ppm]
+                .map(|ppm| (ppm as f64 * contract_annuity).round() as i64)
+        });
         let row = |class: Class| -> OnBase {
             let institution = class == Class::Institution;
             let (oa_e, oa_i) = if institution {
@@ -182,20 +183,14 @@ impl ClassRates {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::insurance::contributions::{monthly, Membership};
-    use crate::insurance::{InsuranceParams, Scheme};
+    use crate::insurance::contributions::monthly;
+    use crate::insurance::InsuranceParams;
     use crate::time::YearMonth;
 
     /// The items as `monthly` computes them for a membership, with the annuity put in place
     /// of the enterprise annuity as the engine books it for the unified scheme and a
     /// contract-annuity lever.
-    fn reference(
-        r: &RatesAt,
-        class: Class,
-        lever: Option<[i64; 2]>,
-        base: Fen,
-        housing: Fen,
-    ) -> Contributions {
+    fn reference(r: &RatesAt, class: Class, share: f64, base: Fen, housing: Fen) -> Contributions {
         let who = Membership {
             scheme: if class == Class::Institution {
                 Scheme::Institution
@@ -205,14 +200,15 @@ mod tests {
             enterprise_annuity: class == Class::EnterpriseAnnuity,
         };
         let mut c = monthly(base, housing, who, r);
-        let annuity = match class {
-            Class::Unified => Some([r.oa_employer_ppm, r.oa_individual_ppm]),
-            Class::ContractAnnuity => lever,
-            _ => None,
+        let share = match class {
+            Class::Unified => 1.0,
+            Class::ContractAnnuity => share,
+            _ => 0.0,
         };
-        if let Some([e, i]) = annuity {
-            c.ea_employer = apply_ppm(base, e);
-            c.ea_individual = apply_ppm(base, i);
+        if share > 0.0 {
+            let scaled = |ppm: i64| (ppm as f64 * share).round() as i64;
+            c.ea_employer = apply_ppm(base, scaled(r.oa_employer_ppm));
+            c.ea_individual = apply_ppm(base, scaled(r.oa_individual_ppm));
         }
         c
     }
@@ -225,8 +221,8 @@ mod tests {
                 let mut r = params.resolve(month, region);
                 for ea_enabled in [false, true] {
                     r.ea_enabled = ea_enabled;
-                    for lever in [None, Some([26_667, 13_333])] {
-                        let rates = ClassRates::new(&r, lever);
+                    for share in [0.0, 0.5, 1.0 / 3.0] {
+                        let rates = ClassRates::new(&r, share);
                         for class in Class::ALL {
                             for (base, housing) in [
                                 (0, 0),
@@ -240,7 +236,7 @@ mod tests {
                             ] {
                                 assert_eq!(
                                     rates.contributions(class, base, housing),
-                                    reference(&r, class, lever, base, housing),
+                                    reference(&r, class, share, base, housing),
                                     "{region} {month} {class:?} base {base}"
                                 );
                             }
