@@ -176,10 +176,16 @@ impl Workforce {
 /// quotas. Eligible agents qualify with their rung's rate scaled by effort; qualifiers are ranked
 /// by their draw (then id) and promoted while the quota has room. One pass groups the staff, so
 /// the cost is linear in the population whatever the number of universities.
-pub fn promote(s: &Scenario, agents: &mut [Agent], month: YearMonth, res: &mut Resolution) {
+pub fn promote(
+    s: &Scenario,
+    agents: &mut [Agent],
+    staff: &[Vec<u16>],
+    month: YearMonth,
+    res: &mut Resolution,
+) {
     let n_u = s.universities.len();
     let slot = |u: usize, l: Ladder, r: usize| (u * 2 + l as usize) * 4 + r;
-    let members = pools(agents, n_u * 8, |i, a| {
+    let members = pools(agents, staff, n_u * 8, |i, a| {
         a.is_active()
             .then(|| (slot(a.university as usize, a.ladder, a.rung as usize), i))
     });
@@ -266,10 +272,11 @@ fn promote_rung(
 pub fn conversion_candidates(
     s: &Scenario,
     agents: &[Agent],
+    staff: &[Vec<u16>],
     month: YearMonth,
     quota_rate: f64,
 ) -> Vec<usize> {
-    let pools = pools(agents, s.universities.len(), |i, a| {
+    let pools = pools(agents, staff, s.universities.len(), |i, a| {
         if !(a.is_active() && a.track == Track::Contract) {
             return None;
         }
@@ -293,21 +300,26 @@ pub fn conversion_candidates(
     chosen
 }
 
-/// Candidate pools: `pick` puts agent `i` in pool `k` with an entry, or leaves it out. The
-/// scan runs in parallel over the engine's fixed chunks; each pool lists its entries in index
-/// order, as one pass would, whatever the number of threads.
+/// Candidate pools: `pick` puts agent `i` in pool `k` with an entry, or leaves it out. Only
+/// the agents `staff` lists are offered (the offsets of the active staff by chunk of the
+/// engine's positions, `engine::Roll::staff`: every active agent, and perhaps some who have
+/// just left). The scan runs in parallel over the engine's fixed chunks; each pool lists its
+/// entries in index order, as one pass would, whatever the number of threads.
 fn pools<T: Send>(
     agents: &[Agent],
+    staff: &[Vec<u16>],
     n: usize,
     pick: impl Fn(usize, &Agent) -> Option<(usize, T)> + Sync,
 ) -> Vec<Vec<T>> {
     let chunk = crate::engine::CHUNK;
     let parts: Vec<Vec<Vec<T>>> = agents
         .par_chunks(chunk)
+        .zip(staff.par_iter())
         .enumerate()
-        .map(|(c, part)| {
+        .map(|(c, (part, staff))| {
             let mut pools: Vec<Vec<T>> = (0..n).map(|_| Vec::new()).collect();
-            for (j, a) in part.iter().enumerate() {
+            for &j in staff {
+                let (j, a) = (j as usize, &part[j as usize]);
                 if let Some((k, x)) = pick(c * chunk + j, a) {
                     pools[k].push(x);
                 }

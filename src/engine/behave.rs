@@ -70,19 +70,22 @@ pub fn peer_slot(a: &Agent, month: YearMonth) -> usize {
 /// staff with their own kind and contract and temporary staff across the dual track; the
 /// comparison runs upward only (see `perception::shortfall`).
 ///
-/// The scan of the whole staff runs in parallel chunks and keeps only the few bytes each peer
-/// contributes; the sums then run over those in id order, as one pass would, so the means are
+/// The scan of the active staff (`staff`: their offsets by chunk, `roll::Roll::staff`) runs
+/// in parallel chunks and keeps only the few bytes each peer contributes; the sums then run over those in id order, as one pass would, so the means are
 /// the same on any number of threads.
 fn peer_tables(
     s: &Scenario,
     month: YearMonth,
     agents: &[Agent],
+    staff: &[Vec<u16>],
 ) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
     let parts: Vec<Vec<(u32, f32, Option<f32>)>> = agents
         .par_chunks(super::CHUNK)
-        .map(|chunk| {
-            chunk
+        .zip(staff.par_iter())
+        .map(|(chunk, staff)| {
+            staff
                 .iter()
+                .map(|&i| &chunk[i as usize])
                 .filter(|a| {
                     a.is_active()
                         && a.perception.evaluated
@@ -294,21 +297,25 @@ pub fn evaluate(
 
 /// Completes the month's evaluations against the same month's peers: fairness, the loss
 /// term against the statutory reference, the leaving factor, effort; and, when `intents`,
-/// each agent's leaving intent for the resolution phase (indices in id order).
+/// each agent's leaving intent for the resolution phase (indices in id order). `staff` lists
+/// the active staff by chunk (`roll::Roll::staff`).
 pub fn finish_all(
     s: &Scenario,
     env: &MonthEnv,
     shared: &Shared,
     agents: &mut [Agent],
+    staff: &[Vec<u16>],
     intents: bool,
 ) -> Vec<usize> {
-    let (peers, peers_sq) = peer_tables(s, env.month, agents);
+    let (peers, peers_sq) = peer_tables(s, env.month, agents, staff);
     let parts: Vec<Vec<usize>> = agents
         .par_chunks_mut(super::CHUNK)
+        .zip(staff.par_iter())
         .enumerate()
-        .map(|(c, chunk)| {
+        .map(|(c, (chunk, staff))| {
             let mut out = Vec::new();
-            for (i, a) in chunk.iter_mut().enumerate() {
+            for &i in staff {
+                let (i, a) = (i as usize, &mut chunk[i as usize]);
                 if !a.is_active() || !a.perception.evaluated {
                     continue;
                 }
@@ -337,7 +344,8 @@ pub fn finish_all(
 
 /// The evaluation of every active agent at once (the start of a run).
 pub fn evaluate_all(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &mut [Agent]) {
-    prepare(s, env, shared, agents);
+    let staff = super::roll::Roll::of(agents).staff;
+    prepare(s, env, shared, agents, &staff);
     let sq = (!env.policy.is_statutory()).then(|| env.status_quo(s));
     let shared: &Shared = shared;
     agents
@@ -347,14 +355,20 @@ pub fn evaluate_all(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &
             a.perception = Default::default();
             evaluate(s, env, sq.as_ref(), shared, a);
         });
-    finish_all(s, env, shared, agents, false);
+    finish_all(s, env, shared, agents, &staff, false);
 }
 
 /// Before an evaluation month's agent phase: what every evaluation shares (the points a
 /// university's budget can redeem).
-pub fn prepare(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &[Agent]) {
+pub fn prepare(
+    s: &Scenario,
+    env: &MonthEnv,
+    shared: &mut Shared,
+    agents: &[Agent],
+    staff: &[Vec<u16>],
+) {
     if env.policy.points_bank {
-        shared.points_share = points_shares(s, agents);
+        shared.points_share = points_shares(s, agents, staff);
     }
 }
 
@@ -362,10 +376,15 @@ pub fn prepare(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &[Agen
 /// the points its active staff earn at their effort, at most 1. In a steady state a budget
 /// below demand redeems exactly the budget each year, so that is what a point is worth on
 /// average.
-fn points_shares(s: &Scenario, agents: &[Agent]) -> Vec<f64> {
+fn points_shares(s: &Scenario, agents: &[Agent], staff: &[Vec<u16>]) -> Vec<f64> {
     let pb = &s.policy.points_bank;
     let mut demand = vec![0.0; s.universities.len()];
-    for a in agents.iter().filter(|a| a.is_active()) {
+    let listed = staff.iter().enumerate().flat_map(|(c, offsets)| {
+        offsets
+            .iter()
+            .map(move |&i| &agents[c * super::CHUNK + i as usize])
+    });
+    for a in listed.filter(|a| a.is_active()) {
         demand[a.university as usize] += yearly_points(s, a, a.effort) * pb.point_value;
     }
     demand

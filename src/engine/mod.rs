@@ -24,6 +24,7 @@ mod record;
 pub mod replay;
 mod resolve;
 mod retire;
+mod roll;
 mod step;
 mod stock;
 
@@ -175,36 +176,9 @@ pub struct Simulation<'a> {
     months_done: u32,
     /// The monthly panel, when asked for (`run_with_panel`).
     panel: Option<panel::Sink>,
-    /// The agents the agent phase visits: per chunk of `CHUNK` positions, the offsets of
-    /// those not dead, in order. A dead agent's step does nothing, so leaving it out changes
-    /// no figure, and the chunks stay those of the positions, so the merge order is the same.
-    live: Live,
-}
-
-/// Offsets of the agents still to step, per chunk of [`CHUNK`] positions in the staff vector.
-/// Agents keep their positions (every consumer finds an agent at the index of its id); only
-/// the visits of the monthly loop skip the dead.
-#[derive(Default)]
-struct Live {
-    chunks: Vec<Vec<u16>>,
-    /// Agents listed so far (hires join at the end of the vector).
-    listed: usize,
-}
-
-impl Live {
-    /// Lists the agents added since the last call (all of them the first time).
-    fn extend(&mut self, agents: &[Agent]) {
-        for (i, a) in agents.iter().enumerate().skip(self.listed) {
-            let c = i / CHUNK;
-            if self.chunks.len() <= c {
-                self.chunks.resize_with(c + 1, || Vec::with_capacity(CHUNK));
-            }
-            if a.status != crate::agent::Status::Dead {
-                self.chunks[c].push((i % CHUNK) as u16);
-            }
-        }
-        self.listed = agents.len();
-    }
+    /// Whom the month's loops visit: the living (the agent phase) and the active staff (the
+    /// yearly passes), by chunk of `CHUNK` positions (`roll`).
+    roll: roll::Roll,
 }
 
 impl<'a> Simulation<'a> {
@@ -242,10 +216,8 @@ impl<'a> Simulation<'a> {
             .map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total())
             .sum::<crate::money::Fen>();
         agents.extend(retirees);
-        let mut live = Live::default();
-        live.extend(&agents);
         Simulation {
-            live,
+            roll: roll::Roll::of(&agents),
             s,
             initial: staff,
             state: resolve::State::new(s, &agents, history),
@@ -263,30 +235,39 @@ impl<'a> Simulation<'a> {
         let s = self.s;
         let env = MonthEnv::new(s, s.simulation.start.plus_months(self.months_done as i32));
         let status_quo = (env.evaluate && !env.policy.is_statutory()).then(|| env.status_quo(s));
+        self.roll.extend(&self.agents);
         if env.evaluate {
-            behave::prepare(s, &env, &mut self.shared, &self.agents);
+            behave::prepare(s, &env, &mut self.shared, &self.agents, &self.roll.staff);
         }
-        self.live.extend(&self.agents);
         let (mut agg, mut intents) = agent_phase(
             s,
             &env,
             status_quo.as_ref(),
             &self.shared,
             &mut self.agents,
-            &mut self.live.chunks,
+            &mut self.roll,
         );
         if env.evaluate {
             debug_assert!(intents.is_empty(), "intents wait for the month's peers");
-            intents = behave::finish_all(s, &env, &self.shared, &mut self.agents, true);
+            intents = behave::finish_all(
+                s,
+                &env,
+                &self.shared,
+                &mut self.agents,
+                &self.roll.staff,
+                true,
+            );
         }
         let res = resolve::resolve(
             s,
             &env,
             &mut self.agents,
+            &self.roll.staff,
             &intents,
             &mut self.state,
             &mut agg,
         );
+        self.roll.extend(&self.agents);
         if env.year_end {
             self.shared.points_factor = behave::points_factors(s, &agg.points_demand);
         }
@@ -295,8 +276,15 @@ impl<'a> Simulation<'a> {
             p.record_month(env.month, &self.agents);
         }
         self.ledger.opening_accounts += std::mem::take(&mut self.state.brought_in);
-        self.ledger
-            .record_month(s, &env, &self.agents, &agg, &res, &mut self.series);
+        self.ledger.record_month(
+            s,
+            &env,
+            &self.agents,
+            &self.roll.staff,
+            &agg,
+            &res,
+            &mut self.series,
+        );
         self.months_done += 1;
     }
 
@@ -316,24 +304,26 @@ impl<'a> Simulation<'a> {
     }
 }
 
-/// Phase 1: every agent not dead steps (`live`: the offsets of those in each chunk, pruned
-/// of the month's deaths); chunks merge in order.
+/// Phase 1: every agent not dead steps (`roll.live`: the offsets of those in each chunk,
+/// pruned of the month's deaths); each chunk lists its active staff afresh (`roll.staff`);
+/// chunks merge in order.
 fn agent_phase(
     s: &Scenario,
     env: &MonthEnv,
     status_quo: Option<&MonthEnv>,
     shared: &behave::Shared,
     agents: &mut [Agent],
-    live: &mut [Vec<u16>],
+    roll: &mut roll::Roll,
 ) -> (MonthAgg, Vec<usize>) {
     let parts: Vec<(MonthAgg, Vec<usize>)> = agents
         .par_chunks_mut(CHUNK)
-        .zip(live.par_iter_mut())
+        .zip(roll.live.par_iter_mut().zip(roll.staff.par_iter_mut()))
         .enumerate()
-        .map(|(c, (chunk, live))| {
+        .map(|(c, (chunk, (live, staff)))| {
             let mut agg = MonthAgg::new(s.universities.len(), s.regions.len());
             let mut intents = Vec::new();
             let mut died = false;
+            staff.clear();
             for (j, &i) in live.iter().enumerate() {
                 if let Some(&next) = live.get(j + PREFETCH_AHEAD) {
                     prefetch_hot(chunk.as_ptr().wrapping_add(next as usize));
@@ -343,6 +333,9 @@ fn agent_phase(
                     intents.push(c * CHUNK + i as usize);
                 }
                 died |= a.status == crate::agent::Status::Dead;
+                if a.status == crate::agent::Status::Active {
+                    staff.push(i);
+                }
             }
             if died {
                 live.retain(|&i| chunk[i as usize].status != crate::agent::Status::Dead);

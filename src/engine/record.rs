@@ -73,12 +73,14 @@ impl Ledger {
         self.annuity[i][female as usize]
     }
 
-    /// Books the month and writes its rows.
+    /// Books the month and writes its rows. `on_roll` lists the active staff by chunk
+    /// (`roll::Roll::staff`).
     pub fn record_month(
         &mut self,
         s: &Scenario,
         env: &MonthEnv,
         agents: &[Agent],
+        on_roll: &[Vec<u16>],
         agg: &MonthAgg,
         res: &Resolution,
         series: &mut Series,
@@ -116,7 +118,7 @@ impl Ledger {
         }
         series.push_money(m, "all", "all", "points_health_benefits", agg.points_health);
         if env.evaluate {
-            perception_rows(s, m, agents, k, series);
+            perception_rows(s, m, agents, on_roll, k, series);
         }
         if env.year_end {
             self.year_rows(s, m, agents, agg, k, series);
@@ -315,7 +317,14 @@ pub fn age_band(a: &Agent, m: YearMonth) -> usize {
 /// pay by track, age band, title and region; the gap between tracks; the Gini of expected
 /// pensions; take-up of the voluntary annuity. Groups are accumulated in fixed slots (no
 /// allocation per agent) and written in a fixed order.
-fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], k: u64, series: &mut Series) {
+fn perception_rows(
+    s: &Scenario,
+    m: YearMonth,
+    agents: &[Agent],
+    staff: &[Vec<u16>],
+    k: u64,
+    series: &mut Series,
+) {
     let k = k as f64;
     const TRACKS: usize = 0;
     const AGES: usize = 3;
@@ -327,14 +336,17 @@ fn perception_rows(s: &Scenario, m: YearMonth, agents: &[Agent], k: u64, series:
         .iter()
         .map(|r| *s.insurance.enterprise_annuity.enabled.at(m, &r.name))
         .collect();
-    // The scan of the whole staff runs in parallel chunks and keeps a small row per evaluated
-    // agent; the float sums then run over the rows in id order, as one pass would, so the
-    // figures are the same on any number of threads.
+    // The scan of the active staff (`staff`: their offsets by chunk, `roll::Roll::staff`)
+    // runs in parallel chunks and keeps a small row per evaluated agent; the float sums then
+    // run over the rows in id order, as one pass would, so the figures are the same on any
+    // number of threads.
     let rows: Vec<Vec<Row>> = agents
         .par_chunks(super::CHUNK)
-        .map(|chunk| {
-            chunk
+        .zip(staff.par_iter())
+        .map(|(chunk, staff)| {
+            staff
                 .iter()
+                .map(|&i| &chunk[i as usize])
                 .filter(|a| a.is_active() && a.perception.evaluated)
                 .map(|a| Row {
                     slots: [

@@ -36,6 +36,7 @@ pub fn resolve(
     s: &Scenario,
     env: &MonthEnv,
     agents: &mut Vec<Agent>,
+    staff: &[Vec<u16>],
     intents: &[usize],
     state: &mut State,
     agg: &mut MonthAgg,
@@ -46,14 +47,14 @@ pub fn resolve(
         leave_or_move(s, env, &mut agents[i], &mut active, &mut res, agg);
     }
     if env.promotion_month {
-        career::promote(s, agents, env.month, &mut res);
+        career::promote(s, agents, staff, env.month, &mut res);
     }
     if env.conversion_month {
         let rate = env
             .policy
             .conversion_rate
             .unwrap_or(s.careers.conversion_rate);
-        for i in career::conversion_candidates(s, agents, env.month, rate) {
+        for i in career::conversion_candidates(s, agents, staff, env.month, rate) {
             insure::on_conversion(env, &mut agents[i], agg);
             agents[i].track = Track::Establishment;
             res.conversions += 1;

@@ -1,0 +1,86 @@
+//! Who the month's loops visit. Agents keep their positions in the staff vector (every
+//! consumer finds an agent at the index of its id), and by the end of a long run three in four
+//! of them are deferred, retired or dead. So the loops that need only some of them go through
+//! lists of offsets per chunk of [`CHUNK`] positions instead of the whole vector: the agent
+//! phase through the living, the yearly passes (peers, perceptions, promotions, conversions)
+//! through the active staff. A pass over a list visits the same agents in the same order as a
+//! pass over the vector that skips the others, so no figure depends on the lists.
+
+use super::CHUNK;
+use crate::agent::{Agent, Status};
+
+/// The offsets, per chunk of [`CHUNK`] positions, of the living and of the active staff.
+#[derive(Default)]
+pub struct Roll {
+    /// Agents not dead: what the agent phase steps (it prunes the month's deaths).
+    pub live: Vec<Vec<u16>>,
+    /// Active staff as the last agent phase left them, plus the hires since. A member who
+    /// leaves in the resolution phase stays listed until the next agent phase, so readers
+    /// check [`Agent::is_active`]; an agent only becomes active when it joins the vector
+    /// (a hire), so every active agent is listed.
+    pub staff: Vec<Vec<u16>>,
+    /// Agents listed so far (hires join at the end of the vector).
+    listed: usize,
+}
+
+impl Roll {
+    /// The roll of a staff vector.
+    pub fn of(agents: &[Agent]) -> Self {
+        let mut roll = Roll::default();
+        roll.extend(agents);
+        roll
+    }
+
+    /// Lists the agents added since the last call (all of them the first time).
+    pub fn extend(&mut self, agents: &[Agent]) {
+        let chunks = agents.len().div_ceil(CHUNK);
+        if self.live.len() < chunks {
+            self.live.resize_with(chunks, || Vec::with_capacity(CHUNK));
+            self.staff.resize_with(chunks, Vec::new);
+        }
+        for (i, a) in agents.iter().enumerate().skip(self.listed) {
+            let (c, j) = (i / CHUNK, (i % CHUNK) as u16);
+            if a.status != Status::Dead {
+                self.live[c].push(j);
+            }
+            if a.status == Status::Active {
+                self.staff[c].push(j);
+            }
+        }
+        self.listed = agents.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_the_living_and_the_active_by_chunk_and_extends_with_new_agents() {
+        let mut s = crate::scenario::Scenario::default();
+        s.simulation.agents = 2 * CHUNK as u32 + 10;
+        let mut agents = crate::population::synthetic(&s);
+        for (i, a) in agents.iter_mut().enumerate() {
+            a.status = match i % 4 {
+                0 => Status::Active,
+                1 => Status::Retired,
+                2 => Status::Deferred,
+                _ => Status::Dead,
+            };
+        }
+        let mut roll = Roll::of(&agents[..CHUNK + 3]);
+        assert_eq!(roll.live.len(), 2);
+        roll.extend(&agents);
+        assert_eq!(roll.live.len(), 3);
+        for (c, (live, staff)) in roll.live.iter().zip(&roll.staff).enumerate() {
+            let part = &agents[c * CHUNK..((c + 1) * CHUNK).min(agents.len())];
+            let want = |keep: &dyn Fn(&Agent) -> bool| -> Vec<u16> {
+                (0..part.len() as u16)
+                    .filter(|&j| keep(&part[j as usize]))
+                    .collect()
+            };
+            assert_eq!(*live, want(&|a| a.status != Status::Dead), "chunk {c}");
+            assert_eq!(*staff, want(&|a| a.is_active()), "chunk {c}");
+        }
+    }
+}
