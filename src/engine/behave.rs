@@ -344,7 +344,7 @@ pub fn finish_all(
 
 /// The evaluation of every active agent at once (the start of a run).
 pub fn evaluate_all(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &mut [Agent]) {
-    let staff = super::roll::Roll::of(agents).staff;
+    let staff = super::roll::Roll::of(agents, shared.seed).staff;
     prepare(s, env, shared, agents, &staff);
     let sq = (!env.policy.is_statutory()).then(|| env.status_quo(s));
     let shared: &Shared = shared;

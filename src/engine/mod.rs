@@ -217,7 +217,7 @@ impl<'a> Simulation<'a> {
             .sum::<crate::money::Fen>();
         agents.extend(retirees);
         Simulation {
-            roll: roll::Roll::of(&agents),
+            roll: roll::Roll::of(&agents, shared.seed),
             s,
             initial: staff,
             state: resolve::State::new(s, &agents, history),
@@ -324,12 +324,12 @@ fn agent_phase(
             let mut intents = Vec::new();
             let mut died = false;
             staff.clear();
-            for (j, &i) in live.iter().enumerate() {
-                if let Some(&next) = live.get(j + PREFETCH_AHEAD) {
-                    prefetch_hot(chunk.as_ptr().wrapping_add(next as usize));
+            for (j, &roll::Visit { key, at: i }) in live.iter().enumerate() {
+                if let Some(next) = live.get(j + PREFETCH_AHEAD) {
+                    prefetch_hot(chunk.as_ptr().wrapping_add(next.at as usize));
                 }
                 let a = &mut chunk[i as usize];
-                if step::step(s, env, status_quo, shared, a, &mut agg) {
+                if step::step(s, env, status_quo, shared, key, a, &mut agg) {
                     intents.push(c * CHUNK + i as usize);
                 }
                 died |= a.status == crate::agent::Status::Dead;
@@ -338,7 +338,7 @@ fn agent_phase(
                 }
             }
             if died {
-                live.retain(|&i| chunk[i as usize].status != crate::agent::Status::Dead);
+                live.retain(|v| chunk[v.at as usize].status != crate::agent::Status::Dead);
             }
             (agg, intents)
         })

@@ -75,6 +75,7 @@ impl Ledger {
 
     /// Books the month and writes its rows. `on_roll` lists the active staff by chunk
     /// (`roll::Roll::staff`).
+    #[allow(clippy::too_many_arguments)]
     pub fn record_month(
         &mut self,
         s: &Scenario,

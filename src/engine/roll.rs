@@ -8,12 +8,20 @@
 
 use super::CHUNK;
 use crate::agent::{Agent, Status};
+use crate::rng::{AgentKey, SeedKey};
+
+/// An agent the agent phase steps: its offset in its chunk, and its part of its random
+/// streams' keys, hashed once when it joins the run instead of every month it is stepped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Visit {
+    pub key: AgentKey,
+    pub at: u16,
+}
 
 /// The offsets, per chunk of [`CHUNK`] positions, of the living and of the active staff.
-#[derive(Default)]
 pub struct Roll {
     /// Agents not dead: what the agent phase steps (it prunes the month's deaths).
-    pub live: Vec<Vec<u16>>,
+    pub live: Vec<Vec<Visit>>,
     /// Active staff as the last agent phase left them, plus the hires since. A member who
     /// leaves in the resolution phase stays listed until the next agent phase, so readers
     /// check [`Agent::is_active`]; an agent only becomes active when it joins the vector
@@ -21,12 +29,19 @@ pub struct Roll {
     pub staff: Vec<Vec<u16>>,
     /// Agents listed so far (hires join at the end of the vector).
     listed: usize,
+    /// The run's seed, the rest of the visits' keys.
+    seed: SeedKey,
 }
 
 impl Roll {
-    /// The roll of a staff vector.
-    pub fn of(agents: &[Agent]) -> Self {
-        let mut roll = Roll::default();
+    /// The roll of a staff vector in a run of `seed` (`Shared::seed`).
+    pub fn of(agents: &[Agent], seed: SeedKey) -> Self {
+        let mut roll = Roll {
+            live: Vec::new(),
+            staff: Vec::new(),
+            listed: 0,
+            seed,
+        };
         roll.extend(agents);
         roll
     }
@@ -41,7 +56,8 @@ impl Roll {
         for (i, a) in agents.iter().enumerate().skip(self.listed) {
             let (c, j) = (i / CHUNK, (i % CHUNK) as u16);
             if a.status != Status::Dead {
-                self.live[c].push(j);
+                let key = self.seed.agent(a.id as u64);
+                self.live[c].push(Visit { key, at: j });
             }
             if a.status == Status::Active {
                 self.staff[c].push(j);
@@ -56,7 +72,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lists_the_living_and_the_active_by_chunk_and_extends_with_new_agents() {
+    fn lists_the_living_with_their_keys_and_the_active_by_chunk_and_extends_with_new_agents() {
         let mut s = crate::scenario::Scenario::default();
         s.simulation.agents = 2 * CHUNK as u32 + 10;
         let mut agents = crate::population::synthetic(&s);
@@ -68,7 +84,8 @@ mod tests {
                 _ => Status::Dead,
             };
         }
-        let mut roll = Roll::of(&agents[..CHUNK + 3]);
+        let seed = SeedKey::new(s.simulation.seed);
+        let mut roll = Roll::of(&agents[..CHUNK + 3], seed);
         assert_eq!(roll.live.len(), 2);
         roll.extend(&agents);
         assert_eq!(roll.live.len(), 3);
@@ -79,7 +96,12 @@ mod tests {
                     .filter(|&j| keep(&part[j as usize]))
                     .collect()
             };
-            assert_eq!(*live, want(&|a| a.status != Status::Dead), "chunk {c}");
+            let at: Vec<u16> = live.iter().map(|v| v.at).collect();
+            assert_eq!(at, want(&|a| a.status != Status::Dead), "chunk {c}");
+            for v in live {
+                let id = part[v.at as usize].id as u64;
+                assert_eq!(v.key, seed.agent(id), "the key of agent {id}");
+            }
             assert_eq!(*staff, want(&|a| a.is_active()), "chunk {c}");
         }
     }

@@ -12,17 +12,22 @@ use crate::scenario::Scenario;
 
 /// Steps one agent; returns whether it states an intent for the resolution phase.
 /// `status_quo` is the same month under the statutory rules, given in an evaluation month
-/// while a lever is in force.
+/// while a lever is in force. `key` is the agent's part of its streams' keys,
+/// `shared.seed.agent(a.id)`, hashed once when it joined the run (`roll::Visit`).
 pub fn step(
     s: &Scenario,
     env: &MonthEnv,
     status_quo: Option<&MonthEnv>,
     shared: &Shared,
+    key: AgentKey,
     a: &mut Agent,
     agg: &mut MonthAgg,
 ) -> bool {
-    // The agent's part of its streams' keys, hashed once for the month's draws.
-    let key = shared.seed.agent(a.id as u64);
+    debug_assert_eq!(
+        key,
+        shared.seed.agent(a.id as u64),
+        "the key is the agent's"
+    );
     match a.status {
         Status::Active => step_active(s, env, status_quo, shared, key, a, agg),
         Status::Retired => {
