@@ -322,24 +322,29 @@ fn agent_phase(
         .map(|(c, (chunk, (live, staff)))| {
             let mut agg = MonthAgg::new(s.universities.len(), s.regions.len());
             let mut intents = Vec::new();
-            let mut died = false;
             staff.clear();
-            for (j, &roll::Visit { key, at: i }) in live.iter().enumerate() {
+            // The living are kept in place: each visit moves down over the month's dead
+            // before it (`kept` ≤ `j`), so the list needs no second pass.
+            let mut kept = 0;
+            for j in 0..live.len() {
                 if let Some(next) = live.get(j + PREFETCH_AHEAD) {
                     prefetch_hot(chunk.as_ptr().wrapping_add(next.at as usize));
                 }
+                let visit = live[j];
+                let i = visit.at;
                 let a = &mut chunk[i as usize];
-                if step::step(s, env, status_quo, shared, key, a, &mut agg) {
+                if step::step(s, env, status_quo, shared, visit.key, a, &mut agg) {
                     intents.push(c * CHUNK + i as usize);
                 }
-                died |= a.status == crate::agent::Status::Dead;
-                if a.status == crate::agent::Status::Active {
-                    staff.push(i);
+                match a.status {
+                    crate::agent::Status::Dead => continue,
+                    crate::agent::Status::Active => staff.push(i),
+                    _ => {}
                 }
+                live[kept] = visit;
+                kept += 1;
             }
-            if died {
-                live.retain(|v| chunk[v.at as usize].status != crate::agent::Status::Dead);
-            }
+            live.truncate(kept);
             (agg, intents)
         })
         .collect();
