@@ -6,6 +6,7 @@
 //! Layout: this file holds the safe writing (temporary files, paths kept inside their folder,
 //! the run folder and its manifest); `tables` formats series.csv and agents.csv row by row.
 
+mod fixed;
 mod tables;
 
 pub use tables::{write_agents, write_run_agents, write_series, AGENT_COLUMNS};

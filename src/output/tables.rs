@@ -2,6 +2,7 @@
 //! `itoa`, money as yuan to the fen, no string per field) and handed to the buffered writer
 //! whole: at millions of rows the formatting is a visible share of a run.
 
+use super::fixed::{put_fixed, put_shortest};
 use super::{write_atomic, OutputError};
 use crate::anonymise::{Coarsening, Privacy, Qi};
 use crate::engine::{AgentRecord, Outcome};
@@ -37,7 +38,7 @@ pub fn write_series(path: &Path, series: &Series) -> Result<(), OutputError> {
             line.push(b',');
             // Rust's shortest round-trip form, as before (ryu would print `1.0` and `1e16`
             // where this prints `1` and `10000000000000000`).
-            write!(line, "{}", r.value)?;
+            put_shortest(&mut line, r.value);
             line.push(b'\n');
             w.write_all(&line)?;
         }
@@ -212,13 +213,13 @@ fn write_agents_in_blocks(
 /// A rate with six decimals, or nothing.
 fn put_opt(line: &mut Vec<u8>, x: Option<f64>) {
     if let Some(v) = x {
-        let _ = write!(line, "{v:.6}");
+        put_fixed(line, v, 6);
     }
 }
 
 /// One agents.csv row with its newline, field by field in the order of [`AGENT_COLUMNS`],
 /// appended to `line`: integers through `itoa`, yuan and months digit by digit, fixed-decimal
-/// floats by `write!` into the buffer (the formats are those the columns always had). With
+/// floats by `fixed::put_fixed` (the characters `write!` gave them). With
 /// `coarse`, the quasi-identifiers are written as the coarsening gives them.
 fn put_agent(line: &mut Vec<u8>, s: &Scenario, r: &AgentRecord, coarse: Option<&Coarsening>) {
     let p = &r.pension;
@@ -304,10 +305,14 @@ fn put_agent(line: &mut Vec<u8>, s: &Scenario, r: &AgentRecord, coarse: Option<&
         sep(line);
         // A perception figure at the agent's last evaluation (empty if never evaluated).
         if q.evaluated {
-            let _ = write!(line, "{x:.6}");
+            put_fixed(line, x as f64, 6);
         }
     }
-    let _ = write!(line, ",{:.4},{:.4},", r.effort, r.base_ratio);
+    sep(line);
+    put_fixed(line, r.effort as f64, 4);
+    sep(line);
+    put_fixed(line, r.base_ratio as f64, 4);
+    sep(line);
     line.extend_from_slice(if r.opted_in { b"true," } else { b"false," });
     line.extend_from_slice(if r.unified { b"true," } else { b"false," });
     put_int(line, r.points);
