@@ -105,4 +105,42 @@ mod tests {
             assert_eq!(*staff, want(&|a| a.is_active()), "chunk {c}");
         }
     }
+
+    /// Month by month through deaths, leavers, retirements and hires, across several chunks:
+    /// the roll lists every living agent with its key and every active one, in order.
+    #[test]
+    fn stays_complete_through_a_run() {
+        let mut s = crate::scenario::Scenario::default();
+        s.simulation.agents = CHUNK as u32 + 500;
+        s.simulation.years = 3;
+        let agents = crate::population::synthetic(&s);
+        let pool = super::super::thread_pool(2).unwrap();
+        pool.install(|| {
+            let mut sim = super::super::Simulation::new(&s, agents);
+            let seed = SeedKey::new(s.simulation.seed);
+            for month in 0..36 {
+                sim.step();
+                let roll = &sim.roll;
+                assert_eq!(roll.live.len(), sim.agents.len().div_ceil(CHUNK));
+                for (c, part) in sim.agents.chunks(CHUNK).enumerate() {
+                    let living: Vec<Visit> = (0..part.len())
+                        .filter(|&j| part[j].status != Status::Dead)
+                        .map(|j| Visit {
+                            key: seed.agent(part[j].id as u64),
+                            at: j as u16,
+                        })
+                        .collect();
+                    assert_eq!(roll.live[c], living, "month {month}, chunk {c}");
+                    let listed = &roll.staff[c];
+                    assert!(listed.windows(2).all(|w| w[0] < w[1]), "in order");
+                    let mut on = vec![false; part.len()];
+                    listed.iter().for_each(|&j| on[j as usize] = true);
+                    for (j, a) in part.iter().enumerate() {
+                        assert!(!a.is_active() || on[j], "month {month}: {j} missing");
+                    }
+                }
+            }
+            assert!(sim.agents.len() > CHUNK + 500, "hires joined");
+        });
+    }
 }
