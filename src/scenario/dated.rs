@@ -99,25 +99,21 @@ impl<T> Dated<T> {
         &mut self.entries
     }
 
-    /// The value in force in `month` for `region`.
+    /// The value in force in `month` for `region`: the last entry of the region in force,
+    /// else the last general one in force, else the first general one, else the first. Each
+    /// search runs from the end and stops at the first match (the last in order), as the
+    /// engine looks rules up every month of every region.
     pub fn at(&self, month: YearMonth, region: &str) -> &T {
-        let in_force = |e: &&DatedEntry<T>| e.from.is_none_or(|f| f <= month);
-        let regional = self
-            .entries
-            .iter()
-            .filter(in_force)
-            .filter(|e| e.region.as_deref() == Some(region))
-            .last();
-        let general = || {
+        let in_force = |e: &DatedEntry<T>| e.from.is_none_or(|f| f <= month);
+        let last = |regional: Option<&str>| {
             self.entries
                 .iter()
-                .filter(in_force)
-                .filter(|e| e.region.is_none())
-                .last()
+                .rev()
+                .find(|e| e.region.as_deref() == regional && in_force(e))
         };
         let first_general = || self.entries.iter().find(|e| e.region.is_none());
-        regional
-            .or_else(general)
+        last(Some(region))
+            .or_else(|| last(None))
             .or_else(first_general)
             .or_else(|| self.entries.first())
             .map(|e| &e.value)
@@ -229,6 +225,44 @@ mod tests {
         let h: Holder = toml::from_str("rate = 0.16").unwrap();
         assert_eq!(*h.rate.at(YearMonth::ym(1990, 1), "gansu"), 0.16);
         assert_eq!(toml::to_string(&h).unwrap().trim(), "rate = 0.16");
+    }
+
+    proptest::proptest! {
+        /// The search from the end finds what the former forward scans found: the last
+        /// matching entry in order, whatever the order and the mix of entries.
+        #[test]
+        fn at_is_the_last_entry_in_force(
+            raw in proptest::collection::vec((0u8..5, 0u8..3, 0i32..100), 1..8),
+            month in 0u8..6,
+            region in 0u8..3,
+        ) {
+            let ym = |k: u8| YearMonth::ym(2010 + k as i32, 1);
+            let name = |r: u8| ["", "a", "b"][r as usize];
+            let d = Dated {
+                entries: raw
+                    .iter()
+                    .map(|&(from, r, value)| DatedEntry {
+                        from: (from > 0).then(|| ym(from)),
+                        region: (r > 0).then(|| name(r).to_string()),
+                        value,
+                    })
+                    .collect(),
+            };
+            let (m, region) = (ym(month), name(region));
+            let in_force = |e: &&DatedEntry<i32>| e.from.is_none_or(|f| f <= m);
+            let forward = d
+                .entries
+                .iter()
+                .filter(in_force)
+                .filter(|e| e.region.as_deref() == Some(region))
+                .last()
+                .or_else(|| d.entries.iter().filter(in_force).filter(|e| e.region.is_none()).last())
+                .or_else(|| d.entries.iter().find(|e| e.region.is_none()))
+                .or_else(|| d.entries.first())
+                .map(|e| &e.value)
+                .unwrap();
+            proptest::prop_assert_eq!(d.at(m, region), forward);
+        }
     }
 
     #[test]
