@@ -7,7 +7,7 @@
 //! series), so the ratio of the two speeds, measured in one process on one machine, is the
 //! overhead of everything the model adds on top of its arithmetic core.
 
-use crate::engine::{self, RunOptions};
+use crate::engine;
 use crate::insurance::base::{contribution_base, limits, BaseLimits};
 use crate::insurance::contributions::{self, housing_fund_base, Membership};
 use crate::insurance::params::RatesAt;
@@ -34,6 +34,11 @@ pub struct BenchRow {
     pub peak_bytes: Option<u64>,
     /// Resident memory just before the run, bytes (the process's own baseline).
     pub before_bytes: Option<u64>,
+    /// Where the wall time went: population and preparation, each phase of the months, and
+    /// the end records.
+    pub setup_seconds: f64,
+    pub phases: engine::Phases,
+    pub end_seconds: f64,
 }
 
 impl BenchRow {
@@ -54,16 +59,22 @@ pub fn measure(agents: u32, years: u32, threads: usize) -> Result<BenchRow, engi
     let before = status_kb("VmRSS:").map(|kb| kb * 1024);
     let pool = engine::thread_pool(threads)?;
     let t0 = Instant::now();
-    let outcome = pool.install(|| {
+    // The months stepped here rather than through `engine::run`, so that the phases of the
+    // `Simulation` can be read; the work is the same.
+    let (outcome, setup, phases, end) = pool.install(|| {
         let staff = population::synthetic(&s);
-        engine::run(
-            &s,
-            staff,
-            &RunOptions {
-                threads,
-                ..Default::default()
-            },
-        )
+        if staff.is_empty() {
+            return Err(engine::RunError::EmptyPopulation);
+        }
+        let mut sim = engine::Simulation::new(&s, staff);
+        let setup = t0.elapsed().as_secs_f64();
+        for _ in 0..s.simulation.years * 12 {
+            sim.step();
+        }
+        let phases = sim.phases();
+        let t_end = Instant::now();
+        let outcome = sim.finish();
+        Ok((outcome, setup, phases, t_end.elapsed().as_secs_f64()))
     })?;
     let wall = t0.elapsed().as_secs_f64();
     let peak = peak_memory();
@@ -76,7 +87,36 @@ pub fn measure(agents: u32, years: u32, threads: usize) -> Result<BenchRow, engi
         agent_months_per_second: agents as f64 * years as f64 * 12.0 / wall.max(1e-9),
         peak_bytes: peak,
         before_bytes: before,
+        setup_seconds: setup,
+        phases,
+        end_seconds: end,
     })
+}
+
+/// Where each run's wall time went, in Markdown: population and preparation, each phase of
+/// the months (`engine::Phases`), and the end records, in seconds.
+pub fn phase_markdown(rows: &[BenchRow]) -> String {
+    let mut out = String::from(
+        "| staff | years | threads | setup | environment | agent phase | agent phase, evaluation months | peers | resolution | records | end records |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for r in rows {
+        let p = &r.phases;
+        out += &format!("| {} | {} | {} |", r.agents, r.years, r.threads);
+        for d in [
+            r.setup_seconds,
+            p.environment.as_secs_f64(),
+            p.agents.as_secs_f64(),
+            p.evaluating.as_secs_f64(),
+            p.peers.as_secs_f64(),
+            p.resolution.as_secs_f64(),
+            p.records.as_secs_f64(),
+            r.end_seconds,
+        ] {
+            out += &format!(" {d:.2} |");
+        }
+        out += "\n";
+    }
+    out
 }
 
 /// The bare contribution loop: per agent-month one keyed draw from `rng::Draws` (a 1 % chance
@@ -341,6 +381,22 @@ mod tests {
         let r = measure(200, 1, 1).unwrap();
         assert_eq!((r.agents, r.years, r.threads), (200, 1, 1));
         assert!(r.wall_seconds > 0.0);
+        // The parts are measured inside the whole and every month has an agent phase.
+        let parts = r.setup_seconds + r.phases.total().as_secs_f64() + r.end_seconds;
+        assert!(
+            parts <= r.wall_seconds && parts > 0.5 * r.wall_seconds,
+            "{parts} of {r:?}"
+        );
+        assert!(r.phases.agents > std::time::Duration::ZERO);
+        assert!(
+            r.phases.evaluating > std::time::Duration::ZERO,
+            "January is evaluated"
+        );
+        let phases = phase_markdown(std::slice::from_ref(&r));
+        assert!(
+            phases.contains("| 200 | 1 | 1 |") && phases.contains("resolution"),
+            "{phases}"
+        );
         assert!((r.agent_months_per_second - 200.0 * 12.0 / r.wall_seconds).abs() < 1e-6);
         if cfg!(target_os = "linux") {
             assert!(
@@ -409,6 +465,9 @@ mod tests {
             agent_months_per_second: one.agent_months_per_second / 4.0,
             peak_bytes: None,
             before_bytes: None,
+            setup_seconds: 0.0,
+            phases: engine::Phases::default(),
+            end_seconds: 0.0,
         };
         assert!((full_over_bare(&full, &one) - 4.0).abs() < 1e-9);
         let table = markdown_with_reference(&[full], &[one]);

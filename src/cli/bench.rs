@@ -74,9 +74,14 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         }
     }
     let table = bench::markdown_with_reference(&rows, &bare);
-    writeln!(std::io::stdout().lock(), "{table}")?;
+    let phases = bench::phase_markdown(&rows);
+    writeln!(std::io::stdout().lock(), "{table}\n{phases}")?;
     if let Some(path) = &args.write {
-        let command = std::env::args().collect::<Vec<_>>().join(" ");
+        // The program by its name, not by the path it was started from on this machine.
+        let command = std::iter::once("sisandbox".to_string())
+            .chain(std::env::args().skip(1))
+            .collect::<Vec<_>>()
+            .join(" ");
         // Notes kept by hand below the marker survive a new measurement.
         // Read bounded and only if a regular file (a FIFO or a device would hang or fill
         // memory); a file that is not there yet has no notes.
@@ -99,7 +104,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             ""
         };
         let text = format!(
-            "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.{bare_note}\n\n{table}\n{notes}"
+            "# Performance\n\nMeasured by `{command}` on {machine}.\n\nEach row is one whole run of the default scenario (full model: insurance rules, perception and behaviour; levers off) from population generation to the last month, output writing excluded. Agent-months are initial staff × months. Peak memory is the process's peak resident memory during that run.{bare_note}\n\n{table}\nWhere each run's wall time went, in seconds: population and preparation (setup), then each phase of the months (the month's rules and rates, the agent phase in ordinary and in evaluation months, the completion of the evaluations against their peers, the resolution phase, the month's rows and ledgers), then the end records (`engine::Phases`).\n\n{phases}\n{notes}"
         );
         sisandbox::output::write_atomic(path, |w| w.write_all(text.as_bytes()))
             .with_context(|| format!("writing {}", path.display()))?;

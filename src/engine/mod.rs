@@ -19,6 +19,7 @@ mod funds;
 mod init;
 pub mod insure;
 pub mod panel;
+mod phases;
 mod rates;
 mod record;
 pub mod replay;
@@ -31,6 +32,7 @@ mod stock;
 pub use capacity::{agent_bound, AgentBound};
 pub use end::{AgentRecord, Outcome, RunInfo, RELEASE_BLOCK};
 pub use env::MonthEnv;
+pub use phases::Phases;
 pub use record::smallest_group;
 
 use crate::agent::Agent;
@@ -179,6 +181,8 @@ pub struct Simulation<'a> {
     /// Whom the month's loops visit: the living (the agent phase) and the active staff (the
     /// yearly passes), by chunk of `CHUNK` positions (`roll`).
     roll: roll::Roll,
+    /// Wall time by phase of the months stepped so far.
+    phases: Phases,
 }
 
 impl<'a> Simulation<'a> {
@@ -227,11 +231,13 @@ impl<'a> Simulation<'a> {
             series: Series::default(),
             months_done: 0,
             panel: None,
+            phases: Phases::default(),
         }
     }
 
     /// The next month: agent phase, resolution, metrics.
     pub fn step(&mut self) {
+        let mut clock = phases::Lap::start();
         let s = self.s;
         let env = MonthEnv::new(s, s.simulation.start.plus_months(self.months_done as i32));
         let status_quo = (env.evaluate && !env.policy.is_statutory()).then(|| env.status_quo(s));
@@ -239,6 +245,7 @@ impl<'a> Simulation<'a> {
         if env.evaluate {
             behave::prepare(s, &env, &mut self.shared, &self.agents, &self.roll.staff);
         }
+        self.phases.environment += clock.lap();
         let (mut agg, mut intents) = agent_phase(
             s,
             &env,
@@ -247,6 +254,11 @@ impl<'a> Simulation<'a> {
             &mut self.agents,
             &mut self.roll,
         );
+        if env.evaluate {
+            self.phases.evaluating += clock.lap();
+        } else {
+            self.phases.agents += clock.lap();
+        }
         if env.evaluate {
             debug_assert!(intents.is_empty(), "intents wait for the month's peers");
             intents = behave::finish_all(
@@ -257,6 +269,7 @@ impl<'a> Simulation<'a> {
                 &self.roll.staff,
                 true,
             );
+            self.phases.peers += clock.lap();
         }
         let res = resolve::resolve(
             s,
@@ -271,6 +284,7 @@ impl<'a> Simulation<'a> {
         if env.year_end {
             self.shared.points_factor = behave::points_factors(s, &agg.points_demand);
         }
+        self.phases.resolution += clock.lap();
         agg.settle();
         if let Some(p) = self.panel.as_mut() {
             p.record_month(env.month, &self.agents);
@@ -286,6 +300,12 @@ impl<'a> Simulation<'a> {
             &mut self.series,
         );
         self.months_done += 1;
+        self.phases.records += clock.lap();
+    }
+
+    /// Wall time by phase of the months stepped so far (`sisandbox bench`).
+    pub fn phases(&self) -> Phases {
+        self.phases
     }
 
     /// Agents in the run so far (staff, retirees and those who left or died).

@@ -249,14 +249,19 @@ mod tests {
                     .collect(),
             };
             let (m, region) = (ym(month), name(region));
-            let in_force = |e: &&DatedEntry<i32>| e.from.is_none_or(|f| f <= m);
-            let forward = d
-                .entries
-                .iter()
-                .filter(in_force)
-                .filter(|e| e.region.as_deref() == Some(region))
-                .last()
-                .or_else(|| d.entries.iter().filter(in_force).filter(|e| e.region.is_none()).last())
+            // The former lookup: forward scans keeping the last match.
+            let in_force = |e: &DatedEntry<i32>| e.from.is_none_or(|f| f <= m);
+            let scan = |wanted: Option<&str>| {
+                let mut found = None;
+                for e in &d.entries {
+                    if in_force(e) && e.region.as_deref() == wanted {
+                        found = Some(e);
+                    }
+                }
+                found
+            };
+            let forward = scan(Some(region))
+                .or_else(|| scan(None))
                 .or_else(|| d.entries.iter().find(|e| e.region.is_none()))
                 .or_else(|| d.entries.first())
                 .map(|e| &e.value)
