@@ -253,9 +253,12 @@ fn promote_rung(
             (u < p).then_some((u / p.max(1e-12), a.id, i))
         })
         .collect();
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // The first `room` by rank; each is promoted on its own, so their order does not matter.
+    keep_first(&mut ranked, room, |a, b| {
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+    });
     let raise = rungs[r as usize + 1].base_wage / rungs[r as usize].base_wage.max(1.0);
-    for &(_, _, i) in ranked.iter().take(room) {
+    for &(_, _, i) in &ranked {
         let a = &mut agents[i];
         a.rung = r + 1;
         a.rung_since = month;
@@ -263,7 +266,19 @@ fn promote_rung(
         a.performance_pay = population::performance_pay(s, a.basic_wage);
         res.promotions[a.track as usize] += 1;
     }
-    ranked.len().min(room)
+    ranked.len()
+}
+
+/// Keeps the first `n` items of `v` in the order `cmp`, in no particular order among
+/// themselves: a selection, not a sort of every candidate. `cmp` must be a total order (ties
+/// broken by a unique id), so the items kept are the same as after a full sort.
+fn keep_first<T>(v: &mut Vec<T>, n: usize, cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    if n == 0 {
+        v.clear();
+    } else if n < v.len() {
+        v.select_nth_unstable_by(n - 1, cmp);
+        v.truncate(n);
+    }
 }
 
 /// Indices of contract staff chosen for conversion to establishment posts this year: the
@@ -293,8 +308,9 @@ pub fn conversion_candidates(
     let mut chosen = Vec::new();
     for mut pool in pools {
         let n = (quota_rate.max(0.0) * pool.len() as f64).round() as usize;
-        pool.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        chosen.extend(pool.into_iter().take(n).map(|(_, i)| i));
+        // The chosen are listed by index below, so only which they are matters.
+        keep_first(&mut pool, n, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        chosen.extend(pool.into_iter().map(|(_, i)| i));
     }
     chosen.sort_unstable();
     chosen
@@ -406,4 +422,30 @@ pub fn hire(s: &Scenario, id: u32, u: u16, month: YearMonth) -> Agent {
     a.status_since = month;
     a.intent = Intent::None;
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The selection keeps what the first `n` of a full sort were.
+        #[test]
+        fn keep_first_keeps_the_first_of_a_sort(
+            keys in proptest::collection::vec(0u8..6, 0..60),
+            n in 0usize..70,
+        ) {
+            let items: Vec<(f64, usize)> =
+                keys.iter().enumerate().map(|(i, &k)| (k as f64 / 3.0, i)).collect();
+            let cmp = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+            let mut sorted = items.clone();
+            sorted.sort_by(cmp);
+            sorted.truncate(n);
+            let mut kept = items;
+            keep_first(&mut kept, n, cmp);
+            kept.sort_by(cmp);
+            prop_assert_eq!(kept, sorted);
+        }
+    }
 }
