@@ -14,6 +14,12 @@ use crate::scenario::Scenario;
 /// `status_quo` is the same month under the statutory rules, given in an evaluation month
 /// while a lever is in force. `key` is the agent's part of its streams' keys,
 /// `shared.seed.agent(a.id)`, hashed once when it joined the run (`roll::Visit`).
+///
+/// `#[inline]`, as the step of each status and the death draw below: each has one caller, and
+/// the agent phase's loop is in another module, which the release profile's codegen units may
+/// put apart. Whether they were inlined changed with unrelated edits elsewhere; a build that
+/// left them out of line ran 5–7 % more instructions (callgrind, 3,000 and 20,000 staff).
+#[inline]
 pub fn step(
     s: &Scenario,
     env: &MonthEnv,
@@ -42,6 +48,7 @@ pub fn step(
     }
 }
 
+#[inline]
 fn dies(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &Agent) -> bool {
     let mut d = key.draws_in(Purpose::Mortality, env.key);
     d.chance(shared.mortality.at(a.is_female(), a.age_months(env.month)))
@@ -54,6 +61,7 @@ fn die(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) {
     insure::on_death(a, agg);
 }
 
+#[inline]
 fn step_active(
     s: &Scenario,
     env: &MonthEnv,
@@ -126,6 +134,7 @@ fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
     a.wage_year_months += 1;
 }
 
+#[inline]
 fn step_retired(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &mut Agent, agg: &mut MonthAgg) {
     let t = a.track as usize;
     if a.status_since != env.month && dies(env, shared, key, a) {
@@ -141,6 +150,7 @@ fn step_retired(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &mut Agent, a
 /// A deferred member: dies, or claims the pension at the statutory month from the paying
 /// place (and is paid from the award's first payment month on, staying a deferred member in the outputs, with the month
 /// it left as `status_since`), or waits with its accounts earning the book rate.
+#[inline]
 fn step_deferred(
     s: &Scenario,
     env: &MonthEnv,
