@@ -342,10 +342,16 @@ pub fn finish_all(
     parts.concat()
 }
 
-/// The evaluation of every active agent at once (the start of a run).
-pub fn evaluate_all(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &mut [Agent]) {
-    let staff = super::roll::Roll::of(agents, shared.seed).staff;
-    prepare(s, env, shared, agents, &staff);
+/// The evaluation of every active agent at once (the start of a run); `staff` lists them by
+/// chunk (`roll::Roll::staff`).
+pub fn evaluate_all(
+    s: &Scenario,
+    env: &MonthEnv,
+    shared: &mut Shared,
+    agents: &mut [Agent],
+    staff: &[Vec<u16>],
+) {
+    prepare(s, env, shared, agents, staff);
     let sq = (!env.policy.is_statutory()).then(|| env.status_quo(s));
     let shared: &Shared = shared;
     agents
@@ -355,7 +361,7 @@ pub fn evaluate_all(s: &Scenario, env: &MonthEnv, shared: &mut Shared, agents: &
             a.perception = Default::default();
             evaluate(s, env, sq.as_ref(), shared, a);
         });
-    finish_all(s, env, shared, agents, &staff, false);
+    finish_all(s, env, shared, agents, staff, false);
 }
 
 /// Before an evaluation month's agent phase: what every evaluation shares (the points a

@@ -57,10 +57,16 @@ pub fn prepare(s: &Scenario, agents: &mut [Agent], history: &History) -> Fen {
 }
 
 /// The first perceptions, before the first month: every active agent is valued, then
-/// compared with the same valuations of its peers.
-pub fn first_perception(s: &Scenario, agents: &mut [Agent], shared: &mut Shared) {
+/// compared with the same valuations of its peers. `staff` lists the active staff by chunk
+/// (`roll::Roll::staff`).
+pub fn first_perception(
+    s: &Scenario,
+    agents: &mut [Agent],
+    shared: &mut Shared,
+    staff: &[Vec<u16>],
+) {
     let env = MonthEnv::new(s, s.simulation.start);
-    behave::evaluate_all(s, &env, shared, agents);
+    behave::evaluate_all(s, &env, shared, agents, staff);
 }
 
 /// The earliest year any agent's record needs.

@@ -206,7 +206,8 @@ impl<'a> Simulation<'a> {
         let history = init::History::new(s, first, end_month(s).year());
         let mut opening = init::prepare(s, &mut agents, &history);
         let mut shared = behave::Shared::new(s);
-        init::first_perception(s, &mut agents, &mut shared);
+        let mut roll = roll::Roll::of(&agents, shared.seed);
+        init::first_perception(s, &mut agents, &mut shared, &roll.staff);
         if let Some(book) = &book {
             book.freeze_start(s, &mut agents);
         }
@@ -220,8 +221,9 @@ impl<'a> Simulation<'a> {
             .map(|a| a.insurance.pension_account.total() + a.insurance.annuity.total())
             .sum::<crate::money::Fen>();
         agents.extend(retirees);
+        roll.extend(&agents);
         Simulation {
-            roll: roll::Roll::of(&agents, shared.seed),
+            roll,
             s,
             initial: staff,
             state: resolve::State::new(s, &agents, history),
@@ -256,10 +258,6 @@ impl<'a> Simulation<'a> {
         );
         if env.evaluate {
             self.phases.evaluating += clock.lap();
-        } else {
-            self.phases.agents += clock.lap();
-        }
-        if env.evaluate {
             debug_assert!(intents.is_empty(), "intents wait for the month's peers");
             intents = behave::finish_all(
                 s,
@@ -270,6 +268,8 @@ impl<'a> Simulation<'a> {
                 true,
             );
             self.phases.peers += clock.lap();
+        } else {
+            self.phases.agents += clock.lap();
         }
         let res = resolve::resolve(
             s,
