@@ -186,8 +186,12 @@ pub fn promote(
     let n_u = s.universities.len();
     let slot = |u: usize, l: Ladder, r: usize| (u * 2 + l as usize) * 4 + r;
     let members = pools(agents, staff, n_u * 8, |i, a| {
-        a.is_active()
-            .then(|| (slot(a.university as usize, a.ladder, a.rung as usize), i))
+        a.is_active().then(|| {
+            (
+                slot(a.university as usize, a.ladder, a.rung as usize),
+                Candidate::of(i, a),
+            )
+        })
     });
     for u in 0..n_u {
         for l in [Ladder::Academic, Ladder::Administrative] {
@@ -212,11 +216,39 @@ pub fn promote(
     }
 }
 
+/// What ranking a promotion candidate reads of it, copied in the pass that pools the staff
+/// by rung. `rung_since` and `effort` sit in a cache line of the agent no monthly step reads
+/// (`Agent`'s layout keeps the hot part first): read in the same pass as the pool's fields,
+/// both lines' loads overlap, where a second pass over the candidates of each rung waited on
+/// every agent's memory again (a few per cent of a 100,000-staff run, all in Septembers).
+/// Promotions of one rung change no candidate of another rung, so the copies stay current.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    /// The agent's position in the staff vector (below 2³², as ids).
+    at: u32,
+    id: u32,
+    rung_since: YearMonth,
+    effort: f32,
+    temporary: bool,
+}
+
+impl Candidate {
+    fn of(at: usize, a: &Agent) -> Self {
+        Candidate {
+            at: at as u32,
+            id: a.id,
+            rung_since: a.rung_since,
+            effort: a.effort,
+            temporary: a.track == Track::Temporary,
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn promote_rung(
     s: &Scenario,
     agents: &mut [Agent],
-    candidates: &[usize],
+    candidates: &[Candidate],
     month: YearMonth,
     l: Ladder,
     r: u8,
@@ -235,22 +267,20 @@ fn promote_rung(
     // The draws of the candidates in parallel (a rung of a large university has tens of
     // thousands); `collect` keeps the candidates' order, and the ranking below is a total
     // order, so the promoted are the same on any number of threads.
-    let view: &[Agent] = agents;
     let mut ranked: Vec<(f64, u32, usize)> = candidates
         .par_iter()
-        .map(|&i| (i, &view[i]))
-        .filter(|(_, a)| a.track != Track::Temporary || r == 0)
-        .filter(|(_, a)| month.months_since(a.rung_since) as f64 >= params.min_years * 12.0)
-        .filter_map(|(i, a)| {
+        .filter(|c| !c.temporary || r == 0)
+        .filter(|c| month.months_since(c.rung_since) as f64 >= params.min_years * 12.0)
+        .filter_map(|c| {
             let mut d = Draws::new(
                 s.simulation.seed,
-                a.id as u64,
+                c.id as u64,
                 Purpose::Promotion,
                 month.index(),
             );
-            let p = (params.promotion_rate * a.effort as f64).min(1.0);
+            let p = (params.promotion_rate * c.effort as f64).min(1.0);
             let u = d.uniform();
-            (u < p).then_some((u / p.max(1e-12), a.id, i))
+            (u < p).then_some((u / p.max(1e-12), c.id, c.at as usize))
         })
         .collect();
     // The first `room` by rank; each is promoted on its own, so their order does not matter.
