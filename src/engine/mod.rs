@@ -395,23 +395,7 @@ const HOT_BYTES: usize = std::mem::offset_of!(Agent, perception)
 /// for the hardware's own prefetcher); a hint changes no value, so outputs are unchanged.
 #[inline(always)]
 fn prefetch_hot(p: *const Agent) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let base = p.cast::<i8>();
-        let mut off = 0;
-        while off < HOT_BYTES {
-            // SAFETY: a prefetch is a hint: it never faults and reads or writes nothing the
-            // program can observe, whatever the address; `wrapping_add` makes no reference.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(base.wrapping_add(off)) };
-            off += 64;
-        }
-        // SAFETY: as above; the last hot byte, whose line the 64-byte steps may have missed
-        // when the agent does not start on a line boundary.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(base.wrapping_add(HOT_BYTES - 1)) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
+    crate::agent::prefetch(p, HOT_BYTES);
 }
 
 /// The month a run ends (exclusive).
