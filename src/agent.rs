@@ -399,26 +399,67 @@ impl Agent {
 /// A hint changes no value: outputs are the same with or without it.
 #[inline(always)]
 pub fn prefetch(p: *const Agent, bytes: usize) {
+    prefetch_range(p, 0, bytes);
+}
+
+/// [`prefetch`] of the agent's bytes `from..to` only: a pass that reads the first line and
+/// the perception need not wait for the lines between.
+#[inline(always)]
+pub fn prefetch_range(p: *const Agent, from: usize, to: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
         let base = p.cast::<i8>();
-        let mut off = 0;
-        while off < bytes {
+        let mut off = from;
+        while off < to {
             // SAFETY: a prefetch is a hint: it never faults and reads or writes nothing the
             // program can observe, whatever the address; `wrapping_add` makes no reference.
             unsafe { _mm_prefetch::<_MM_HINT_T0>(base.wrapping_add(off)) };
             off += 64;
         }
-        if bytes > 0 {
+        if to > from {
             // SAFETY: as above; the last byte, whose line the 64-byte steps may have missed
-            // when the agent does not start on a line boundary.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(base.wrapping_add(bytes - 1)) };
+            // when the range does not start on a line boundary.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(base.wrapping_add(to - 1)) };
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (p, bytes);
+    let _ = (p, from, to);
 }
+
+/// The bytes of an agent from the start of its perception to its end, for [`prefetch_range`]
+/// in the passes over evaluations (peers, perception rows).
+pub const PERCEPTION_BYTES: std::ops::Range<usize> = std::mem::offset_of!(Agent, perception)
+    ..std::mem::offset_of!(Agent, perception) + std::mem::size_of::<Perception>();
+
+/// How many agents ahead of the one it reads a pass over listed positions asks for memory
+/// ([`prefetch`]): an agent's work in a yearly pass is tens to hundreds of nanoseconds, a load
+/// from memory about a hundred.
+pub const AHEAD: usize = 8;
+
+/// The agents of `chunk` at `offsets` (a list of the engine's roll), in order, each with its
+/// offset; the bytes `ranges` of the agent [`AHEAD`] places on are asked of memory
+/// ([`prefetch_range`]) before each is read. The yearly passes over the active staff read a
+/// line or two of each agent, spread over a vector far larger than the caches.
+pub fn listed<'a>(
+    chunk: &'a [Agent],
+    offsets: &'a [u16],
+    ranges: &'static [std::ops::Range<usize>],
+) -> impl Iterator<Item = (usize, &'a Agent)> + 'a {
+    offsets.iter().enumerate().map(move |(k, &i)| {
+        if let Some(&next) = offsets.get(k + AHEAD) {
+            let p = chunk.as_ptr().wrapping_add(next as usize);
+            for r in ranges {
+                prefetch_range(p, r.start, r.end);
+            }
+        }
+        (i as usize, &chunk[i as usize])
+    })
+}
+
+/// The first cache line of an agent (identity, status, university, title, dates, effort),
+/// and with it the perception: what the passes over evaluations read.
+pub const FIRST_LINE_AND_PERCEPTION: &[std::ops::Range<usize>] = &[0..64, PERCEPTION_BYTES];
 
 #[cfg(test)]
 mod tests {

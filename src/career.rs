@@ -346,13 +346,9 @@ pub fn conversion_candidates(
     chosen
 }
 
-/// How many agents ahead of the one pooled [`pools`] asks for the next one's memory: a pick
-/// is a few dozen nanoseconds, a memory load about a hundred.
-const POOL_AHEAD: usize = 8;
-
 /// The bytes of an agent a pick reads: the first cache line (a unit test in `agent` holds the
 /// fields promotion and conversion read there).
-const POOL_BYTES: usize = 64;
+const POOL_BYTES: &[std::ops::Range<usize>] = &[0..64];
 
 /// Candidate pools: `pick` puts agent `i` in pool `k` with an entry, or leaves it out. Only
 /// the agents `staff` lists are offered (the offsets of the active staff by chunk of the
@@ -372,11 +368,7 @@ fn pools<T: Send>(
         .enumerate()
         .map(|(c, (part, staff))| {
             let mut pools: Vec<Vec<T>> = (0..n).map(|_| Vec::new()).collect();
-            for (k, &j) in staff.iter().enumerate() {
-                if let Some(&next) = staff.get(k + POOL_AHEAD) {
-                    crate::agent::prefetch(part.as_ptr().wrapping_add(next as usize), POOL_BYTES);
-                }
-                let (j, a) = (j as usize, &part[j as usize]);
+            for (j, a) in crate::agent::listed(part, staff, POOL_BYTES) {
                 if let Some((k, x)) = pick(c * chunk + j, a) {
                     pools[k].push(x);
                 }

@@ -83,9 +83,8 @@ fn peer_tables(
         .par_chunks(super::CHUNK)
         .zip(staff.par_iter())
         .map(|(chunk, staff)| {
-            staff
-                .iter()
-                .map(|&i| &chunk[i as usize])
+            crate::agent::listed(chunk, staff, crate::agent::FIRST_LINE_AND_PERCEPTION)
+                .map(|(_, a)| a)
                 .filter(|a| {
                     a.is_active()
                         && a.perception.evaluated
@@ -314,7 +313,13 @@ pub fn finish_all(
         .enumerate()
         .map(|(c, (chunk, staff))| {
             let mut out = Vec::new();
-            for &i in staff {
+            for (k, &i) in staff.iter().enumerate() {
+                if let Some(&next) = staff.get(k + crate::agent::AHEAD) {
+                    // The whole agent: completing an evaluation reads its identity, pay,
+                    // perception, preferences and points.
+                    let p = chunk.as_ptr().wrapping_add(next as usize);
+                    crate::agent::prefetch(p, std::mem::size_of::<Agent>());
+                }
                 let (i, a) = (i as usize, &mut chunk[i as usize]);
                 if !a.is_active() || !a.perception.evaluated {
                     continue;

@@ -294,7 +294,7 @@ impl<'a> Simulation<'a> {
             s,
             &env,
             &self.agents,
-            &self.roll.staff,
+            &self.roll,
             &agg,
             &res,
             &mut self.series,
@@ -348,7 +348,10 @@ fn agent_phase(
             let mut kept = 0;
             for j in 0..live.len() {
                 if let Some(next) = live.get(j + PREFETCH_AHEAD) {
-                    prefetch_hot(chunk.as_ptr().wrapping_add(next.at as usize));
+                    // The stall on each agent's first touch was the agent phase's largest
+                    // cost in profiles (`agent::prefetch`).
+                    let p = chunk.as_ptr().wrapping_add(next.at as usize);
+                    crate::agent::prefetch(p, HOT_BYTES);
                 }
                 let visit = live[j];
                 let i = visit.at;
@@ -388,15 +391,6 @@ const PREFETCH_AHEAD: usize = 3;
 const HOT_BYTES: usize = std::mem::offset_of!(Agent, perception)
     + std::mem::offset_of!(crate::perception::Perception, evaluated)
     + std::mem::size_of::<bool>();
-
-/// Asks the processor to load the hot bytes of the agent at `p` into cache while the current
-/// agent steps. Profiles show the agent phase stalled on the first touch of each agent (the
-/// staff vector is far larger than the caches and an agent spans several lines, too sparse
-/// for the hardware's own prefetcher); a hint changes no value, so outputs are unchanged.
-#[inline(always)]
-fn prefetch_hot(p: *const Agent) {
-    crate::agent::prefetch(p, HOT_BYTES);
-}
 
 /// The month a run ends (exclusive).
 pub fn end_month(s: &Scenario) -> YearMonth {

@@ -2,6 +2,7 @@
 //! records at the end are `end`'s). Nothing here holds per-agent history: rows are aggregates.
 
 use super::env::MonthEnv;
+use super::roll::Visit;
 use crate::agent::{Agent, Status, Track};
 use crate::career::Resolution;
 use crate::metrics::{MonthAgg, Series, ITEMS, N_ITEMS};
@@ -81,7 +82,7 @@ impl Ledger {
         s: &Scenario,
         env: &MonthEnv,
         agents: &[Agent],
-        on_roll: &[Vec<u16>],
+        roll: &super::roll::Roll,
         agg: &MonthAgg,
         res: &Resolution,
         series: &mut Series,
@@ -119,10 +120,10 @@ impl Ledger {
         }
         series.push_money(m, "all", "all", "points_health_benefits", agg.points_health);
         if env.evaluate {
-            perception_rows(s, m, agents, on_roll, k, series);
+            perception_rows(s, m, agents, &roll.staff, k, series);
         }
         if env.year_end {
-            self.year_rows(s, m, agents, agg, k, series);
+            self.year_rows(s, m, agents, &roll.live, agg, k, series);
         }
     }
 
@@ -137,11 +138,13 @@ impl Ledger {
 
     /// December rows: each university's employer cost by insurance for the year, and the
     /// liabilities of annuities and transitional pensions.
+    #[allow(clippy::too_many_arguments)]
     fn year_rows(
         &mut self,
         s: &Scenario,
         m: YearMonth,
         agents: &[Agent],
+        live: &[Vec<Visit>],
         agg: &MonthAgg,
         k: u64,
         series: &mut Series,
@@ -172,7 +175,7 @@ impl Ledger {
         }
         self.year_cost.iter_mut().for_each(|c| *c = [0; N_ITEMS]);
         self.year_net_cost.iter_mut().for_each(|c| *c = 0.0);
-        let (annuities, transitional) = liabilities(self, agents, m);
+        let (annuities, transitional) = liabilities(self, agents, live, m);
         series.push_money(m, "all", "all", "annuity_liability", annuities);
         series.push(m, "all", "all", "transitional_liability", transitional);
     }
@@ -345,9 +348,8 @@ fn perception_rows(
         .par_chunks(super::CHUNK)
         .zip(staff.par_iter())
         .map(|(chunk, staff)| {
-            staff
-                .iter()
-                .map(|&i| &chunk[i as usize])
+            crate::agent::listed(chunk, staff, PERCEPTION_ROW_BYTES)
+                .map(|(_, a)| a)
                 .filter(|a| a.is_active() && a.perception.evaluated)
                 .map(|a| Row {
                     slots: [
@@ -447,6 +449,14 @@ fn perception_rows(
     }
 }
 
+/// The bytes of an agent a perception row reads: the first line, the take-home pay and the
+/// perception.
+const PERCEPTION_ROW_BYTES: &[std::ops::Range<usize>] = &[
+    0..64,
+    std::mem::offset_of!(Agent, take_home)..std::mem::offset_of!(Agent, take_home) + 8,
+    crate::agent::PERCEPTION_BYTES,
+];
+
 /// What the perception rows need of one evaluated agent.
 struct Row {
     slots: [u8; 3],
@@ -460,17 +470,30 @@ struct Row {
     joined: bool,
 }
 
+/// The bytes of an agent [`liabilities`] reads: its first three lines (status, sex, birth,
+/// the award, the annuity account).
+const LIABILITY_BYTES: usize = std::mem::offset_of!(Agent, insurance)
+    + std::mem::offset_of!(crate::agent::InsuranceRecord, annuity)
+    + std::mem::size_of::<crate::insurance::accounts::AnnuityAccount>();
+
 /// Annuity balances held (fen) and the present value of transitional pensions in payment
-/// (yuan), at the outcome discount rate.
-fn liabilities(l: &Ledger, agents: &[Agent], m: YearMonth) -> (Fen, f64) {
+/// (yuan), at the outcome discount rate. `live` lists the living by chunk (`roll::Roll`): the
+/// dead hold nothing, and by the end of a long run they are a quarter of the vector.
+fn liabilities(l: &Ledger, agents: &[Agent], live: &[Vec<Visit>], m: YearMonth) -> (Fen, f64) {
     // Chunks in parallel: the fen sums are exact in any order; the present values are kept
     // per transitional pensioner and summed in id order, as one pass would.
     let parts: Vec<(Fen, Vec<f64>)> = agents
         .par_chunks(super::CHUNK)
-        .map(|chunk| {
+        .zip(live.par_iter())
+        .map(|(chunk, live)| {
             let mut annuities: Fen = 0;
             let mut transitional = Vec::new();
-            for a in chunk {
+            for (k, v) in live.iter().enumerate() {
+                if let Some(next) = live.get(k + crate::agent::AHEAD) {
+                    let p = chunk.as_ptr().wrapping_add(next.at as usize);
+                    crate::agent::prefetch(p, LIABILITY_BYTES);
+                }
+                let a = &chunk[v.at as usize];
                 match a.status {
                     Status::Active | Status::Retired | Status::Deferred => {
                         annuities += a.insurance.annuity.total()
