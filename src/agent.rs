@@ -457,9 +457,12 @@ pub fn listed<'a>(
     })
 }
 
-/// The first cache line of an agent (identity, status, university, title, dates, effort),
-/// and with it the perception: what the passes over evaluations read.
-pub const FIRST_LINE_AND_PERCEPTION: &[std::ops::Range<usize>] = &[0..64, PERCEPTION_BYTES];
+/// The first cache line of an agent: identity, status, university, title, dates, effort (a
+/// unit test below holds what promotion and conversion read there).
+pub const FIRST_LINE: std::ops::Range<usize> = 0..64;
+
+/// The first line and the perception: what the passes over evaluations read.
+pub const FIRST_LINE_AND_PERCEPTION: &[std::ops::Range<usize>] = &[FIRST_LINE, PERCEPTION_BYTES];
 
 #[cfg(test)]
 mod tests {

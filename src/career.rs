@@ -346,9 +346,8 @@ pub fn conversion_candidates(
     chosen
 }
 
-/// The bytes of an agent a pick reads: the first cache line (a unit test in `agent` holds the
-/// fields promotion and conversion read there).
-const POOL_BYTES: &[std::ops::Range<usize>] = &[0..64];
+/// The bytes of an agent a pick reads: the first cache line.
+const POOL_BYTES: &[std::ops::Range<usize>] = &[crate::agent::FIRST_LINE];
 
 /// Candidate pools: `pick` puts agent `i` in pool `k` with an entry, or leaves it out. Only
 /// the agents `staff` lists are offered (the offsets of the active staff by chunk of the

@@ -263,9 +263,126 @@ fn add_pairs<T: Copy + std::ops::AddAssign>(a: &mut [[T; 2]], b: &[[T; 2]]) {
 pub struct Row {
     pub month: YearMonth,
     pub group: &'static str,
-    pub key: String,
+    pub key: Key,
     pub metric: &'static str,
     pub value: f64,
+}
+
+/// A series row's group value, interned: a fixed name (`all`, a track, an insurance item), or
+/// a name of the scenario (a university, a region and scheme) made once per run and shared by
+/// every row that carries it. A month's hundred-odd rows so copy a pointer each instead of
+/// formatting and allocating a string, and a long run's series holds each name once.
+#[derive(Clone, Debug)]
+pub enum Key {
+    Fixed(&'static str),
+    Shared(std::sync::Arc<str>),
+}
+
+impl Key {
+    /// A key made from a name of the run (`format!` once, then cloned into each row).
+    pub fn shared(name: impl Into<std::sync::Arc<str>>) -> Self {
+        Key::Shared(name.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Fixed(s) => s,
+            Key::Shared(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Key {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl From<&'static str> for Key {
+    fn from(s: &'static str) -> Self {
+        Key::Fixed(s)
+    }
+}
+
+impl From<String> for Key {
+    fn from(s: String) -> Self {
+        Key::Shared(s.into())
+    }
+}
+
+impl From<&Key> for Key {
+    fn from(k: &Key) -> Self {
+        k.clone()
+    }
+}
+
+impl From<Key> for String {
+    fn from(k: Key) -> Self {
+        k.as_str().to_string()
+    }
 }
 
 /// The run's time series, appended month by month (never per agent).
@@ -279,7 +396,7 @@ impl Series {
         &mut self,
         month: YearMonth,
         group: &'static str,
-        key: impl Into<String>,
+        key: impl Into<Key>,
         metric: &'static str,
         value: f64,
     ) {
@@ -297,7 +414,7 @@ impl Series {
         &mut self,
         month: YearMonth,
         group: &'static str,
-        key: impl Into<String>,
+        key: impl Into<Key>,
         metric: &'static str,
         fen: Fen,
     ) {

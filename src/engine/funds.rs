@@ -5,7 +5,7 @@
 
 use super::env::MonthEnv;
 use crate::insurance::funds::year_interest;
-use crate::metrics::{MonthAgg, Series};
+use crate::metrics::{Key, MonthAgg, Series};
 use crate::money::{rate_to_ppm, Fen};
 use crate::scenario::Scenario;
 use crate::time::YearMonth;
@@ -40,11 +40,19 @@ pub struct Funds {
     /// This month's interest and subsidy, for the rows.
     month_interest: Vec<[Fen; 2]>,
     month_subsidy: Vec<[Fen; 2]>,
+    /// Each fund's series key, `region/scheme`, made once (`metrics::Key`).
+    keys: Vec<[Key; 2]>,
 }
 
 impl Funds {
-    pub fn new(regions: usize) -> Self {
+    pub fn new(s: &Scenario) -> Self {
+        let regions = s.regions.len();
         Funds {
+            keys: s
+                .regions
+                .iter()
+                .map(|r| SCHEMES.map(|scheme| Key::shared(format!("{}/{}", r.name, scheme))))
+                .collect(),
             balance: vec![[0; 2]; regions],
             totals: vec![[FundTotals::default(); 2]; regions],
             month_interest: vec![[0; 2]; regions],
@@ -113,13 +121,13 @@ impl Funds {
         series: &mut Series,
     ) {
         let few = |n: u64| n > 0 && n < smallest;
-        for (r, region) in s.regions.iter().enumerate() {
-            for (k, scheme) in SCHEMES.iter().enumerate() {
+        for r in 0..s.regions.len() {
+            for k in 0..SCHEMES.len() {
                 let (c, p) = (agg.contributors[r][k], agg.pensioners[r][k]);
                 if c == 0 && p == 0 && self.balance[r][k] == 0 {
                     continue;
                 }
-                let key = format!("{}/{}", region.name, scheme);
+                let key = &self.keys[r][k];
                 let money = [
                     ("contributions_in", agg.fund_in[r][k]),
                     ("benefits_out", agg.fund_out[r][k]),

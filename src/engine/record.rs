@@ -5,7 +5,7 @@ use super::env::MonthEnv;
 use super::roll::Visit;
 use crate::agent::{Agent, Status, Track};
 use crate::career::Resolution;
-use crate::metrics::{MonthAgg, Series, ITEMS, N_ITEMS};
+use crate::metrics::{Key, MonthAgg, Series, ITEMS, N_ITEMS};
 use crate::money::{fen_to_yuan, Fen};
 use crate::scenario::{Fiscal, Scenario};
 use crate::time::YearMonth;
@@ -32,6 +32,34 @@ pub struct Ledger {
     annuity: Vec<[f64; 2]>,
     /// Yearly survival curves by whole age at retirement and sex (see `end::expected_irr`).
     pub(super) survival: Vec<[Vec<f64>; 2]>,
+    /// The series keys named after the scenario's universities and regions.
+    keys: Keys,
+}
+
+/// The series keys that name a university or a region, made once per run (`metrics::Key`).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Keys {
+    /// `university/item` for each insurance item, then `university/total`.
+    university: Vec<[Key; N_ITEMS + 1]>,
+    region: Vec<Key>,
+}
+
+impl Keys {
+    fn new(s: &Scenario) -> Self {
+        Keys {
+            university: s
+                .universities
+                .iter()
+                .map(|u| {
+                    std::array::from_fn(|i| {
+                        let item = ITEMS.get(i).copied().unwrap_or("total");
+                        Key::shared(format!("{}/{}", u.name, item))
+                    })
+                })
+                .collect(),
+            region: s.regions.iter().map(|r| Key::shared(&*r.name)).collect(),
+        }
+    }
 }
 
 /// The fewest people whose figures series.csv states: k for a roster run whose agents.csv is
@@ -57,7 +85,8 @@ pub(super) const ANNUITY_TO: i32 = 80 * 12;
 impl Ledger {
     pub fn new(s: &Scenario, opening_accounts: Fen) -> Self {
         Ledger {
-            funds: super::funds::Funds::new(s.regions.len()),
+            funds: super::funds::Funds::new(s),
+            keys: Keys::new(s),
             year_cost: vec![[0; N_ITEMS]; s.universities.len()],
             year_net_cost: vec![0.0; s.universities.len()],
             opening_accounts,
@@ -120,7 +149,7 @@ impl Ledger {
         }
         series.push_money(m, "all", "all", "points_health_benefits", agg.points_health);
         if env.evaluate {
-            perception_rows(s, m, agents, &roll.staff, k, series);
+            perception_rows(s, m, agents, &roll.staff, &self.keys.region, k, series);
         }
         if env.year_end {
             self.year_rows(s, m, agents, &roll.live, agg, k, series);
@@ -149,29 +178,19 @@ impl Ledger {
         k: u64,
         series: &mut Series,
     ) {
-        for (u, uni) in s.universities.iter().enumerate() {
+        for u in 0..s.universities.len() {
             if !states_money(k, agg.active_by_university[u]) {
                 continue;
             }
-            for (i, name) in ITEMS.iter().enumerate() {
-                let key = format!("{}/{}", uni.name, name);
+            let keys = &self.keys.university[u];
+            for (i, key) in keys[..N_ITEMS].iter().enumerate() {
                 series.push_money(m, "university", key, "employer_cost", self.year_cost[u][i]);
             }
-            series.push_money(
-                m,
-                "university",
-                format!("{}/total", uni.name),
-                "employer_cost",
-                self.year_cost[u].iter().sum(),
-            );
+            let total = &keys[N_ITEMS];
+            let cost = self.year_cost[u].iter().sum();
+            series.push_money(m, "university", total, "employer_cost", cost);
             let net = (self.year_net_cost[u] * 100.0).round() / 100.0;
-            series.push(
-                m,
-                "university",
-                format!("{}/total", uni.name),
-                "net_cost",
-                net,
-            );
+            series.push(m, "university", total, "net_cost", net);
         }
         self.year_cost.iter_mut().for_each(|c| *c = [0; N_ITEMS]);
         self.year_net_cost.iter_mut().for_each(|c| *c = 0.0);
@@ -326,6 +345,7 @@ fn perception_rows(
     m: YearMonth,
     agents: &[Agent],
     staff: &[Vec<u16>],
+    regions: &[Key],
     k: u64,
     series: &mut Series,
 ) {
@@ -395,25 +415,25 @@ fn perception_rows(
             joined += u64::from(r.joined);
         }
     }
-    let mut keys: Vec<(&'static str, String)> = Track::ALL
+    let mut keys: Vec<(&'static str, Key)> = Track::ALL
         .iter()
-        .map(|t| ("track", t.name().to_string()))
+        .map(|t| ("track", Key::from(t.name())))
         .collect();
-    keys.extend(AGE_BANDS.iter().map(|b| ("age_band", b.to_string())));
+    keys.extend(AGE_BANDS.iter().map(|&b| ("age_band", Key::from(b))));
     for ladder in [
         crate::agent::Ladder::Academic,
         crate::agent::Ladder::Administrative,
     ] {
-        keys.extend((0..4).map(|r| ("title", crate::agent::title_name(ladder, r).to_string())));
+        keys.extend((0..4).map(|r| ("title", Key::from(crate::agent::title_name(ladder, r)))));
     }
-    keys.extend(s.regions.iter().map(|r| ("region", r.name.clone())));
-    for ((group, key), [index, rr, effort, take_home, n]) in keys.into_iter().zip(&acc) {
+    keys.extend(regions.iter().map(|r| ("region", r.clone())));
+    for ((group, key), [index, rr, effort, take_home, n]) in keys.iter().zip(&acc) {
         if *n < k {
             continue;
         }
-        series.push(m, group, key.clone(), "perception", index / n);
-        series.push(m, group, key.clone(), "expected_replacement_rate", rr / n);
-        series.push(m, group, key.clone(), "effort", effort / n);
+        series.push(m, group, key, "perception", index / n);
+        series.push(m, group, key, "expected_replacement_rate", rr / n);
+        series.push(m, group, key, "effort", effort / n);
         series.push(m, group, key, "take_home", take_home / n);
     }
     let mean_rr = |t: Track| {
@@ -452,7 +472,7 @@ fn perception_rows(
 /// The bytes of an agent a perception row reads: the first line, the take-home pay and the
 /// perception.
 const PERCEPTION_ROW_BYTES: &[std::ops::Range<usize>] = &[
-    0..64,
+    crate::agent::FIRST_LINE,
     std::mem::offset_of!(Agent, take_home)..std::mem::offset_of!(Agent, take_home) + 8,
     crate::agent::PERCEPTION_BYTES,
 ];

@@ -335,7 +335,7 @@ pub fn yearly_series(o: &Outcome) -> Vec<YearRow> {
                 out.push(YearRow {
                     year: y,
                     group: r.group,
-                    key: r.key.clone(),
+                    key: r.key.to_string(),
                     metric: r.metric,
                     value: r.value,
                 });

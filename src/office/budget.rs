@@ -288,7 +288,12 @@ pub fn budget(
         {
             if KEPT.contains(&(group, metric)) {
                 lines
-                    .entry((month, group.to_string(), key, metric.to_string()))
+                    .entry((
+                        month,
+                        group.to_string(),
+                        key.to_string(),
+                        metric.to_string(),
+                    ))
                     .or_default()
                     .push(value);
             }

@@ -494,7 +494,7 @@ mod tests {
             let key = if r.key.contains([',', '"', '\n']) {
                 format!("\"{}\"", r.key.replace('"', "\"\""))
             } else {
-                r.key.clone()
+                r.key.to_string()
             };
             expected += &format!("{},{},{},{},{}\n", r.month, r.group, key, r.metric, r.value);
         }
