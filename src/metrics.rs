@@ -534,3 +534,36 @@ mod tests {
         assert_eq!(b.active[0], 3);
     }
 }
+
+#[cfg(test)]
+mod key_tests {
+    use super::Key;
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+
+    fn hash(k: &Key) -> u64 {
+        let mut h = DefaultHasher::new();
+        k.hash(&mut h);
+        h.finish()
+    }
+
+    /// A fixed and a shared key of the same name are the same key: equal, hashed and ordered
+    /// alike, and written the same.
+    #[test]
+    fn a_key_is_its_name_however_held() {
+        let (fixed, shared) = (Key::from("beijing"), Key::shared(String::from("beijing")));
+        assert_eq!(fixed, shared);
+        assert_eq!(hash(&fixed), hash(&shared));
+        assert_eq!(fixed.cmp(&shared), std::cmp::Ordering::Equal);
+        assert_eq!(shared.to_string(), "beijing");
+        assert!(shared == "beijing" && *shared == *"beijing");
+        assert!(Key::from("a") < Key::shared("b"));
+        assert_eq!(String::from(shared.clone()), "beijing");
+        // Clones of a shared key hold the one name.
+        if let (Key::Shared(a), Key::Shared(b)) = (&shared, &shared.clone()) {
+            assert!(std::sync::Arc::ptr_eq(a, b));
+        } else {
+            panic!("a shared key stays shared");
+        }
+    }
+}
