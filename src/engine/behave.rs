@@ -390,11 +390,13 @@ pub fn prepare(
 fn points_shares(s: &Scenario, agents: &[Agent], staff: &[Vec<u16>]) -> Vec<f64> {
     let pb = &s.policy.points_bank;
     let mut demand = vec![0.0; s.universities.len()];
-    let listed = staff.iter().enumerate().flat_map(|(c, offsets)| {
-        offsets
-            .iter()
-            .map(move |&i| &agents[c * super::CHUNK + i as usize])
-    });
+    let listed = agents
+        .chunks(super::CHUNK)
+        .zip(staff)
+        .flat_map(|(chunk, offsets)| {
+            crate::agent::listed(chunk, offsets, &[crate::agent::FIRST_LINE])
+        })
+        .map(|(_, a)| a);
     for a in listed.filter(|a| a.is_active()) {
         demand[a.university as usize] += yearly_points(s, a, a.effort) * pb.point_value;
     }
