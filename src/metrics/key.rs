@@ -139,7 +139,8 @@ mod tests {
         assert_eq!(fixed.cmp(&shared), std::cmp::Ordering::Equal);
         assert_eq!(shared.to_string(), "beijing");
         assert!(shared == "beijing" && *shared == *"beijing");
-        assert!(Key::from("a") < Key::shared("b"));
+        let (a, b) = (Key::from("a"), Key::shared("b"));
+        assert!(a < b && b > a);
         assert_eq!(String::from(shared.clone()), "beijing");
         // Clones of a shared key hold the one name.
         if let (Key::Shared(a), Key::Shared(b)) = (&shared, &shared.clone()) {
