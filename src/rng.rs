@@ -106,6 +106,30 @@ impl AgentKey {
     }
 }
 
+impl AgentKey {
+    /// (seed, agent, purpose) of a [`Draws`] key, hashed: for a purpose an agent draws every
+    /// month (its death), kept with the agent so that each month hashes only the month.
+    #[inline]
+    pub fn purpose(self, purpose: Purpose) -> PurposeKey {
+        PurposeKey(fold(self.0, purpose as u64))
+    }
+}
+
+/// (seed, agent, purpose) of a [`Draws`] key, hashed (see [`AgentKey::purpose`]).
+/// `key.purpose(p).draws_in(m)` is the same stream as `key.draws_in(p, m)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PurposeKey(u64);
+
+impl PurposeKey {
+    #[inline]
+    pub fn draws_in(self, month: MonthKey) -> Draws {
+        Draws {
+            base: mix64(self.0 ^ month.0),
+            counter: 0,
+        }
+    }
+}
+
 /// The month's part of a [`Draws`] key, hashed once (see [`AgentKey::draws_in`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MonthKey(u64);
@@ -228,10 +252,15 @@ mod tests {
             let mut c = SeedKey::new(seed)
                 .agent(agent)
                 .draws_in(purpose, MonthKey::new(month));
+            let mut d = SeedKey::new(seed)
+                .agent(agent)
+                .purpose(purpose)
+                .draws_in(MonthKey::new(month));
             for _ in 0..3 {
                 let x = a.next_u64();
                 assert_eq!(x, b.next_u64());
                 assert_eq!(x, c.next_u64());
+                assert_eq!(x, d.next_u64());
             }
         }
     }

@@ -356,7 +356,7 @@ fn agent_phase(
                 let visit = live[j];
                 let i = visit.at;
                 let a = &mut chunk[i as usize];
-                if step::step(s, env, status_quo, shared, visit.key, a, &mut agg) {
+                if step::step(s, env, status_quo, shared, visit, a, &mut agg) {
                     intents.push(c * CHUNK + i as usize);
                 }
                 match a.status {

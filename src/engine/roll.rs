@@ -8,14 +8,26 @@
 
 use super::CHUNK;
 use crate::agent::{Agent, Status};
-use crate::rng::{AgentKey, SeedKey};
+use crate::rng::{AgentKey, Purpose, PurposeKey, SeedKey};
 
 /// An agent the agent phase steps: its offset in its chunk, and its part of its random
 /// streams' keys, hashed once when it joins the run instead of every month it is stepped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Visit {
     pub key: AgentKey,
+    /// The key's part for the monthly mortality draw, which every living agent makes.
+    pub mortality: PurposeKey,
     pub at: u16,
+}
+
+impl Visit {
+    pub fn new(key: AgentKey, at: u16) -> Self {
+        Visit {
+            key,
+            mortality: key.purpose(Purpose::Mortality),
+            at,
+        }
+    }
 }
 
 /// The offsets, per chunk of [`CHUNK`] positions, of the living and of the active staff.
@@ -57,7 +69,7 @@ impl Roll {
             let (c, j) = (i / CHUNK, (i % CHUNK) as u16);
             if a.status != Status::Dead {
                 let key = self.seed.agent(a.id as u64);
-                self.live[c].push(Visit { key, at: j });
+                self.live[c].push(Visit::new(key, j));
             }
             if a.status == Status::Active {
                 self.staff[c].push(j);
@@ -125,10 +137,7 @@ mod tests {
                 for (c, part) in sim.agents.chunks(CHUNK).enumerate() {
                     let living: Vec<Visit> = (0..part.len())
                         .filter(|&j| part[j].status != Status::Dead)
-                        .map(|j| Visit {
-                            key: seed.agent(part[j].id as u64),
-                            at: j as u16,
-                        })
+                        .map(|j| Visit::new(seed.agent(part[j].id as u64), j as u16))
                         .collect();
                     assert_eq!(roll.live[c], living, "month {month}, chunk {c}");
                     let listed = &roll.staff[c];

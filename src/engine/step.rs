@@ -4,15 +4,15 @@
 use super::behave::{self, Shared};
 use super::env::MonthEnv;
 use super::insure;
+use super::roll::Visit;
 use crate::agent::{Agent, Intent, Status};
 use crate::career;
 use crate::metrics::MonthAgg;
-use crate::rng::{AgentKey, Purpose};
 use crate::scenario::Scenario;
 
 /// Steps one agent; returns whether it states an intent for the resolution phase.
 /// `status_quo` is the same month under the statutory rules, given in an evaluation month
-/// while a lever is in force. `key` is the agent's part of its streams' keys,
+/// while a lever is in force. `visit` holds the agent's part of its streams' keys,
 /// `shared.seed.agent(a.id)`, hashed once when it joined the run (`roll::Visit`).
 ///
 /// `#[inline]`, as the step of each status and the death draw below: each has one caller, and
@@ -25,23 +25,23 @@ pub fn step(
     env: &MonthEnv,
     status_quo: Option<&MonthEnv>,
     shared: &Shared,
-    key: AgentKey,
+    visit: Visit,
     a: &mut Agent,
     agg: &mut MonthAgg,
 ) -> bool {
     debug_assert_eq!(
-        key,
+        visit.key,
         shared.seed.agent(a.id as u64),
         "the key is the agent's"
     );
     match a.status {
-        Status::Active => step_active(s, env, status_quo, shared, key, a, agg),
+        Status::Active => step_active(s, env, status_quo, shared, visit, a, agg),
         Status::Retired => {
-            step_retired(env, shared, key, a, agg);
+            step_retired(env, shared, visit, a, agg);
             false
         }
         Status::Deferred => {
-            step_deferred(s, env, shared, key, a, agg);
+            step_deferred(s, env, shared, visit, a, agg);
             false
         }
         Status::Dead => false,
@@ -49,8 +49,8 @@ pub fn step(
 }
 
 #[inline]
-fn dies(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &Agent) -> bool {
-    let mut d = key.draws_in(Purpose::Mortality, env.key);
+fn dies(env: &MonthEnv, shared: &Shared, visit: Visit, a: &Agent) -> bool {
+    let mut d = visit.mortality.draws_in(env.key);
     d.chance(shared.mortality.at(a.is_female(), a.age_months(env.month)))
 }
 
@@ -67,12 +67,12 @@ fn step_active(
     env: &MonthEnv,
     status_quo: Option<&MonthEnv>,
     shared: &Shared,
-    key: AgentKey,
+    visit: Visit,
     a: &mut Agent,
     agg: &mut MonthAgg,
 ) -> bool {
-    let t = a.track as usize;
-    if dies(env, shared, key, a) {
+    let (t, key) = (a.track as usize, visit.key);
+    if dies(env, shared, visit, a) {
         die(env, a, agg);
         agg.deaths_active[t] += 1;
         return false;
@@ -135,9 +135,9 @@ fn earn(s: &Scenario, env: &MonthEnv, a: &mut Agent) {
 }
 
 #[inline]
-fn step_retired(env: &MonthEnv, shared: &Shared, key: AgentKey, a: &mut Agent, agg: &mut MonthAgg) {
+fn step_retired(env: &MonthEnv, shared: &Shared, visit: Visit, a: &mut Agent, agg: &mut MonthAgg) {
     let t = a.track as usize;
-    if a.status_since != env.month && dies(env, shared, key, a) {
+    if a.status_since != env.month && dies(env, shared, visit, a) {
         die(env, a, agg);
         agg.deaths_retired[t] += 1;
         return;
@@ -155,12 +155,12 @@ fn step_deferred(
     s: &Scenario,
     env: &MonthEnv,
     shared: &Shared,
-    key: AgentKey,
+    visit: Visit,
     a: &mut Agent,
     agg: &mut MonthAgg,
 ) {
     let t = a.track as usize;
-    if dies(env, shared, key, a) {
+    if dies(env, shared, visit, a) {
         die(env, a, agg);
         agg.deaths_deferred[t] += 1;
         return;
