@@ -437,29 +437,64 @@ pub const PERCEPTION_BYTES: std::ops::Range<usize> = std::mem::offset_of!(Agent,
 /// from memory about a hundred.
 pub const AHEAD: usize = 8;
 
+/// An entry of a list of agents by offset in their chunk (the engine's roll lists the active
+/// staff as bare offsets and the living as visits with their keys).
+pub trait Listed: Copy {
+    fn offset(self) -> usize;
+}
+
+impl Listed for u16 {
+    fn offset(self) -> usize {
+        self as usize
+    }
+}
+
+/// Asks memory for the bytes `ranges` ([`prefetch_range`]) of the agent listed [`AHEAD`]
+/// places after entry `k` of `offsets`, if there is one: what a pass over a list does before
+/// it reads entry `k`.
+#[inline(always)]
+pub fn prefetch_ahead<O: Listed>(
+    chunk: &[Agent],
+    offsets: &[O],
+    k: usize,
+    ranges: &[std::ops::Range<usize>],
+) {
+    if let Some(&next) = offsets.get(k + AHEAD) {
+        let p = chunk.as_ptr().wrapping_add(next.offset());
+        for r in ranges {
+            prefetch_range(p, r.start, r.end);
+        }
+    }
+}
+
 /// The agents of `chunk` at `offsets` (a list of the engine's roll), in order, each with its
-/// offset; the bytes `ranges` of the agent [`AHEAD`] places on are asked of memory
-/// ([`prefetch_range`]) before each is read. The yearly passes over the active staff read a
-/// line or two of each agent, spread over a vector far larger than the caches.
-pub fn listed<'a>(
+/// offset, the bytes `ranges` of the agent [`AHEAD`] places on asked of memory before each
+/// is read ([`prefetch_ahead`]). The yearly passes over the active staff read a line or two
+/// of each agent, spread over a vector far larger than the caches.
+pub fn listed<'a, O: Listed>(
     chunk: &'a [Agent],
-    offsets: &'a [u16],
+    offsets: &'a [O],
     ranges: &'static [std::ops::Range<usize>],
 ) -> impl Iterator<Item = (usize, &'a Agent)> + 'a {
-    offsets.iter().enumerate().map(move |(k, &i)| {
-        if let Some(&next) = offsets.get(k + AHEAD) {
-            let p = chunk.as_ptr().wrapping_add(next as usize);
-            for r in ranges {
-                prefetch_range(p, r.start, r.end);
-            }
-        }
-        (i as usize, &chunk[i as usize])
+    offsets.iter().enumerate().map(move |(k, &o)| {
+        prefetch_ahead(chunk, offsets, k, ranges);
+        (o.offset(), &chunk[o.offset()])
     })
 }
 
 /// The first cache line of an agent: identity, status, university, title, dates, effort (a
 /// unit test below holds what promotion and conversion read there).
 pub const FIRST_LINE: std::ops::Range<usize> = 0..64;
+
+/// The first line alone: what the promotion, conversion and points pools read.
+pub const FIRST_LINE_ONLY: &[std::ops::Range<usize>] = &[FIRST_LINE];
+
+/// The whole agent: what completing an evaluation reads (identity, pay, perception,
+/// preferences, points).
+pub const WHOLE: &[std::ops::Range<usize>] = &[ALL_BYTES];
+
+/// Every byte of an agent.
+const ALL_BYTES: std::ops::Range<usize> = 0..std::mem::size_of::<Agent>();
 
 /// The first line and the perception: what the passes over evaluations read.
 pub const FIRST_LINE_AND_PERCEPTION: &[std::ops::Range<usize>] = &[FIRST_LINE, PERCEPTION_BYTES];

@@ -346,9 +346,6 @@ pub fn conversion_candidates(
     chosen
 }
 
-/// The bytes of an agent a pick reads: the first cache line.
-const POOL_BYTES: &[std::ops::Range<usize>] = &[crate::agent::FIRST_LINE];
-
 /// Candidate pools: `pick` puts agent `i` in pool `k` with an entry, or leaves it out. Only
 /// the agents `staff` lists are offered (the offsets of the active staff by chunk of the
 /// engine's positions, `engine::Roll::staff`: every active agent, and perhaps some who have
@@ -367,7 +364,7 @@ fn pools<T: Send>(
         .enumerate()
         .map(|(c, (part, staff))| {
             let mut pools: Vec<Vec<T>> = (0..n).map(|_| Vec::new()).collect();
-            for (j, a) in crate::agent::listed(part, staff, POOL_BYTES) {
+            for (j, a) in crate::agent::listed(part, staff, crate::agent::FIRST_LINE_ONLY) {
                 if let Some((k, x)) = pick(c * chunk + j, a) {
                     pools[k].push(x);
                 }

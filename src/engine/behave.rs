@@ -314,12 +314,7 @@ pub fn finish_all(
         .map(|(c, (chunk, staff))| {
             let mut out = Vec::new();
             for (k, &i) in staff.iter().enumerate() {
-                if let Some(&next) = staff.get(k + crate::agent::AHEAD) {
-                    // The whole agent: completing an evaluation reads its identity, pay,
-                    // perception, preferences and points.
-                    let p = chunk.as_ptr().wrapping_add(next as usize);
-                    crate::agent::prefetch(p, std::mem::size_of::<Agent>());
-                }
+                crate::agent::prefetch_ahead(chunk, staff, k, crate::agent::WHOLE);
                 let (i, a) = (i as usize, &mut chunk[i as usize]);
                 if !a.is_active() || !a.perception.evaluated {
                     continue;
@@ -394,7 +389,7 @@ fn points_shares(s: &Scenario, agents: &[Agent], staff: &[Vec<u16>]) -> Vec<f64>
         .chunks(super::CHUNK)
         .zip(staff)
         .flat_map(|(chunk, offsets)| {
-            crate::agent::listed(chunk, offsets, &[crate::agent::FIRST_LINE])
+            crate::agent::listed(chunk, offsets, crate::agent::FIRST_LINE_ONLY)
         })
         .map(|(_, a)| a);
     for a in listed.filter(|a| a.is_active()) {

@@ -492,7 +492,10 @@ struct Row {
 
 /// The bytes of an agent [`liabilities`] reads: its first three lines (status, sex, birth,
 /// the award, the annuity account).
-const LIABILITY_BYTES: usize = std::mem::offset_of!(Agent, insurance)
+const LIABILITY_BYTES: &[std::ops::Range<usize>] = &[ACCOUNTS_END];
+
+/// An agent's bytes up to the end of its annuity account.
+const ACCOUNTS_END: std::ops::Range<usize> = 0..std::mem::offset_of!(Agent, insurance)
     + std::mem::offset_of!(crate::agent::InsuranceRecord, annuity)
     + std::mem::size_of::<crate::insurance::accounts::AnnuityAccount>();
 
@@ -508,12 +511,7 @@ fn liabilities(l: &Ledger, agents: &[Agent], live: &[Vec<Visit>], m: YearMonth) 
         .map(|(chunk, live)| {
             let mut annuities: Fen = 0;
             let mut transitional = Vec::new();
-            for (k, v) in live.iter().enumerate() {
-                if let Some(next) = live.get(k + crate::agent::AHEAD) {
-                    let p = chunk.as_ptr().wrapping_add(next.at as usize);
-                    crate::agent::prefetch(p, LIABILITY_BYTES);
-                }
-                let a = &chunk[v.at as usize];
+            for (_, a) in crate::agent::listed(chunk, live, LIABILITY_BYTES) {
                 match a.status {
                     Status::Active | Status::Retired | Status::Deferred => {
                         annuities += a.insurance.annuity.total()

@@ -20,6 +20,12 @@ pub struct Visit {
     pub at: u16,
 }
 
+impl crate::agent::Listed for Visit {
+    fn offset(self) -> usize {
+        self.at as usize
+    }
+}
+
 impl Visit {
     pub fn new(key: AgentKey, at: u16) -> Self {
         Visit {
