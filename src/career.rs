@@ -87,6 +87,50 @@ impl QuitProfile {
         ]
     }
 
+    /// The factor of an agent aged `age_months` with `tenure_months` at its university:
+    /// [`QuitProfile::factor`] of the same months in years, compared in whole months
+    /// (`early_months` is [`QuitProfile::early_months`]), which the monthly leaving draw of
+    /// every member makes without converting and dividing.
+    pub fn factor_months(&self, age_months: i32, tenure_months: i32, early_months: i64) -> f64 {
+        // m / 12.0 < 30.0 ⟺ m < 360 for whole months (and so for 40 and 50): m / 12 is within
+        // half an ulp of its exact value, far from the next whole year.
+        let by_age = if age_months < 360 {
+            self.under_30
+        } else if age_months < 480 {
+            1.0
+        } else if age_months < 600 {
+            self.from_40
+        } else {
+            self.from_50
+        };
+        by_age
+            * if (tenure_months as i64) < early_months {
+                self.early_tenure
+            } else {
+                1.0
+            }
+    }
+
+    /// The fewest months `m` of tenure with `m / 12.0 ≥ early_years` (as [`QuitProfile::factor`]
+    /// computes the tenure in years): below it a tenure is early. `m / 12.0` never decreases
+    /// in `m`, so the comparison in months is the comparison in years.
+    pub fn early_months(&self) -> i64 {
+        let years = self.early_years;
+        if years.is_nan() {
+            return i64::MIN;
+        }
+        let mut m = (years * 12.0)
+            .ceil()
+            .clamp(i32::MIN as f64, i32::MAX as f64) as i64;
+        while m > i32::MIN as i64 && (m - 1) as f64 / 12.0 >= years {
+            m -= 1;
+        }
+        while m <= i32::MAX as i64 && (m as f64 / 12.0) < years {
+            m += 1;
+        }
+        m
+    }
+
     /// The factor of an agent aged `age` years with `tenure` years at its university.
     pub fn factor(&self, age: f64, tenure: f64) -> f64 {
         let by_age = if age < 30.0 {
@@ -112,6 +156,17 @@ impl QuitProfile {
 pub fn quit_rate(s: &Scenario, a: &Agent, month: YearMonth) -> f64 {
     let tenure = month.months_since(a.hired) as f64 / 12.0;
     base_quit_rate(s, a.track) * s.careers.quit_profile.factor(a.age_years(month), tenure)
+}
+
+/// [`quit_rate`] in whole months, with the profile's [`QuitProfile::early_months`] worked out
+/// once (`MonthEnv::early_tenure_months`): the same figure.
+pub fn quit_rate_in_months(s: &Scenario, a: &Agent, month: YearMonth, early_months: i64) -> f64 {
+    base_quit_rate(s, a.track)
+        * s.careers.quit_profile.factor_months(
+            a.age_months(month),
+            month.months_since(a.hired),
+            early_months,
+        )
 }
 
 /// January pay update: scale growth plus one salary-scale step, in fen. `index` is
@@ -459,6 +514,26 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The factor in whole months is the factor in years, for any ages, tenures and
+        /// early-tenure lengths, whole or not.
+        #[test]
+        fn quit_factor_in_months_is_the_factor_in_years(
+            age in -24i32..1200,
+            tenure in -24i32..900,
+            twelfths in 0u32..480,
+            fraction in prop_oneof![Just(0.0), 0.0f64..1.0],
+        ) {
+            let q = QuitProfile {
+                early_years: (twelfths as f64 + fraction) / 12.0,
+                ..QuitProfile::default()
+            };
+            let early = q.early_months();
+            let years = q.factor(age as f64 / 12.0, tenure as f64 / 12.0);
+            let months = q.factor_months(age, tenure, early);
+            prop_assert_eq!(years.to_bits(), months.to_bits());
+            prop_assert_eq!((tenure as i64) < early, (tenure as f64 / 12.0) < q.early_years);
+        }
+
         /// The selection keeps what the first `n` of a full sort were.
         #[test]
         fn keep_first_keeps_the_first_of_a_sort(
@@ -476,5 +551,22 @@ mod tests {
             kept.sort_by(cmp);
             prop_assert_eq!(kept, sorted);
         }
+    }
+
+    /// Early tenure at the bounds of the key's range and at whole years: the first month that
+    /// is no longer early.
+    #[test]
+    fn early_months_is_the_first_month_no_longer_early() {
+        let mut q = QuitProfile::default();
+        for (years, months) in [(0.0, 0), (3.0, 36), (2.5, 30), (40.0, 480), (1.0 / 12.0, 1)] {
+            q.early_years = years;
+            assert_eq!(q.early_months(), months, "{years} years");
+        }
+        q.early_years = 0.1;
+        assert_eq!(
+            q.early_months(),
+            2,
+            "1.2 months: months 0 and 1 are early, 2 is not"
+        );
     }
 }

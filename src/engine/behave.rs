@@ -577,7 +577,7 @@ pub fn leaving_intent(s: &Scenario, env: &MonthEnv, key: AgentKey, a: &Agent) ->
     } else {
         1.0
     };
-    let yearly = career::quit_rate(s, a, env.month) * factor;
+    let yearly = career::quit_rate_in_months(s, a, env.month, env.early_tenure_months) * factor;
     if !career::monthly_event(d.uniform(), yearly) {
         return Intent::None;
     }

@@ -58,6 +58,9 @@ pub struct MonthEnv {
     pub year_end: bool,
     /// Monthly equivalent of the outcome discount rate.
     pub discount_monthly: f64,
+    /// Months of tenure below which the leaving hazard is an early member's
+    /// (`career::QuitProfile::early_months`).
+    pub early_tenure_months: i64,
     /// The levers in force.
     pub policy: PolicyAt,
     /// Perceptions are re-evaluated this month (the yearly month, or a lever's intensity
@@ -97,6 +100,7 @@ impl MonthEnv {
             conversion_month: month.month() == s.careers.conversion_month,
             year_end: month.month() == 12,
             discount_monthly: (1.0 + s.outcomes.discount_rate).powf(1.0 / 12.0) - 1.0,
+            early_tenure_months: s.careers.quit_profile.early_months(),
             policy,
             evaluate: month.month() == s.perception.month || starts.any,
             rebase: starts.contribution_base,

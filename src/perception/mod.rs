@@ -227,7 +227,12 @@ pub fn evaluate(s: &Scenario, a: &Agent, ctx: &Context, plan: &Plan) -> Percepti
     let (_, ce) = v.lifetime_value(a, ctx, plan, pension, 0.0, a.retire_month);
     // What the rules give at the full base; points are a reward for output, not a rule.
     let full = ctx.bases.full(plan.months());
-    let entitled = project(a, ctx, &full, a.retire_month, 0.0);
+    // Most plans are the full base and most runs have no points bank: the same projection.
+    let entitled = if full.same_bits(plan) && ctx.points_annuity.to_bits() == 0.0f64.to_bits() {
+        pension
+    } else {
+        project(a, ctx, &full, a.retire_month, 0.0)
+    };
     let consumption = (ce / ctx.average_wage.max(1.0)).ln();
     let points = (ctx.points_annuity + ctx.points_health * plan.months() as f64) / (12.0 * wage);
     Perception {

@@ -129,6 +129,17 @@ impl Plan {
         self.len += 1;
     }
 
+    /// Whether `other` is the same plan to the bit (`PartialEq` calls 0.0 and −0.0 equal,
+    /// which a projection would not).
+    pub fn same_bits(&self, other: &Plan) -> bool {
+        self.len == other.len
+            && self.ends[..self.len] == other.ends[..other.len]
+            && self.bases[..self.len]
+                .iter()
+                .zip(&other.bases[..other.len])
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+    }
+
     /// Months the plan covers.
     pub fn months(&self) -> i32 {
         if self.len == 0 {
@@ -242,7 +253,13 @@ fn weight_of_months(beta: f64, from: i32, to: i32, delta_pow: impl Fn(i32) -> f6
         let hi = to.min(12 * k + 12);
         if hi > lo {
             let year = if k == 0 { 1.0 } else { beta * delta_pow(k) };
-            w += (hi - lo) as f64 / 12.0 * year;
+            // A whole year's share, 12 / 12.0 = 1 exactly, times `year` is `year`: the same
+            // bits without the division (a valuation runs this loop for each year ahead).
+            w += if hi - lo == 12 {
+                year
+            } else {
+                (hi - lo) as f64 / 12.0 * year
+            };
         }
         k += 1;
     }
@@ -350,5 +367,45 @@ mod tests {
             let seven = other.powf(7.0 / 12.0);
             assert_eq!(t.delta_month(other, 7).to_bits(), seven.to_bits());
         }
+    }
+
+    proptest::proptest! {
+        /// A whole year's weight added as it is gives the bits of the share of twelve months
+        /// times the year's weight, for any span and β.
+        #[test]
+        fn weights_of_months_are_the_bits_of_the_shares_of_each_year(
+            from in -30i32..800,
+            len in 0i32..900,
+            beta in 0.3f64..1.2,
+            delta in 0.9f64..1.0,
+        ) {
+            let to = from + len;
+            let mut shares = 0.0;
+            let mut k = from.max(0) / 12;
+            while 12 * k < to {
+                let (lo, hi) = (from.max(12 * k), to.min(12 * k + 12));
+                if hi > lo {
+                    let year = if k == 0 { 1.0 } else { beta * delta.powi(k) };
+                    shares += (hi - lo) as f64 / 12.0 * year;
+                }
+                k += 1;
+            }
+            let w = work_weight(beta, delta, from, to);
+            proptest::prop_assert_eq!(w.to_bits(), shares.to_bits());
+        }
+    }
+
+    /// Plans are the same to the bit or not; a zero and a negative zero base differ.
+    #[test]
+    fn same_bits_tells_plans_apart_to_the_bit() {
+        let a = Plan::flat(5000.0, 120);
+        assert!(a.same_bits(&Plan::flat(5000.0, 120)));
+        assert!(!a.same_bits(&Plan::flat(5000.0, 121)));
+        assert!(!a.same_bits(&Plan::flat(5000.5, 120)));
+        let mut two = Plan::flat(5000.0, 120);
+        two.push(240, 6000.0);
+        assert!(!a.same_bits(&two) && !two.same_bits(&a));
+        assert!(Plan::flat(0.0, 12) == Plan::flat(-0.0, 12));
+        assert!(!Plan::flat(0.0, 12).same_bits(&Plan::flat(-0.0, 12)));
     }
 }
