@@ -195,7 +195,8 @@ check() {
             compgen -G "results/risk/baseline-seed7/risk-audit*/model_card.md" >/dev/null ||
                 fail "no model card in results/risk/baseline-seed7/risk-audit" ;;
         "sisandbox bench "*)
-            has "$out" "agent-months/s" ;;
+            has "$out" "agent-months/s"
+            [[ "$c" != *--repeat* ]] || has "$out" "fastest–slowest" ;;
         "sisandbox synth-hr "*)
             files synth/payroll.csv synth/insurance.csv synth/finance.csv ;;
         "sisandbox audit "*)

@@ -262,6 +262,33 @@ pub fn full_over_bare(full: &BenchRow, bare: &ReferenceRow) -> f64 {
     bare.agent_months_per_second / full.agent_months_per_second.max(1e-9)
 }
 
+/// The runs of one size and thread count repeated (`sisandbox bench --repeat`): the median
+/// run, whose figures and phases the table reports, and the spread of the wall times. The
+/// machines this is measured on drift by several per cent within minutes, so one run a row
+/// can mislead; a median of runs interleaved with the other thread counts does less.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Repeated<T> {
+    /// The run of median wall time; of an even number of runs, the faster of the middle two
+    /// (a run that happened, not an average of two).
+    pub median: T,
+    pub fastest: f64,
+    pub slowest: f64,
+    pub runs: usize,
+}
+
+/// The median run of `runs` by `wall` time, and their spread; `None` for no runs.
+pub fn median_by<T: Clone>(runs: &[T], wall: impl Fn(&T) -> f64) -> Option<Repeated<T>> {
+    let mut order: Vec<&T> = runs.iter().collect();
+    order.sort_by(|a, b| wall(a).total_cmp(&wall(b)));
+    let median = (*order.get((order.len().checked_sub(1)?) / 2)?).clone();
+    Some(Repeated {
+        median,
+        fastest: wall(order[0]),
+        slowest: wall(order[order.len() - 1]),
+        runs: runs.len(),
+    })
+}
+
 /// Resets the kernel's record of peak resident memory for this process (Linux); elsewhere a
 /// no-op, and `peak_memory` then reports the process's lifetime peak.
 fn reset_peak_memory() {
@@ -315,18 +342,49 @@ pub fn markdown(rows: &[BenchRow]) -> String {
 /// slower the full model is than the bare loop) for every row the bare loop was measured at
 /// (same staff, years and threads).
 pub fn markdown_with_reference(rows: &[BenchRow], reference: &[ReferenceRow]) -> String {
+    table(rows, None, reference)
+}
+
+/// The table of repeated runs: each row the median run of its size and thread count, with
+/// the fastest and slowest wall times and the number of runs; speed-ups and full/bare from
+/// the medians.
+pub fn repeated_markdown(
+    rows: &[Repeated<BenchRow>],
+    reference: &[Repeated<ReferenceRow>],
+) -> String {
+    let medians: Vec<BenchRow> = rows.iter().map(|r| r.median.clone()).collect();
+    let spread: Vec<(f64, f64, usize)> = rows
+        .iter()
+        .map(|r| (r.fastest, r.slowest, r.runs))
+        .collect();
+    let bare: Vec<ReferenceRow> = reference.iter().map(|r| r.median.clone()).collect();
+    table(&medians, Some(&spread), &bare)
+}
+
+/// The table, with a column of each row's wall-time spread when `spread` is given.
+fn table(
+    rows: &[BenchRow],
+    spread: Option<&[(f64, f64, usize)]>,
+    reference: &[ReferenceRow],
+) -> String {
     let mut out = String::from(
         "| staff | years | threads | wall (s) | agent-months/s | peak memory | run's bytes/agent | speed-up vs 1 thread |",
     );
+    if spread.is_some() {
+        out += " wall, fastest–slowest (s) | runs |";
+    }
     if !reference.is_empty() {
         out += " bare loop agent-months/s | full/bare |";
     }
     out += "\n|---:|---:|---:|---:|---:|---:|---:|---:|";
+    if spread.is_some() {
+        out += "---:|---:|";
+    }
     if !reference.is_empty() {
         out += "---:|---:|";
     }
     out += "\n";
-    for r in rows {
+    for (k, r) in rows.iter().enumerate() {
         let one = rows
             .iter()
             .find(|o| o.agents == r.agents && o.years == r.years && o.threads == 1);
@@ -352,6 +410,9 @@ pub fn markdown_with_reference(rows: &[BenchRow], reference: &[ReferenceRow]) ->
             per,
             speedup
         );
+        if let Some((fastest, slowest, runs)) = spread.and_then(|w| w.get(k)) {
+            out += &format!(" {fastest:.2}–{slowest:.2} | {runs} |");
+        }
         if !reference.is_empty() {
             let bare = reference
                 .iter()
@@ -418,6 +479,44 @@ mod tests {
             "{table}"
         );
         assert!(machine().contains("cores"));
+    }
+
+    /// The median of an odd number of runs is the middle one, of an even number the faster
+    /// of the middle two; the spread is the fastest and slowest; the table shows both.
+    #[test]
+    fn repeated_runs_report_the_median_and_the_spread() {
+        let run = |threads: usize, wall: f64| BenchRow {
+            agents: 500,
+            years: 1,
+            threads,
+            wall_seconds: wall,
+            agent_months_per_second: 6000.0 / wall,
+            peak_bytes: Some(50_000_000),
+            before_bytes: Some(10_000_000),
+            setup_seconds: 0.0,
+            phases: engine::Phases::default(),
+            end_seconds: 0.0,
+        };
+        let wall = |r: &BenchRow| r.wall_seconds;
+        let one = median_by(&[run(1, 3.0), run(1, 1.0), run(1, 2.0)], wall).unwrap();
+        assert_eq!(
+            (one.median.wall_seconds, one.fastest, one.slowest, one.runs),
+            (2.0, 1.0, 3.0, 3)
+        );
+        let two = median_by(&[run(2, 1.5), run(2, 0.5), run(2, 1.0), run(2, 2.0)], wall).unwrap();
+        assert_eq!(
+            (two.median.wall_seconds, two.fastest, two.slowest),
+            (1.0, 0.5, 2.0)
+        );
+        assert!(median_by(&[] as &[BenchRow], wall).is_none());
+        let table = repeated_markdown(&[one, two], &[]);
+        assert!(table.contains("fastest–slowest (s) | runs |"), "{table}");
+        assert!(
+            table.contains("| 500 | 1 | 1 | 2.00 |") && table.contains("| 1.00–3.00 | 3 |"),
+            "{table}"
+        );
+        // The speed-up is from the medians: 2.0 s against 1.0 s.
+        assert!(table.contains("| 2.00× | 0.50–2.00 | 4 |"), "{table}");
     }
 
     #[test]

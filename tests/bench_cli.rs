@@ -68,3 +68,65 @@ fn bench_without_reference_keeps_its_table() {
         "{stdout}"
     );
 }
+
+/// `--repeat`: every size and thread count run that many times, the thread counts taking
+/// turns; one row each, the median, with the spread and the number of runs; a count outside
+/// 1..=100 is refused by name.
+#[test]
+fn bench_repeated_reports_one_median_row_per_size_and_thread_count() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+        .args([
+            "bench",
+            "--agents",
+            "120",
+            "--years",
+            "1",
+            "--threads",
+            "1,2",
+            "--repeat",
+            "3",
+            "--reference",
+        ])
+        .output()
+        .expect("binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stdout.contains(
+            "| wall, fastest–slowest (s) | runs | bare loop agent-months/s | full/bare |"
+        ),
+        "{stdout}"
+    );
+    for threads in [1, 2] {
+        let rows: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("| 120 | 1 | {threads} |")))
+            .collect();
+        // One row in the table and one in the phases' table.
+        assert_eq!(rows.len(), 2, "{stdout}");
+        let cells: Vec<&str> = rows[0].split('|').map(str::trim).collect();
+        let (fastest, slowest) = cells[9].split_once('–').expect("a spread");
+        let wall: f64 = cells[4].parse().unwrap();
+        let (fastest, slowest): (f64, f64) = (fastest.parse().unwrap(), slowest.parse().unwrap());
+        assert!(fastest <= wall && wall <= slowest, "{}", rows[0]);
+        assert_eq!(cells[10], "3", "{}", rows[0]);
+    }
+    // Runs take turns: 1 thread, 2 threads, 1 thread, ...
+    let order: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.split_once(" thread(s), run "))
+        .filter_map(|(l, _)| l.rsplit(", ").next())
+        .collect();
+    assert_eq!(order, ["1", "2", "1", "2", "1", "2"], "{stderr}");
+    let refused = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+        .args(["bench", "--repeat", "0"])
+        .output()
+        .expect("binary runs");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--repeat"));
+}
