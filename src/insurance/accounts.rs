@@ -22,7 +22,27 @@ pub fn micro_to_fen(micro: i64) -> Fen {
 }
 
 /// `x × ppm / 10^6` in micro-fen, rounded half away from zero.
+///
+/// Real balances and rates give products within 64 bits (an account of a million yuan is
+/// 10^14 micro-fen, times a rate of up to 9 % in ppm stays below 2^63), where the division by
+/// the constant is a multiplication; a 128-bit division is a library call, made at every year
+/// end for every account. Larger products take the 128-bit arithmetic: the same result
+/// either way (property test).
 fn times_ppm(x: i128, ppm: i64) -> i128 {
+    let half = PPM / 2;
+    let narrow = i64::try_from(x)
+        .ok()
+        .and_then(|x| x.checked_mul(ppm))
+        .and_then(|p| {
+            if p >= 0 {
+                p.checked_add(half)
+            } else {
+                p.checked_sub(half)
+            }
+        });
+    if let Some(rounded) = narrow {
+        return (rounded / PPM) as i128;
+    }
     let p = x * ppm as i128;
     let d = PPM as i128;
     if p >= 0 {
@@ -264,6 +284,38 @@ impl HousingFundAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The 64-bit path rounds as the 128-bit arithmetic does, near zero, near the
+        /// boundary of 64 bits and beyond it.
+        #[test]
+        fn times_ppm_is_the_128_bit_product_rounded(
+            x in prop_oneof![
+                -10_000_000_000_000_000i128..10_000_000_000_000_000,
+                -2_000_000i128..2_000_000,
+                any::<i128>().prop_map(|v| v >> 40),
+            ],
+            ppm in prop_oneof![-2_000_000i64..2_000_000, any::<i64>().prop_map(|v| v >> 30)],
+        ) {
+            let p = x * ppm as i128;
+            let d = PPM as i128;
+            let wide = if p >= 0 { (p + d / 2) / d } else { (p - d / 2) / d };
+            prop_assert_eq!(times_ppm(x, ppm), wide);
+        }
+    }
+
+    /// Halves round away from zero on both paths, and a product just past 64 bits is exact.
+    #[test]
+    fn times_ppm_rounds_halves_away_from_zero() {
+        assert_eq!(times_ppm(1, 500_000), 1);
+        assert_eq!(times_ppm(-1, 500_000), -1);
+        assert_eq!(times_ppm(1, 499_999), 0);
+        let big = i64::MAX as i128;
+        assert_eq!(times_ppm(big, 2), (big * 2 + 500_000) / 1_000_000);
+        assert_eq!(times_ppm(-big, 2), (-big * 2 - 500_000) / 1_000_000);
+    }
 
     #[test]
     fn emptying_an_account_with_half_a_fen_left_takes_exactly_its_total() {
