@@ -283,10 +283,19 @@ pub fn pay_pension(env: &MonthEnv, a: &mut Agent, agg: &mut MonthAgg) -> bool {
         return false;
     }
     let ins = &mut a.insurance;
-    let from_account = a.pension.personal.min(ins.pension_account.total()).max(0);
-    take_personal(&mut ins.pension_account, from_account);
-    let annuity = a.pension.annuity.min(ins.annuity.total()).max(0);
-    take_annuity(&mut ins.annuity, annuity);
+    // Both accounts are empty for most pensioners after their first decade: nothing to take,
+    // and taking nothing from an empty account leaves it as it is.
+    let empty = ins.pension_account == PersonalAccount::default()
+        && ins.annuity == AnnuityAccount::default();
+    let (from_account, annuity) = if empty {
+        (0, 0)
+    } else {
+        let from_account = a.pension.personal.min(ins.pension_account.total()).max(0);
+        take_personal(&mut ins.pension_account, from_account);
+        let annuity = a.pension.annuity.min(ins.annuity.total()).max(0);
+        take_annuity(&mut ins.annuity, annuity);
+        (from_account, annuity)
+    };
     let pooled =
         a.pension.basic + a.pension.transitional + a.pension.supplement + a.pension.personal
             - from_account;
@@ -392,6 +401,32 @@ pub(super) mod tests {
         };
         take_annuity(&mut a, 100);
         assert_eq!(a.total(), 0);
+    }
+
+    /// A pensioner whose accounts are spent is paid every part from the pool (the personal
+    /// part too, as the law guarantees), and the accounts stay empty.
+    #[test]
+    fn a_pension_from_spent_accounts_is_paid_from_the_pool() {
+        let (_, env, mut a, mut agg) = setup();
+        (a.status, a.status_since) = (Status::Retired, YearMonth::ym(2020, 3));
+        a.pension = crate::agent::Pension {
+            basic: 300_000,
+            personal: 80_000,
+            transitional: 50_000,
+            supplement: 7_000,
+            annuity: 40_000,
+        };
+        (a.insurance.pension_account, a.insurance.annuity) = Default::default();
+        assert!(pay_pension(&env, &mut a, &mut agg));
+        let k = scheme_index(scheme_of(&a));
+        assert_eq!((agg.account_out, agg.annuity_out), (0, 0));
+        assert_eq!(agg.fund_out[a.region as usize][k], 437_000);
+        assert_eq!(
+            (a.benefits_received, agg.benefits[a.track as usize]),
+            (437_000, 437_000)
+        );
+        assert_eq!(a.insurance.pension_account, PersonalAccount::default());
+        assert_eq!(a.insurance.annuity, AnnuityAccount::default());
     }
 
     /// One synthetic agent of the default scenario, its month (2026-09) and empty aggregates.
