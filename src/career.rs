@@ -94,21 +94,11 @@ impl QuitProfile {
     pub fn factor_months(&self, age_months: i32, tenure_months: i32, early_months: i64) -> f64 {
         // m / 12.0 < 30.0 ⟺ m < 360 for whole months (and so for 40 and 50): m / 12 is within
         // half an ulp of its exact value, far from the next whole year.
-        let by_age = if age_months < 360 {
-            self.under_30
-        } else if age_months < 480 {
-            1.0
-        } else if age_months < 600 {
-            self.from_40
-        } else {
-            self.from_50
-        };
-        by_age
-            * if (tenure_months as i64) < early_months {
-                self.early_tenure
-            } else {
-                1.0
-            }
+        let band = [360, 480, 600]
+            .iter()
+            .position(|&m| age_months < m)
+            .unwrap_or(3);
+        self.banded(band, (tenure_months as i64) < early_months)
     }
 
     /// The fewest months `m` of tenure with `m / 12.0 ≥ early_years` (as [`QuitProfile::factor`]
@@ -133,21 +123,25 @@ impl QuitProfile {
 
     /// The factor of an agent aged `age` years with `tenure` years at its university.
     pub fn factor(&self, age: f64, tenure: f64) -> f64 {
-        let by_age = if age < 30.0 {
-            self.under_30
-        } else if age < 40.0 {
-            1.0
-        } else if age < 50.0 {
-            self.from_40
-        } else {
-            self.from_50
+        // The first bound the age is below (none: the last band, as for a NaN age).
+        let band = [30.0, 40.0, 50.0]
+            .iter()
+            .position(|&y| age < y)
+            .unwrap_or(3);
+        self.banded(band, tenure < self.early_years)
+    }
+
+    /// The factor of age band `band` (under 30, 30–39, 40–49, 50 and over), times the early
+    /// tenure's when `early`: what [`QuitProfile::factor`] and
+    /// [`QuitProfile::factor_months`] look up.
+    fn banded(&self, band: usize, early: bool) -> f64 {
+        let by_age = match band {
+            0 => self.under_30,
+            1 => 1.0,
+            2 => self.from_40,
+            _ => self.from_50,
         };
-        by_age
-            * if tenure < self.early_years {
-                self.early_tenure
-            } else {
-                1.0
-            }
+        by_age * if early { self.early_tenure } else { 1.0 }
     }
 }
 
