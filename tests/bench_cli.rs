@@ -1,6 +1,24 @@
 //! End-to-end: `sisandbox bench --reference` at small sizes, printed and written.
 
+use std::ffi::OsStr;
 use std::process::Command;
+
+/// Runs `sisandbox` with `args`, checks it succeeded and returns its stdout and stderr.
+fn bench_ok<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> (String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
 
 #[test]
 fn bench_with_reference_prints_and_writes_the_ratio_at_every_size() {
@@ -11,28 +29,18 @@ fn bench_with_reference_prints_and_writes_the_ratio_at_every_size() {
         "old table\n<!-- notes: kept when the table above is measured again -->\nhand notes\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args([
-            "bench",
-            "--agents",
-            "150,300",
-            "--years",
-            "1",
-            "--threads",
-            "1,2",
-            "--reference",
-            "--write",
-        ])
-        .arg(&doc)
-        .output()
-        .expect("binary runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let args = [
+        "bench",
+        "--agents",
+        "150,300",
+        "--years",
+        "1",
+        "--threads",
+        "1,2",
+        "--reference",
+        "--write",
+    ];
+    let (stdout, stderr) = bench_ok(args.map(OsStr::new).into_iter().chain([doc.as_os_str()]));
     assert!(
         stdout.contains("| bare loop agent-months/s | full/bare |"),
         "{stdout}"
@@ -57,12 +65,7 @@ fn bench_with_reference_prints_and_writes_the_ratio_at_every_size() {
 
 #[test]
 fn bench_without_reference_keeps_its_table() {
-    let out = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args(["bench", "--agents", "100", "--years", "1", "--threads", "1"])
-        .output()
-        .expect("binary runs");
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (stdout, _) = bench_ok(["bench", "--agents", "100", "--years", "1", "--threads", "1"]);
     assert!(
         stdout.contains("| 100 | 1 | 1 |") && !stdout.contains("bare"),
         "{stdout}"
@@ -74,28 +77,19 @@ fn bench_without_reference_keeps_its_table() {
 /// 1..=100 is refused by name.
 #[test]
 fn bench_repeated_reports_one_median_row_per_size_and_thread_count() {
-    let out = Command::new(env!("CARGO_BIN_EXE_sisandbox"))
-        .args([
-            "bench",
-            "--agents",
-            "120",
-            "--years",
-            "1",
-            "--threads",
-            "1,2",
-            "--repeat",
-            "3",
-            "--reference",
-        ])
-        .output()
-        .expect("binary runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let args = [
+        "bench",
+        "--agents",
+        "120",
+        "--years",
+        "1",
+        "--threads",
+        "1,2",
+        "--repeat",
+        "3",
+        "--reference",
+    ];
+    let (stdout, stderr) = bench_ok(args);
     assert!(
         stdout.contains(
             "| wall, fastest–slowest (s) | runs | bare loop agent-months/s | full/bare |"
