@@ -499,6 +499,12 @@ const ALL_BYTES: std::ops::Range<usize> = 0..std::mem::size_of::<Agent>();
 /// The first line and the perception: what the passes over evaluations read.
 pub const FIRST_LINE_AND_PERCEPTION: &[std::ops::Range<usize>] = &[FIRST_LINE, PERCEPTION_BYTES];
 
+/// An agent's bytes up to the end of its annuity account: what a pensioner's month and the
+/// year-end liabilities read (status, sex, birth, the award, the accounts).
+pub const TO_ACCOUNTS_END: std::ops::Range<usize> = 0..std::mem::offset_of!(Agent, insurance)
+    + std::mem::offset_of!(InsuranceRecord, annuity)
+    + std::mem::size_of::<AnnuityAccount>();
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,9 +512,7 @@ mod tests {
     #[test]
     fn a_pensioned_month_reads_the_first_three_cache_lines() {
         use std::mem::{offset_of, size_of};
-        let accounts_end = offset_of!(Agent, insurance)
-            + offset_of!(InsuranceRecord, annuity)
-            + size_of::<AnnuityAccount>();
+        let accounts_end = TO_ACCOUNTS_END.end;
         assert!(accounts_end <= 192, "accounts end at byte {accounts_end}");
         assert!(offset_of!(Agent, pension) < accounts_end);
         assert!(offset_of!(Agent, benefits_received) < accounts_end);

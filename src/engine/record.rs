@@ -492,12 +492,7 @@ struct Row {
 
 /// The bytes of an agent [`liabilities`] reads: its first three lines (status, sex, birth,
 /// the award, the annuity account).
-const LIABILITY_BYTES: &[std::ops::Range<usize>] = &[ACCOUNTS_END];
-
-/// An agent's bytes up to the end of its annuity account.
-const ACCOUNTS_END: std::ops::Range<usize> = 0..std::mem::offset_of!(Agent, insurance)
-    + std::mem::offset_of!(crate::agent::InsuranceRecord, annuity)
-    + std::mem::size_of::<crate::insurance::accounts::AnnuityAccount>();
+const LIABILITY_BYTES: &[std::ops::Range<usize>] = &[crate::agent::TO_ACCOUNTS_END];
 
 /// Annuity balances held (fen) and the present value of transitional pensions in payment
 /// (yuan), at the outcome discount rate. `live` lists the living by chunk (`roll::Roll`): the
