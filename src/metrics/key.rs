@@ -111,12 +111,6 @@ impl From<&Key> for Key {
     }
 }
 
-impl From<Key> for String {
-    fn from(k: Key) -> Self {
-        k.as_str().to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::Key;
@@ -142,7 +136,6 @@ mod tests {
         let (a, b) = (Key::from("a"), Key::shared("b"));
         assert!(a < b);
         assert_eq!(b.cmp(&a), std::cmp::Ordering::Greater);
-        assert_eq!(String::from(shared.clone()), "beijing");
         // Clones of a shared key hold the one name.
         if let (Key::Shared(a), Key::Shared(b)) = (&shared, &shared.clone()) {
             assert!(std::sync::Arc::ptr_eq(a, b));
