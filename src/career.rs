@@ -23,10 +23,20 @@ pub fn ladder(s: &Scenario, l: Ladder) -> &[RungParams] {
     }
 }
 
-/// Whether a uniform draw `u` falls within the monthly probability equivalent to the yearly
-/// `p`: `u < 1 − (1 − p)^(1/12)` ⟺ `(1 − u)^12 > 1 − p`, which needs no `powf` in the loop.
+/// Whether a uniform draw `u` in [0, 1) falls within the monthly probability equivalent to
+/// the yearly `p`: `u < 1 − (1 − p)^(1/12)` ⟺ `(1 − u)^12 > 1 − p`, which needs no `powf`.
+///
+/// A draw at or above `p` is no event, and is answered without the power: the monthly
+/// probability is at most the yearly one, and so are the computed figures. `1 − u` is exact
+/// for such a draw (a multiple of 2⁻⁵³ below 1), at most `1 − p` and so at most its rounding;
+/// every rounded product of factors in [0, 1] is at most the smaller factor, so the computed
+/// `(1 − u)^12` is at most `1 − u` and never above the computed `1 − p` (property test
+/// below). Most months of most staff end there, the leaving draw's chain of dependent
+/// multiplications skipped.
+#[inline]
 pub fn monthly_event(u: f64, yearly: f64) -> bool {
-    (1.0 - u).powi(12) > 1.0 - yearly.clamp(0.0, 1.0)
+    let p = yearly.clamp(0.0, 1.0);
+    u < p && (1.0 - u).powi(12) > 1.0 - p
 }
 
 /// Monthly probability equivalent to a yearly one.
@@ -526,6 +536,42 @@ mod tests {
             let months = q.factor_months(age, tenure, early);
             prop_assert_eq!(years.to_bits(), months.to_bits());
             prop_assert_eq!((tenure as i64) < early, (tenure as f64 / 12.0) < q.early_years);
+        }
+
+        /// The answer without the power for draws at or above the yearly rate is the power's
+        /// answer, for any draw the streams make (multiples of 2⁻⁵³ below 1) and any rate,
+        /// outside [0, 1] and not a number included.
+        #[test]
+        fn monthly_event_is_the_powers_answer(
+            bits in prop_oneof![
+                0u64..1 << 53,
+                0u64..64,
+                (1u64 << 53) - 64..1 << 53,
+            ],
+            yearly in prop_oneof![
+                0.0f64..1.0,
+                0.0f64..1e-12,
+                1.0 - 1e-12..1.0f64,
+                Just(0.0),
+                Just(1.0),
+                Just(-0.5),
+                Just(2.0),
+                Just(f64::NAN),
+                Just(f64::MIN_POSITIVE),
+            ],
+            near in prop_oneof![Just(false), Just(true)],
+        ) {
+            let u = bits as f64 * (1.0 / (1u64 << 53) as f64);
+            // A draw at the rate itself, or a step either side of it, where a fast answer
+            // could first go wrong.
+            let u = if near && (0.0..1.0).contains(&yearly) {
+                let at = (yearly * (1u64 << 53) as f64).floor();
+                ((at + (bits % 3) as f64 - 1.0).max(0.0) / (1u64 << 53) as f64).min(1.0 - f64::EPSILON / 2.0)
+            } else {
+                u
+            };
+            let power = (1.0 - u).powi(12) > 1.0 - yearly.clamp(0.0, 1.0);
+            prop_assert_eq!(monthly_event(u, yearly), power, "u {} yearly {}", u, yearly);
         }
 
         /// The selection keeps what the first `n` of a full sort were.
