@@ -106,7 +106,9 @@ fn leave_or_move(
 
 /// Replacement hiring: ids are handed out university by university in order, then each hire
 /// is built from its own keyed streams in parallel (a pure function of its id, university and
-/// month) and joins the staff in id order.
+/// month) straight into its place at the end of the staff vector, in id order: no vector of
+/// hires built apart and then copied in on one thread (the staff vector's room is reserved
+/// at the start, `capacity`, so extending it moves nothing).
 fn hire(
     s: &Scenario,
     env: &MonthEnv,
@@ -124,22 +126,18 @@ fn hire(
         }
     }
     let history = &state.history;
-    let hires: Vec<Agent> = places
-        .par_iter()
-        .map(|&(id, u)| {
-            let mut a = career::hire(s, id, u, env.month.plus_months(1));
-            a.unified = env.policy.unified_new_hires;
-            behave::enter(s, &mut a);
-            insure::on_hire(s, env, &mut a);
-            let hired = a.hired;
-            init::reconstruct(s, &mut a, hired, history);
-            a
-        })
-        .collect();
-    agents.reserve(hires.len());
-    for a in hires {
+    let from = agents.len();
+    agents.par_extend(places.par_iter().map(|&(id, u)| {
+        let mut a = career::hire(s, id, u, env.month.plus_months(1));
+        a.unified = env.policy.unified_new_hires;
+        behave::enter(s, &mut a);
+        insure::on_hire(s, env, &mut a);
+        let hired = a.hired;
+        init::reconstruct(s, &mut a, hired, history);
+        a
+    }));
+    for a in &agents[from..] {
         state.brought_in += a.insurance.pension_account.total() + a.insurance.annuity.total();
         res.hires[a.track as usize] += 1;
-        agents.push(a);
     }
 }
