@@ -561,14 +561,14 @@ mod tests {
             ],
             near in prop_oneof![Just(false), Just(true)],
         ) {
-            let u = bits as f64 * (1.0 / (1u64 << 53) as f64);
+            let steps = (1u64 << 53) as f64;
             // A draw at the rate itself, or a step either side of it, where a fast answer
-            // could first go wrong.
+            // could first go wrong; the last draw the streams make is 1 − 2⁻⁵³.
             let u = if near && (0.0..1.0).contains(&yearly) {
-                let at = (yearly * (1u64 << 53) as f64).floor();
-                ((at + (bits % 3) as f64 - 1.0).max(0.0) / (1u64 << 53) as f64).min(1.0 - f64::EPSILON / 2.0)
+                let at = (yearly * steps).floor() + (bits % 3) as f64 - 1.0;
+                (at.max(0.0) / steps).min(1.0 - 1.0 / steps)
             } else {
-                u
+                bits as f64 / steps
             };
             let power = (1.0 - u).powi(12) > 1.0 - yearly.clamp(0.0, 1.0);
             prop_assert_eq!(monthly_event(u, yearly), power, "u {} yearly {}", u, yearly);
