@@ -54,10 +54,10 @@ pub enum Scheme {
 /// A decimal from a scenario float by its shortest printed form, so 0.935 is exactly 0.935
 /// (the benefit formulas round at fixed decimals and must not see binary noise).
 ///
-/// Awards call this for every rate, index and divisor they use, and printing each was a few
-/// per cent of a small run: nearly every float now takes [`shortest_decimal`], the same
-/// decimal read from the shortest digits without a string, and zero and the out-of-range
-/// rest print and parse ([`printed_decimal`]).
+/// Awards call this for every rate, index and divisor they use, and printing each would be a
+/// few per cent of a small run: nearly every float takes [`shortest_decimal`], the same
+/// decimal read from the shortest digits without a string; the rest print and parse
+/// ([`printed_decimal`]).
 ///
 /// Most calls convert the same few rates and divisors again, so each thread remembers its
 /// last conversions in a small table by the float's bits (a pure function's results: the
@@ -100,8 +100,9 @@ fn printed_decimal(x: f64) -> rust_decimal::Decimal {
 /// What `Decimal::from_str(&format!("{x}"))` reads, from Ryū's digits (`ryu`, the shortest
 /// that read back as `x` and of several the nearest, as `Display` prints): the digits without
 /// trailing zeros as the mantissa, and as the scale the places `Display` writes, none for a
-/// whole number. `None` for zero (whose sign `Display` prints), for more than 28 places or a
-/// mantissa beyond 96 bits (where `from_str` would round): those take the printed way.
+/// whole number. `None`, for the printed way, for zero (whose sign `Display` prints), a float
+/// exactly halfway between two shortest forms (below), a whole number from 2^53 on, and more
+/// than 28 places (where `from_str` would round).
 fn shortest_decimal(x: f64) -> Option<rust_decimal::Decimal> {
     if x == 0.0 {
         return None;
@@ -145,7 +146,7 @@ fn shortest_decimal(x: f64) -> Option<rust_decimal::Decimal> {
         }
         (i128::from(mantissa), exp.unsigned_abs())
     };
-    if scale > 28 || mantissa >= 1i128 << 96 {
+    if scale > 28 {
         return None;
     }
     let signed = if x < 0.0 { -mantissa } else { mantissa };
